@@ -1,0 +1,81 @@
+"""hybridai: run each LLM request on the device or in the cloud, and say where and why.
+
+Importing this package is cheap: names load on first use, so ``import hybridai`` pulls in
+neither pydantic, llama.cpp nor the openai client.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "HybridAI": "client",
+    "AsyncHybridAI": "client",
+    "Settings": "config",
+    "load_settings": "config",
+    "Mode": "modes",
+    "Route": "modes",
+    "Availability": "device.availability",
+    "AvailabilityReport": "device.availability",
+    "ChatCompletion": "schema",
+    "ChatCompletionChunk": "schema",
+    "RoutingInfo": "schema",
+    "HybridAIError": "errors",
+    "ConfigError": "errors",
+    "InvalidRequestError": "errors",
+    "ContextOverflowError": "errors",
+    "NoRouteError": "errors",
+    "DeviceUnavailableError": "errors",
+    "BackendError": "errors",
+    "EngineError": "errors",
+    "EngineCrashedError": "errors",
+    "EngineTimeoutError": "errors",
+    "CloudError": "errors",
+    "CloudConnectionError": "errors",
+    "CloudTimeoutError": "errors",
+    "CloudStatusError": "errors",
+    "StreamInterruptedError": "errors",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hybridai' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:
+    from .client import AsyncHybridAI, HybridAI
+    from .config import Settings, load_settings
+    from .device.availability import Availability, AvailabilityReport
+    from .errors import (
+        BackendError,
+        CloudConnectionError,
+        CloudError,
+        CloudStatusError,
+        CloudTimeoutError,
+        ConfigError,
+        ContextOverflowError,
+        DeviceUnavailableError,
+        EngineCrashedError,
+        EngineError,
+        EngineTimeoutError,
+        HybridAIError,
+        InvalidRequestError,
+        NoRouteError,
+        StreamInterruptedError,
+    )
+    from .modes import Mode, Route
+    from .schema import ChatCompletion, ChatCompletionChunk, RoutingInfo

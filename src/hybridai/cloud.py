@@ -1,0 +1,226 @@
+"""A cloud target: any OpenAI-compatible endpoint, through the official ``openai`` client.
+
+The client is built on first use (importing ``openai`` costs most of a second), retries are
+off (the router decides what happens after a failure), and every ``openai``/``httpx`` error
+is translated into hybridai's own tree here, so nothing above this module sees them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .backends import Finished, Started, StreamEvent, TextDelta
+from .config import CloudTarget, Price
+from .errors import (
+    CloudConnectionError,
+    CloudError,
+    CloudStatusError,
+    CloudTimeoutError,
+    ContextOverflowError,
+)
+from .modes import Route
+from .schema import ChatRequest
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI, OpenAI
+
+
+def estimate_tokens(text: str) -> int:
+    """Rough token count (about 4 characters a token) for when no tokenizer is at hand."""
+    return max(1, (len(text) + 3) // 4) if text else 0
+
+
+class CloudBackend:
+    route = Route.IN_CLOUD
+
+    def __init__(self, name: str, target: CloudTarget, price: Price | None) -> None:
+        self.name = name
+        self.target = target
+        self.model = target.model
+        self.price = price
+        self._client: OpenAI | None = None
+        self._aclient: AsyncOpenAI | None = None
+
+    # -- clients ---------------------------------------------------------------------------
+
+    def _client_options(self) -> dict[str, Any]:
+        import httpx
+
+        return {
+            "base_url": self.target.base_url,
+            "api_key": self.target.api_key(),
+            "max_retries": 0,
+            "timeout": httpx.Timeout(self.target.timeout_s, connect=self.target.connect_timeout_s),
+        }
+
+    def client(self) -> OpenAI:
+        if self._client is None:
+            from openai import OpenAI
+
+            self._client = OpenAI(**self._client_options())
+        return self._client
+
+    def aclient(self) -> AsyncOpenAI:
+        if self._aclient is None:
+            from openai import AsyncOpenAI
+
+            self._aclient = AsyncOpenAI(**self._client_options())
+        return self._aclient
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        if self._aclient is not None:
+            await self._aclient.close()
+            self._aclient = None
+        self.close()
+
+    # -- requests --------------------------------------------------------------------------
+
+    def _check_fits(self, request: ChatRequest) -> int:
+        prompt_estimate = sum(estimate_tokens(m.content) + 4 for m in request.messages)
+        window = self.target.context_window
+        if window is not None and prompt_estimate + (request.max_tokens or 1) > window:
+            raise ContextOverflowError(
+                f"about {prompt_estimate} prompt tokens + {request.max_tokens or 1} to generate "
+                f"exceed {self.name}'s context of {window} tokens")
+        return prompt_estimate
+
+    def _params(self, request: ChatRequest) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "model": self.target.model,
+            "messages": [m.model_dump() for m in request.messages],
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        for field in ("max_tokens", "temperature", "top_p", "seed", "stop"):
+            value = getattr(request, field)
+            if value is not None:
+                params[field] = value
+        return params
+
+    def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
+        prompt_estimate = self._check_fits(request)
+        deadline = time.monotonic() + self.target.timeout_s
+        with self._translate_errors():
+            chunks = self.client().chat.completions.create(**self._params(request))
+        tracker = _StreamTracker(self, prompt_estimate)
+        yield Started()
+        with self._translate_errors(), chunks:
+            for chunk in chunks:
+                yield from tracker.feed(chunk)
+                if time.monotonic() > deadline:
+                    raise CloudTimeoutError(
+                        f"{self.name} took longer than {self.target.timeout_s:g} s")
+        yield tracker.finish()
+
+    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        prompt_estimate = self._check_fits(request)
+        deadline = time.monotonic() + self.target.timeout_s
+        with self._translate_errors():
+            chunks = await self.aclient().chat.completions.create(**self._params(request))
+        tracker = _StreamTracker(self, prompt_estimate)
+        yield Started()
+        with self._translate_errors():
+            async with chunks:
+                async for chunk in chunks:
+                    for event in tracker.feed(chunk):
+                        yield event
+                    if time.monotonic() > deadline:
+                        raise CloudTimeoutError(
+                            f"{self.name} took longer than {self.target.timeout_s:g} s")
+        yield tracker.finish()
+
+    def _translate_errors(self) -> _ErrorTranslator:
+        return _ErrorTranslator(self.name)
+
+
+class _StreamTracker:
+    """Turns OpenAI chunks into events and notices a stream that ends without finishing."""
+
+    def __init__(self, backend: CloudBackend, prompt_estimate: int) -> None:
+        self.backend = backend
+        self.prompt_estimate = prompt_estimate
+        self.finish_reason: str | None = None
+        self.usage: Any = None
+        self.text_parts: list[str] = []
+
+    def feed(self, chunk: Any) -> Iterator[StreamEvent]:
+        if getattr(chunk, "usage", None):
+            self.usage = chunk.usage
+        for choice in chunk.choices or []:
+            content = getattr(choice.delta, "content", None)
+            if content:
+                self.text_parts.append(content)
+                yield TextDelta(content)
+            if choice.finish_reason:
+                self.finish_reason = choice.finish_reason
+
+    def finish(self) -> Finished:
+        if self.finish_reason is None:
+            raise CloudConnectionError(
+                f"{self.backend.name}'s stream ended before the answer was finished")
+        if self.usage is not None:
+            return Finished(self.finish_reason, self.usage.prompt_tokens,
+                            self.usage.completion_tokens)
+        return Finished(self.finish_reason, self.prompt_estimate,
+                        estimate_tokens("".join(self.text_parts)))
+
+
+class _ErrorTranslator:
+    """Context manager mapping openai/httpx exceptions to hybridai's CloudError tree."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        if exc is None or isinstance(exc, CloudError | ContextOverflowError):
+            return False
+        translated = translate_error(self.target, exc)
+        if translated is None:
+            return False
+        translated.target = self.target
+        raise translated from exc
+
+
+def translate_error(target: str, exc: BaseException) -> CloudError | None:
+    import httpx
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
+        return CloudTimeoutError(f"{target} timed out")
+    if isinstance(exc, openai.APIConnectionError | httpx.TransportError):
+        cause = exc.__cause__ or exc
+        return CloudConnectionError(f"{target} could not be reached: {cause}")
+    if isinstance(exc, openai.APIStatusError):
+        return CloudStatusError(
+            f"{target} answered HTTP {exc.status_code}: {_error_message(exc)}",
+            status=exc.status_code, retry_after=_retry_after(exc.response.headers))
+    if isinstance(exc, openai.APIError):
+        return CloudConnectionError(f"{target} failed mid-answer: {exc}")
+    return None
+
+
+def _error_message(exc: Any) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])[:300]
+    return str(exc.message)[:300]
+
+
+def _retry_after(headers: Any) -> float | None:
+    value = headers.get("retry-after") if headers is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,185 @@
+"""Settings: one model fed by a TOML file, ``HYBRIDAI_*`` environment variables and code.
+
+Precedence, highest first: keyword overrides, environment variables, the TOML file, defaults.
+The file is the ``path`` given, else ``$HYBRIDAI_CONFIG``, else ``./hybridai.toml``, else
+``<user config dir>/hybridai/config.toml``. Nested keys in the environment use ``__``:
+``HYBRIDAI_DEVICE__N_CTX=2048``, ``HYBRIDAI_CLOUD__OPENAI__MODEL=gpt-4o-mini``.
+See ``hybridai.example.toml`` for every setting.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from .errors import ConfigError
+from .modes import Mode
+from .schema import describe_validation_error
+
+
+def user_config_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("hybridai"))
+
+
+def user_cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("hybridai"))
+
+
+class DeviceSettings(BaseModel):
+    """The on-device model, its engine, and when the device counts as available."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model_path: Path | None = Field(
+        default=None, description="GGUF file; unset means the bundled SmolLM2-135M-Instruct"
+    )
+    model_name: str | None = Field(default=None, description="name shown in responses")
+    n_ctx: int = Field(default=4096, ge=0, description="context window; 0 = the model's own")
+    n_threads: int | None = Field(default=None, ge=1, description="unset = physical cores")
+    n_batch: int = Field(default=512, ge=1)
+    load_timeout_s: float = Field(default=120.0, gt=0)
+    first_token_timeout_s: float = Field(default=60.0, gt=0)
+    stall_timeout_s: float = Field(default=30.0, gt=0, description="longest gap between tokens")
+    # Availability thresholds.
+    min_available_ram_mb: int | None = Field(
+        default=None, ge=0, description="unset = model file size x 1.5 + 256 MB"
+    )
+    min_decode_tokens_per_s: float = Field(default=5.0, ge=0)
+    min_prefill_tokens_per_s: float = Field(default=20.0, ge=0)
+    min_free_disk_mb: int = Field(default=0, ge=0)
+    max_crashes: int = Field(default=3, ge=1, description="crashes within crash_window_s that "
+                             "make the device unavailable")
+    crash_window_s: float = Field(default=600.0, gt=0)
+    benchmark: bool = Field(default=True, description="measure tokens/s once per model+machine")
+    price: Price | None = Field(default=None, description="what a device run costs; unset = 0")
+
+
+class CloudTarget(BaseModel):
+    """An OpenAI-compatible endpoint: OpenAI, Gemini, Anthropic, vLLM, Ollama, llama.cpp…"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str
+    model: str
+    api_key_env: str | None = Field(
+        default=None, description="name of the environment variable holding the key"
+    )
+    timeout_s: float = Field(default=60.0, gt=0, description="whole request")
+    connect_timeout_s: float = Field(default=5.0, gt=0)
+    context_window: int | None = Field(default=None, ge=1, description="tokens; unset = unknown")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
+        return url.rstrip("/")
+
+    def api_key(self) -> str:
+        if not self.api_key_env:
+            return "not-needed"  # local servers (llama.cpp, vLLM, Ollama) take any key
+        key = os.environ.get(self.api_key_env)
+        if not key:
+            raise ConfigError(
+                f"cloud target needs an API key in ${self.api_key_env}, which is not set",
+                code="missing_api_key",
+            )
+        return key
+
+
+class Price(BaseModel):
+    """USD per one million tokens."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input_per_1m: float = Field(ge=0)
+    output_per_1m: float = Field(ge=0)
+
+
+DeviceSettings.model_rebuild()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="HYBRIDAI_", env_nested_delimiter="__", extra="forbid",
+    )
+
+    mode: Mode = Mode.PREFER_ON_DEVICE
+    device: DeviceSettings = Field(default_factory=DeviceSettings)
+    cloud: dict[str, CloudTarget] = Field(default_factory=dict)
+    cloud_order: list[str] = Field(
+        default_factory=list, description="cloud target names in order; unset = file order"
+    )
+    prices: dict[str, Price] = Field(
+        default_factory=dict, description="per-model prices; added to the built-in table"
+    )
+    cache_dir: Path = Field(default_factory=user_cache_dir)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
+
+    def cloud_targets(self) -> list[str]:
+        """Configured cloud target names, primary first."""
+        unknown = [name for name in self.cloud_order if name not in self.cloud]
+        if unknown:
+            raise ConfigError(f"cloud_order names unknown cloud targets: {', '.join(unknown)}")
+        rest = [name for name in self.cloud if name not in self.cloud_order]
+        return [*self.cloud_order, *rest]
+
+
+def find_config_file(path: str | Path | None = None) -> Path | None:
+    if path is not None:
+        chosen = Path(path)
+        if not chosen.is_file():
+            raise ConfigError(f"config file {chosen} does not exist")
+        return chosen
+    if env_path := os.environ.get("HYBRIDAI_CONFIG"):
+        return find_config_file(env_path)
+    for candidate in (Path("hybridai.toml"), user_config_dir() / "config.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Settings from the config file, the environment and ``overrides``; ConfigError if wrong."""
+    config_file = find_config_file(path)
+    settings_cls: type[Settings] = Settings
+    if config_file is not None:
+        try:
+            tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_file}: not valid TOML: {exc}") from None
+        # A subclass carries the file's path into pydantic-settings' TOML source.
+        settings_cls = type(
+            "Settings", (Settings,),
+            {"model_config": {**Settings.model_config, "toml_file": config_file}},
+        )
+    try:
+        return settings_cls(**overrides)
+    except ValidationError as exc:
+        where = f"{config_file}: " if config_file else ""
+        raise ConfigError(where + describe_validation_error(exc).replace(
+            "invalid request", "invalid settings")) from None

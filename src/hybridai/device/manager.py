@@ -1,0 +1,140 @@
+"""The device as a whole: its probe, its engine, its benchmark and its availability."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..engine.local import LocalEngine
+from ..errors import EngineError
+from .availability import AvailabilityReport, assess
+from .benchmark import BenchmarkCache, BenchmarkResult, fingerprint, result_from_event
+from .model_source import BundledModelInstaller, ModelLocation, locate_model
+from .probe import DeviceProbe, ModelFacts, model_facts, probe_device
+
+
+@dataclass(frozen=True)
+class DeviceReport:
+    probe: DeviceProbe
+    benchmark: BenchmarkResult | None
+    availability: AvailabilityReport
+    engine: dict[str, Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "availability": self.availability.to_dict(),
+            "probe": self.probe.to_dict(),
+            "benchmark": self.benchmark.to_dict() if self.benchmark else None,
+            "engine": self.engine,
+        }
+
+
+class Device:
+    """Owns the local engine and answers whether it can take a request right now."""
+
+    def __init__(self, settings: Settings, *, availability_ttl_s: float = 5.0) -> None:
+        self.settings = settings.device
+        self.cache_dir = settings.cache_dir
+        self.location = locate_model(settings.device)
+        self.engine = LocalEngine(settings.device, self.location, settings.cache_dir)
+        self._benchmarks = BenchmarkCache(settings.cache_dir)
+        self._installer = BundledModelInstaller(settings.cache_dir)
+        self._ttl_s = availability_ttl_s
+        self._lock = threading.Lock()
+        self._last: tuple[float, AvailabilityReport] | None = None
+        self._failed_benchmark: BenchmarkResult | None = None
+
+    def probe(self) -> DeviceProbe:
+        # The model header is parsed once per file version, not on every probe.
+        facts = _cached_model_facts(self.location, _mtime(self.location.path))
+        return probe_device(self.location, self.cache_dir, facts)
+
+    def _benchmark_options(self) -> dict[str, Any]:
+        return {"n_ctx": self.settings.n_ctx, "n_threads": self.settings.n_threads,
+                "n_batch": self.settings.n_batch}
+
+    def benchmark(self, probe: DeviceProbe, *, run: bool = True,
+                  refresh: bool = False) -> BenchmarkResult | None:
+        """The cached benchmark; measured now when missing and ``run`` (or ``refresh``)."""
+        key = fingerprint(probe, self._benchmark_options())
+        if not refresh:
+            if cached := self._benchmarks.load(key):
+                return cached
+            if self._failed_benchmark is not None:
+                return self._failed_benchmark
+        if not (run or refresh) or not probe.model.present or probe.model.error:
+            return None
+        try:
+            info = self.engine.start()
+            result = result_from_event(self.engine.benchmark(), info.load_s)
+        except EngineError as exc:
+            # Failures stay in memory only: a transient crash must not stick to the machine.
+            self._failed_benchmark = BenchmarkResult(
+                measured_at=time.time(), error=str(exc), crashed=exc.code in (
+                    "engine_crashed", "engine_timeout"))
+            return self._failed_benchmark
+        self._failed_benchmark = None
+        self._benchmarks.save(key, result)
+        return result
+
+    def availability(self, *, refresh: bool = False) -> AvailabilityReport:
+        with self._lock:
+            now = time.monotonic()
+            if not refresh and self._last and now - self._last[0] < self._ttl_s:
+                return self._last[1]
+            probe = self.probe()
+            report = self._assess(probe, self.benchmark(probe, run=self.settings.benchmark))
+            self._last = (now, report)
+            return report
+
+    def _assess(self, probe: DeviceProbe, benchmark: BenchmarkResult | None
+                ) -> AvailabilityReport:
+        return assess(probe, self.settings, benchmark=benchmark,
+                      recent_crashes=self.engine.recent_crashes(),
+                      downloading=self._installer.in_progress())
+
+    def report(self, *, refresh: bool = False) -> DeviceReport:
+        with self._lock:
+            probe = self.probe()
+            benchmark = self.benchmark(probe, run=self.settings.benchmark, refresh=refresh)
+            availability = self._assess(probe, benchmark)
+            self._last = (time.monotonic(), availability)
+        info = self.engine.info
+        engine = None if info is None else {
+            "pid": self.engine.pid, "n_ctx": info.n_ctx, "n_ctx_train": info.n_ctx_train,
+            "n_threads": info.n_threads, "restarts": self.engine.restarts,
+            "recent_crashes": self.engine.recent_crashes(), "log": str(self.engine.log_path),
+        }
+        return DeviceReport(probe, benchmark, availability, engine)
+
+    def invalidate(self) -> None:
+        """Forget the cached availability (after a crash, say)."""
+        with self._lock:
+            self._last = None
+
+    def download(self) -> None:
+        self._installer.install()
+        self.location = locate_model(self.settings)
+        self.engine.location = self.location
+        self.invalidate()
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+def _mtime(path: Path | None) -> int | None:
+    try:
+        return path.stat().st_mtime_ns if path else None
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_model_facts(location: ModelLocation, mtime: int | None) -> ModelFacts:
+    return model_facts(location)
+

@@ -1,0 +1,322 @@
+"""The host side of the on-device engine: starts, watches and restarts the worker process.
+
+One request runs at a time (the engine has one slot). A worker that dies mid-request raises
+EngineCrashedError; one that stays silent past a timeout is killed and raises
+EngineTimeoutError. Either way the next request starts a fresh worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from ..backends import Finished, Started, StreamEvent, TextDelta
+from ..config import DeviceSettings
+from ..device.model_source import ModelLocation
+from ..errors import (
+    ContextOverflowError,
+    EngineCrashedError,
+    EngineError,
+    EngineTimeoutError,
+)
+from ..modes import Route
+from ..schema import ChatRequest
+
+_EOF: dict[str, Any] = {"event": "eof"}
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    pid: int
+    n_ctx: int
+    n_ctx_train: int
+    n_threads: int
+    load_s: float
+
+
+class _Process:
+    """One worker process and the thread that turns its stdout into events."""
+
+    def __init__(self, command: list[str], log_path: Path) -> None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path = log_path
+        self._log: IO[bytes] = log_path.open("wb")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (_PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p)}
+        self.popen = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+            text=True, encoding="utf-8", bufsize=1, env=env,
+        )
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._write_lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True, name="hybridai-engine-reader").start()
+
+    def _read(self) -> None:
+        assert self.popen.stdout is not None
+        for line in self.popen.stdout:
+            try:
+                self.events.put(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # not ours: stray output can't be a protocol message
+        self.events.put(_EOF)
+
+    def send(self, message: dict[str, Any]) -> bool:
+        """False when the process is gone (its stdin is closed)."""
+        assert self.popen.stdin is not None
+        try:
+            with self._write_lock:
+                self.popen.stdin.write(json.dumps(message) + "\n")
+                self.popen.stdin.flush()
+            return True
+        except (BrokenPipeError, OSError, ValueError):
+            return False
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def kill(self) -> None:
+        if self.alive():
+            self.popen.kill()
+        self.popen.wait()
+        self._log.close()
+
+    def stop(self, grace_s: float = 3.0) -> None:
+        if self.popen.stdin:
+            try:
+                self.popen.stdin.close()
+            except OSError:
+                pass
+        try:
+            self.popen.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
+        self._log.close()
+
+    def exit_description(self) -> str:
+        code = self.popen.wait()
+        if code < 0:
+            try:
+                return f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"killed by signal {-code}"
+        return f"exited with status {code}"
+
+    def log_tail(self, lines: int = 5) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return " | ".join(line for line in text.splitlines()[-lines:] if line.strip())
+
+
+class LocalEngine:
+    """llama.cpp in a worker process, as a Backend."""
+
+    route = Route.ON_DEVICE
+
+    def __init__(self, device: DeviceSettings, location: ModelLocation, log_dir: Path,
+                 name: str = "device") -> None:
+        self.device = device
+        self.location = location
+        self.name = name
+        self.model = location.name
+        self.price = device.price
+        self.log_path = log_dir / "engine.log"
+        self.info: EngineInfo | None = None
+        self.restarts = 0
+        self.crash_times: deque[float] = deque(maxlen=100)
+        self._proc: _Process | None = None
+        self._slot = threading.Lock()  # one request at a time; a plain Lock may be released
+        self._current_id: str | None = None  # from another thread (the async shell does)
+
+    # -- process lifecycle ---------------------------------------------------------------
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.popen.pid if self._proc and self._proc.alive() else None
+
+    def recent_crashes(self, now: float | None = None) -> int:
+        now = time.monotonic() if now is None else now
+        return sum(1 for t in self.crash_times if now - t <= self.device.crash_window_s)
+
+    def _options(self) -> dict[str, Any]:
+        import psutil
+
+        return {
+            "model_path": str(self.location.path),
+            "n_ctx": self.device.n_ctx,
+            "n_threads": self.device.n_threads or psutil.cpu_count(logical=False) or 1,
+            "n_batch": self.device.n_batch,
+        }
+
+    def _ensure_running(self) -> _Process:
+        if self._proc is not None and self._proc.alive():
+            return self._proc
+        if self._proc is not None:
+            # It died between requests: that is a crash too.
+            self.crash_times.append(time.monotonic())
+            self._proc.kill()
+            self.restarts += 1
+        if not self.location.present:
+            raise EngineError(f"model file for {self.location.name} is missing",
+                              code="model_missing")
+        command = [sys.executable, "-m", "hybridai.engine.worker", json.dumps(self._options())]
+        proc = _Process(command, self.log_path)
+        event = self._wait(proc, self.device.load_timeout_s, what="load the model")
+        if event["event"] == "fatal":
+            proc.kill()
+            raise EngineError(f"the engine could not load {self.location.name}: "
+                              f"{event['message']}", code="engine_failed")
+        if event["event"] != "ready":
+            proc.kill()
+            raise EngineError(f"unexpected first message from the engine: {event}")
+        self.info = EngineInfo(pid=event["pid"], n_ctx=event["n_ctx"],
+                               n_ctx_train=event["n_ctx_train"], n_threads=event["n_threads"],
+                               load_s=event["load_s"])
+        self._proc = proc
+        return proc
+
+    def _wait(self, proc: _Process, timeout_s: float, *, what: str) -> dict[str, Any]:
+        """The next event, or the engine is declared dead (crashed or hung)."""
+        try:
+            event = proc.events.get(timeout=timeout_s)
+        except queue.Empty:
+            proc.kill()
+            self.crash_times.append(time.monotonic())
+            self.restarts += 1
+            raise EngineTimeoutError(
+                f"the engine did not {what} within {timeout_s:g} s; it was killed and "
+                "will restart") from None
+        if event is _EOF:
+            detail = proc.exit_description()
+            tail = proc.log_tail()
+            proc.kill()
+            self.crash_times.append(time.monotonic())
+            self.restarts += 1
+            raise EngineCrashedError(
+                f"the engine process {detail} while trying to {what}"
+                + (f" (log: {tail})" if tail else "") + "; it will restart")
+        return event
+
+    def start(self) -> EngineInfo:
+        with self._slot:
+            self._ensure_running()
+        assert self.info is not None
+        return self.info
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.stop()
+            self._proc = None
+
+    # -- requests ------------------------------------------------------------------------
+
+    def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
+        with self._slot:
+            proc = self._ensure_running()
+            request_id = uuid.uuid4().hex
+            self._current_id = request_id
+            message = {
+                "op": "chat", "id": request_id,
+                "messages": [m.model_dump() for m in request.messages],
+                "max_tokens": request.max_tokens, "temperature": request.temperature,
+                "top_p": request.top_p, "seed": request.seed, "stop": request.stop,
+            }
+            if not proc.send(message):
+                self._wait(proc, 5.0, what="accept the request")  # raises: it is gone
+            finished = False
+            timeout_s, what = self.device.first_token_timeout_s, "produce a first token"
+            try:
+                while True:
+                    event = self._wait(proc, timeout_s, what=what)
+                    if event.get("id") != request_id:
+                        continue  # the tail of an earlier, cancelled request
+                    kind = event["event"]
+                    if kind == "start":
+                        yield Started(prompt_tokens=event["prompt_tokens"])
+                    elif kind == "delta":
+                        timeout_s, what = self.device.stall_timeout_s, "produce the next token"
+                        yield TextDelta(event["text"])
+                    elif kind == "done":
+                        finished = True
+                        yield Finished(event["finish_reason"], event["prompt_tokens"],
+                                       event["completion_tokens"])
+                        return
+                    elif kind == "error":
+                        finished = True
+                        raise _engine_error(event)
+            finally:
+                self._current_id = None
+                if not finished and proc.alive():
+                    self._abandon(proc, request_id)
+
+    def _abandon(self, proc: _Process, request_id: str) -> None:
+        """The caller stopped reading: stop generating and drain what was already sent."""
+        proc.send({"op": "cancel", "id": request_id})
+        deadline = time.monotonic() + self.device.stall_timeout_s
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event = proc.events.get(timeout=left)
+            except queue.Empty:
+                break
+            if event is _EOF or (event.get("id") == request_id
+                                 and event["event"] in ("done", "error")):
+                return
+        proc.kill()  # it would not stop: a fresh worker is cheaper than a stuck one
+        self.restarts += 1
+
+    def cancel_current(self) -> None:
+        """Ask the worker to stop the running request (safe from any thread)."""
+        if self._proc is not None and (request_id := self._current_id):
+            self._proc.send({"op": "cancel", "id": request_id})
+
+    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        iterator = self.stream(request)
+        step: asyncio.Future[StreamEvent | None] | None = None
+        try:
+            while True:
+                step = asyncio.ensure_future(asyncio.to_thread(next, iterator, None))
+                event = await asyncio.shield(step)
+                if event is None:
+                    return
+                yield event
+        finally:
+            if step is not None and not step.done():
+                # Cancelled while the worker thread is inside the generator: stop the
+                # engine so that step ends soon, then close the generator.
+                self.cancel_current()
+                await asyncio.wait([step])
+            await asyncio.to_thread(iterator.close)
+
+    def benchmark(self, decode_tokens: int = 32) -> dict[str, Any]:
+        with self._slot:
+            proc = self._ensure_running()
+            request_id = uuid.uuid4().hex
+            proc.send({"op": "bench", "id": request_id, "decode_tokens": decode_tokens})
+            while True:
+                event = self._wait(proc, self.device.load_timeout_s, what="run its benchmark")
+                if event.get("id") == request_id:
+                    if event["event"] == "error":
+                        raise _engine_error(event)
+                    return event
+
+
+def _engine_error(event: dict[str, Any]) -> Exception:
+    if event.get("code") == "context_length_exceeded":
+        return ContextOverflowError(event["message"])
+    return EngineError(event.get("message", "engine error"), code=event.get("code"))

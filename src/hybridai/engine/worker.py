@@ -1,0 +1,194 @@
+"""The on-device engine process: llama.cpp behind JSON lines on stdin/stdout.
+
+It runs apart from the host so that a native crash (a segfault in llama.cpp) or a hang
+costs one request, not the host. Started by ``LocalEngine`` as
+``python -m hybridai.engine.worker '<json options>'``; see protocol.py for the messages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import sys
+import threading
+import time
+from typing import IO, Any
+
+from .protocol import BENCH_PROMPT
+
+
+class Worker:
+    def __init__(self, options: dict[str, Any], out: IO[str]) -> None:
+        self.options = options
+        self.out = out
+        self.cancelled: set[str] = set()
+        self.lock = threading.Lock()
+
+    def send(self, **message: Any) -> None:
+        self.out.write(json.dumps(message, ensure_ascii=False) + "\n")
+        self.out.flush()
+
+    def load(self) -> None:
+        from llama_cpp import Llama, llama_chat_format
+
+        started = time.perf_counter()
+        self.llm = Llama(
+            model_path=self.options["model_path"],
+            n_ctx=self.options["n_ctx"],
+            n_threads=self.options.get("n_threads"),
+            n_batch=self.options.get("n_batch", 512),
+            verbose=False,
+        )
+        template = self.llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise RuntimeError("the model has no chat template in its GGUF metadata")
+        model = self.llm._model
+        eos_id, bos_id = self.llm.token_eos(), self.llm.token_bos()
+        self.formatter = llama_chat_format.Jinja2ChatFormatter(
+            template=template,
+            eos_token=model.token_get_text(eos_id) if eos_id != -1 else "",
+            bos_token=model.token_get_text(bos_id) if bos_id != -1 else "",
+            stop_token_ids=[eos_id],
+        )
+        self.send(
+            event="ready",
+            n_ctx=self.llm.n_ctx(),
+            n_ctx_train=self.llm._model.n_ctx_train(),
+            n_threads=self.llm.n_threads,
+            load_s=round(time.perf_counter() - started, 3),
+            pid=os.getpid(),
+        )
+
+    def handle(self, message: dict[str, Any]) -> None:
+        op = message.get("op")
+        if op == "chat":
+            self.chat(message)
+        elif op == "bench":
+            self.bench(message)
+        elif op == "count_tokens":
+            tokens = self.prompt_tokens(message["messages"])
+            self.send(event="count", id=message["id"], prompt_tokens=len(tokens))
+        else:
+            self.send(event="error", id=message.get("id"), code="bad_op",
+                      message=f"unknown op {op!r}")
+
+    def prompt_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+        formatted = self.formatter(messages=messages)
+        self.stops = formatted.stop if isinstance(formatted.stop, list) else (
+            [formatted.stop] if formatted.stop else [])
+        return self.llm.tokenize(
+            formatted.prompt.encode("utf-8"),
+            add_bos=not formatted.added_special,
+            special=True,
+        )
+
+    def chat(self, message: dict[str, Any]) -> None:
+        request_id = message["id"]
+        tokens = self.prompt_tokens(message["messages"])
+        n_ctx = self.llm.n_ctx()
+        max_tokens = message.get("max_tokens")
+        needed = len(tokens) + (max_tokens or 1)
+        if needed > n_ctx:
+            self.send(event="error", id=request_id, code="context_length_exceeded",
+                      message=f"{len(tokens)} prompt tokens + {max_tokens or 1} to generate "
+                              f"exceed the device context of {n_ctx} tokens",
+                      prompt_tokens=len(tokens), n_ctx=n_ctx)
+            return
+        self.send(event="start", id=request_id, prompt_tokens=len(tokens))
+        sampling: dict[str, Any] = {}
+        if message.get("temperature") is not None:
+            sampling["temperature"] = message["temperature"]
+        if message.get("top_p") is not None:
+            sampling["top_p"] = message["top_p"]
+        # llama.cpp resets and re-evaluates shared prefixes itself; we pass the tokens.
+        stream = self.llm.create_completion(
+            prompt=tokens,
+            max_tokens=max_tokens or (n_ctx - len(tokens)),
+            stop=[*self.stops, *(message.get("stop") or [])],
+            seed=message.get("seed"),
+            stream=True,
+            **sampling,
+        )
+        finish_reason = "stop"
+        text_parts: list[str] = []
+        try:
+            for chunk in stream:
+                choice = chunk["choices"][0]
+                if request_id in self.cancelled:
+                    finish_reason = "cancelled"
+                    break
+                if choice["text"]:
+                    text_parts.append(choice["text"])
+                    self.send(event="delta", id=request_id, text=choice["text"])
+                if choice.get("finish_reason"):
+                    finish_reason = choice["finish_reason"]
+        finally:
+            stream.close()
+            self.cancelled.discard(request_id)
+        completion = "".join(text_parts)
+        completion_tokens = len(self.llm.tokenize(completion.encode("utf-8"), add_bos=False,
+                                                  special=False)) if completion else 0
+        self.send(event="done", id=request_id, finish_reason=finish_reason,
+                  prompt_tokens=len(tokens), completion_tokens=completion_tokens)
+
+    def bench(self, message: dict[str, Any]) -> None:
+        """Prefill and decode speed, measured with the engine's own eval/sample calls."""
+        decode_tokens = int(message.get("decode_tokens", 32))
+        tokens = self.llm.tokenize(BENCH_PROMPT.encode("utf-8"), add_bos=True)
+        self.llm.reset()
+        started = time.perf_counter()
+        self.llm.eval(tokens)
+        prefilled = time.perf_counter()
+        for _ in range(decode_tokens):
+            token = self.llm.sample(temp=0.0)
+            self.llm.eval([token])
+        decoded = time.perf_counter()
+        self.llm.reset()
+        self.send(
+            event="bench", id=message.get("id"),
+            prompt_tokens=len(tokens), decode_tokens=decode_tokens,
+            prefill_tokens_per_s=round(len(tokens) / (prefilled - started), 2),
+            decode_tokens_per_s=round(decode_tokens / (decoded - prefilled), 2),
+        )
+
+
+def read_commands(worker: Worker, inbox: queue.Queue[dict[str, Any] | None]) -> None:
+    """Stdin reader: cancels take effect at once, everything else queues."""
+    for line in sys.stdin:
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            worker.send(event="error", code="bad_json", message=f"not JSON: {line[:80]!r}")
+            continue
+        if message.get("op") == "cancel":
+            worker.cancelled.add(message["id"])
+        else:
+            inbox.put(message)
+    inbox.put(None)  # the host closed our stdin: exit
+
+
+def main() -> int:
+    # The protocol owns the real stdout; anything native code prints goes to stderr.
+    protocol_out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    os.dup2(2, 1)
+    options = json.loads(sys.argv[1])
+    worker = Worker(options, protocol_out)
+    try:
+        worker.load()
+    except Exception as exc:  # report, then exit: the host decides what to do
+        worker.send(event="fatal", message=f"{type(exc).__name__}: {exc}")
+        return 1
+    inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
+    threading.Thread(target=read_commands, args=(worker, inbox), daemon=True).start()
+    while (message := inbox.get()) is not None:
+        try:
+            worker.handle(message)
+        except Exception as exc:
+            worker.send(event="error", id=message.get("id"), code="engine_error",
+                        message=f"{type(exc).__name__}: {exc}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

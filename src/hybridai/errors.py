@@ -1,0 +1,124 @@
+"""One exception tree for hybridai; backend errors are translated at the boundary.
+
+    HybridAIError
+    ├── ConfigError                  the configuration is invalid
+    ├── InvalidRequestError          the request itself is wrong (no messages, bad role, bad mode…)
+    │   └── ContextOverflowError     the prompt fits no context window that the mode may use
+    ├── NoRouteError                 no target the mode allows could take the request
+    │   └── DeviceUnavailableError   the mode needs the device and the device can't run it
+    ├── BackendError                 one target failed while running a request
+    │   ├── EngineError              the on-device engine failed
+    │   │   ├── EngineCrashedError   its process died (native crash, OOM kill…)
+    │   │   └── EngineTimeoutError   it hung past a timeout and was restarted
+    │   └── CloudError               a cloud target failed
+    │       ├── CloudConnectionError refused, reset, DNS, offline
+    │       ├── CloudTimeoutError
+    │       └── CloudStatusError     an HTTP error status (``status``, ``retry_after``)
+    └── StreamInterruptedError       a stream failed after its first token (no fallback then)
+
+``BackendError.retryable`` says whether a mode's fallback may take over after it.
+"""
+
+from __future__ import annotations
+
+
+class HybridAIError(Exception):
+    """Base of every error hybridai raises on purpose."""
+
+    code: str = "hybridai_error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(HybridAIError):
+    code = "invalid_config"
+
+
+class InvalidRequestError(HybridAIError):
+    code = "invalid_request"
+
+
+class ContextOverflowError(InvalidRequestError):
+    code = "context_length_exceeded"
+
+
+class NoRouteError(HybridAIError):
+    """No allowed target could serve the request; ``attempts`` lists what was tried."""
+
+    code = "no_route"
+
+    def __init__(
+        self, message: str, *, attempts: list[tuple[str, BaseException]] | None = None,
+        code: str | None = None,
+    ) -> None:
+        if attempts:
+            tried = "; ".join(f"{target}: {error}" for target, error in attempts)
+            message = f"{message} (tried {tried})"
+        super().__init__(message, code=code)
+        self.attempts = attempts or []
+
+
+class DeviceUnavailableError(NoRouteError):
+    code = "device_unavailable"
+
+    def __init__(self, message: str, *, reason: str, attempts: list[tuple[str, BaseException]]
+                 | None = None) -> None:
+        super().__init__(message, attempts=attempts)
+        self.reason = reason
+
+
+class BackendError(HybridAIError):
+    retryable: bool = False
+    target: str = ""
+
+
+class EngineError(BackendError):
+    code = "engine_error"
+    retryable = True
+
+
+class EngineCrashedError(EngineError):
+    code = "engine_crashed"
+
+
+class EngineTimeoutError(EngineError):
+    code = "engine_timeout"
+
+
+class CloudError(BackendError):
+    code = "cloud_error"
+
+
+class CloudConnectionError(CloudError):
+    code = "cloud_connection_error"
+    retryable = True
+
+
+class CloudTimeoutError(CloudError):
+    code = "cloud_timeout"
+    retryable = True
+
+
+class CloudStatusError(CloudError):
+    """The cloud answered with an error status; 429 and 5xx are retryable."""
+
+    code = "cloud_status_error"
+
+    def __init__(self, message: str, *, status: int, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+        self.retryable = status == 429 or status >= 500
+
+
+class StreamInterruptedError(HybridAIError):
+    """A stream broke after its first token; streamed requests fall back only before it."""
+
+    code = "stream_interrupted"

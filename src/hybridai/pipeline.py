@@ -1,0 +1,132 @@
+"""The request pipeline, top to bottom: validate → plan → execute with fallback → record.
+
+``Pipeline`` holds everything that does no I/O of its own (settings, backends, planning);
+``run`` and ``arun`` are the sync and async execution loops and differ only in ``await``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from .backends import Backend
+from .cloud import CloudBackend
+from .config import Settings
+from .device.manager import Device
+from .errors import (
+    BackendError,
+    ContextOverflowError,
+    EngineError,
+    StreamInterruptedError,
+)
+from .modes import Mode, mode_from_model
+from .pricing import PriceTable
+from .recorder import Reference, RunRecorder
+from .routing import Attempt, RoutePlan, final_error, may_fall_back, plan
+from .schema import ChatCompletionChunk, ChatRequest
+
+# Errors after which the plan may move on; anything else is a bug and propagates as is.
+_ROUTABLE_ERRORS = (BackendError, ContextOverflowError)
+
+
+class Pipeline:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.prices = PriceTable.with_overrides(settings.prices)
+        self.device = Device(settings)
+        self.clouds: dict[str, CloudBackend] = {
+            name: CloudBackend(name, settings.cloud[name],
+                               self.prices.price_of(settings.cloud[name].model))
+            for name in settings.cloud_targets()
+        }
+        self.reference = Reference(next(iter(self.clouds.values()), None))
+
+    # 1. validate ---------------------------------------------------------------------------
+    def prepare(self, payload: dict[str, Any]) -> tuple[ChatRequest, RoutePlan]:
+        request = ChatRequest.parse(payload)
+        mode = request.mode or mode_from_model(request.model) or self.settings.mode
+        # 2. plan: the device's availability is only asked for when the mode could use it.
+        device = self.device.availability() if mode is not Mode.ONLY_IN_CLOUD else (
+            _NOT_ASKED)
+        return request, plan(mode, device, self.device.engine.name, list(self.clouds))
+
+    def backend(self, target: str) -> Backend:
+        if target == self.device.engine.name:
+            return self.device.engine
+        return self.clouds[target]
+
+    def recorder(self, request: ChatRequest, route_plan: RoutePlan) -> RunRecorder:
+        return RunRecorder(request, route_plan, self.prices, self.reference)
+
+    def _fall_back_or_raise(self, route_plan: RoutePlan, failures: list[tuple[Attempt, Exception]],
+                            index: int, run: RunRecorder) -> None:
+        """Returns when the next attempt may run; raises the caller's error otherwise."""
+        attempt, error = failures[-1]
+        if isinstance(error, EngineError):
+            self.device.invalidate()  # a crash counts against availability at once
+        if index + 1 < len(route_plan.attempts) and may_fall_back(
+                error, streamed_text=run.streamed_text, stream=run.request.stream):
+            run.failed(error)
+            return
+        if run.request.stream and run.streamed_text:
+            raise StreamInterruptedError(
+                f"{attempt.target} failed after the answer had started streaming: {error}",
+                code=getattr(error, "code", None)) from error
+        final = final_error(route_plan, failures)
+        if final is error:
+            raise error
+        raise final from error
+
+    # 3. execute with fallback, 4. record ---------------------------------------------------
+    def run(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder
+            ) -> Iterator[ChatCompletionChunk]:
+        failures: list[tuple[Attempt, Exception]] = []
+        for index, attempt in enumerate(route_plan.attempts):
+            backend = self.backend(attempt.target)
+            run.begin(attempt, backend)
+            try:
+                for event in backend.stream(request):
+                    if (chunk := run.feed(event)) is not None:
+                        yield chunk
+                return
+            except _ROUTABLE_ERRORS as error:
+                failures.append((attempt, error))
+                self._fall_back_or_raise(route_plan, failures, index, run)
+
+    async def arun(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder
+                   ) -> AsyncIterator[ChatCompletionChunk]:
+        failures: list[tuple[Attempt, Exception]] = []
+        for index, attempt in enumerate(route_plan.attempts):
+            backend = self.backend(attempt.target)
+            run.begin(attempt, backend)
+            try:
+                async for event in backend.astream(request):
+                    if (chunk := run.feed(event)) is not None:
+                        yield chunk
+                return
+            except _ROUTABLE_ERRORS as error:
+                failures.append((attempt, error))
+                self._fall_back_or_raise(route_plan, failures, index, run)
+
+    def close(self) -> None:
+        self.device.close()
+        for cloud in self.clouds.values():
+            cloud.close()
+
+    async def aclose(self) -> None:
+        self.device.close()
+        for cloud in self.clouds.values():
+            await cloud.aclose()
+
+
+class _NotAsked:
+    """Stands in for the device's availability in modes that never use the device."""
+
+    available = False
+    status = "not_asked"
+    reason = "not_asked"
+    detail = "mode does not use the device"
+
+
+_NOT_ASKED: Any = _NotAsked()
+

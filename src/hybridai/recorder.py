@@ -1,0 +1,166 @@
+"""Turns backend events into OpenAI chunks and the routing metadata; no I/O.
+
+One recorder follows one request across its attempts: the clock starts when the request
+arrives, so time to first token includes any attempt that failed before it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from .backends import Backend, Finished, Started, StreamEvent, TextDelta
+from .cloud import estimate_tokens
+from .modes import Route
+from .pricing import PriceTable
+from .routing import Attempt, RoutePlan, fallback_reason
+from .schema import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatRequest,
+    Choice,
+    ChunkChoice,
+    Delta,
+    Fallback,
+    ResponseMessage,
+    RoutingInfo,
+    Usage,
+    new_completion_id,
+    now,
+)
+
+
+class Reference:
+    """The cloud model that savings are measured against."""
+
+    def __init__(self, backend: Backend | None) -> None:
+        self.backend = backend
+
+    def cost(self, prices: PriceTable, prompt_tokens: int, completion_tokens: int
+             ) -> float | None:
+        if self.backend is None:
+            return None
+        return prices.cost(self.backend.model, prompt_tokens, completion_tokens,
+                           price=self.backend.price)
+
+
+class RunRecorder:
+    def __init__(self, request: ChatRequest, plan: RoutePlan, prices: PriceTable,
+                 reference: Reference, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.request = request
+        self.plan = plan
+        self.prices = prices
+        self.reference = reference
+        self.clock = clock
+        self.started_at = clock()
+        self.id = new_completion_id()
+        self.created = now()
+        self.fallbacks: list[Fallback] = []
+        self.attempt: Attempt | None = None
+        self.backend: Backend | None = None
+        self.reason = ""
+        self.detail = ""
+        self._reset_output()
+
+    def _reset_output(self) -> None:
+        self.text_parts: list[str] = []
+        self.first_token_at: float | None = None
+        self.prompt_tokens: int | None = None
+        self.finished: Finished | None = None
+        self.routing: RoutingInfo | None = None
+
+    @property
+    def streamed_text(self) -> bool:
+        return self.first_token_at is not None
+
+    def begin(self, attempt: Attempt, backend: Backend) -> None:
+        if self.attempt is None:
+            self.reason, self.detail = attempt.reason, attempt.detail
+        self.attempt, self.backend = attempt, backend
+
+    def failed(self, error: BaseException) -> None:
+        """The current attempt failed and the next one will run."""
+        assert self.attempt is not None
+        code = getattr(error, "code", type(error).__name__)
+        self.fallbacks.append(Fallback(target=self.attempt.target, code=code,
+                                       message=str(error)))
+        self.reason, self.detail = fallback_reason(self.attempt, error)
+        self._reset_output()
+
+    def feed(self, event: StreamEvent) -> ChatCompletionChunk | None:
+        """The chunk to send the caller for ``event``, if any."""
+        if isinstance(event, Started):
+            self.prompt_tokens = event.prompt_tokens
+            return None
+        if isinstance(event, TextDelta):
+            first = self.first_token_at is None
+            if first:
+                self.first_token_at = self.clock()
+            self.text_parts.append(event.text)
+            return self._chunk(Delta(role="assistant" if first else None, content=event.text))
+        self.finished = event
+        routing = self.routing_info()
+        return self._chunk(Delta(), finish_reason=event.finish_reason,
+                           usage=_usage(routing), hybrid=routing)
+
+    def _chunk(self, delta: Delta, **fields: object) -> ChatCompletionChunk:
+        finish_reason = fields.pop("finish_reason", None)
+        return ChatCompletionChunk(
+            id=self.id, created=self.created, model=self._model(),
+            choices=[ChunkChoice(delta=delta, finish_reason=finish_reason)],  # type: ignore[arg-type]
+            **fields,  # type: ignore[arg-type]
+        )
+
+    def _model(self) -> str:
+        return self.backend.model if self.backend else ""
+
+    def routing_info(self) -> RoutingInfo:
+        assert self.attempt is not None and self.backend is not None
+        if self.routing is not None:
+            return self.routing
+        text = "".join(self.text_parts)
+        finished = self.finished
+        prompt_tokens = (finished and finished.prompt_tokens) or self.prompt_tokens or sum(
+            estimate_tokens(m.content) for m in self.request.messages)
+        completion_tokens = (finished.completion_tokens if finished and
+                             finished.completion_tokens is not None else estimate_tokens(text))
+        on_device = self.attempt.route is Route.ON_DEVICE
+        if on_device:
+            price = self.backend.price
+            cost = self.prices.cost(self._model(), prompt_tokens, completion_tokens,
+                                    price=price) if price else 0.0
+        else:
+            cost = self.prices.cost(self.backend.model, prompt_tokens, completion_tokens,
+                                    price=self.backend.price)
+        cloud_cost = self.reference.cost(self.prices, prompt_tokens, completion_tokens)
+        saved = max(0.0, cloud_cost - (cost or 0.0)) if on_device and cloud_cost else 0.0
+        end = self.clock()
+        self.routing = RoutingInfo(
+            route=self.attempt.route, target=self.attempt.target, model=self.backend.model,
+            mode=self.plan.mode, reason=self.reason, detail=self.detail,
+            fallbacks=self.fallbacks,
+            time_to_first_token_s=None if self.first_token_at is None else
+            round(self.first_token_at - self.started_at, 4),
+            latency_s=round(end - self.started_at, 4),
+            prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+            cost_usd=round(cost or 0.0, 8),
+            cloud_cost_usd=None if cloud_cost is None else round(cloud_cost, 8),
+            saved_usd=round(saved, 8),
+        )
+        return self.routing
+
+    def completion(self) -> ChatCompletion:
+        routing = self.routing_info()
+        return ChatCompletion(
+            id=self.id, created=self.created, model=self._model(),
+            choices=[Choice(message=ResponseMessage(content="".join(self.text_parts)),
+                            finish_reason=self.finished.finish_reason if self.finished
+                            else None)],
+            usage=_usage(routing), hybrid=routing,
+        )
+
+
+def _usage(routing: RoutingInfo) -> Usage:
+    return Usage(prompt_tokens=routing.prompt_tokens,
+                 completion_tokens=routing.completion_tokens,
+                 total_tokens=routing.prompt_tokens + routing.completion_tokens)

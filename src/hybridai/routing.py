@@ -1,0 +1,123 @@
+"""Where a request runs, decided without I/O: the plan and the fallback rules of each mode.
+
+``plan`` turns a mode, the device's availability and the configured cloud targets into an
+ordered list of attempts; ``may_fall_back`` says whether, after an attempt failed, the next
+one may run. The pipeline executes the plan; every rule lives here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .device.availability import AvailabilityReport
+from .errors import (
+    BackendError,
+    ContextOverflowError,
+    DeviceUnavailableError,
+    HybridAIError,
+    NoRouteError,
+)
+from .modes import Mode, Route
+
+
+@dataclass(frozen=True)
+class Attempt:
+    target: str
+    route: Route
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    mode: Mode
+    attempts: tuple[Attempt, ...]
+
+
+def plan(mode: Mode, device: AvailabilityReport, device_target: str,
+         cloud_targets: list[str]) -> RoutePlan:
+    """The attempts for ``mode``, first choice first; NoRouteError when there are none."""
+    cloud = cloud_targets[0] if cloud_targets else None
+
+    def on_device(reason: str, detail: str) -> Attempt:
+        return Attempt(device_target, Route.ON_DEVICE, reason, detail)
+
+    def in_cloud(reason: str, detail: str) -> Attempt:
+        assert cloud is not None
+        return Attempt(cloud, Route.IN_CLOUD, reason, detail)
+
+    device_down = f"device_unavailable:{device.reason}"
+    if mode is Mode.ONLY_ON_DEVICE:
+        if not device.available:
+            raise DeviceUnavailableError(
+                f"mode only_on_device, but the device is {device.status}: {device.detail}",
+                reason=str(device.reason))
+        return RoutePlan(mode, (on_device("only_on_device", "mode allows only the device"),))
+
+    if mode is Mode.ONLY_IN_CLOUD:
+        if cloud is None:
+            raise NoRouteError("mode only_in_cloud, but no cloud target is configured",
+                               code="no_cloud_target")
+        return RoutePlan(mode, (in_cloud("only_in_cloud", "mode allows only the cloud"),))
+
+    if mode is Mode.PREFER_ON_DEVICE:
+        if device.available:
+            attempts = [on_device("device_available", "device preferred and available")]
+            if cloud is not None:
+                attempts.append(in_cloud("fallback", "the device could not run it"))
+            return RoutePlan(mode, tuple(attempts))
+        if cloud is None:
+            raise DeviceUnavailableError(
+                f"the device is {device.status} ({device.detail}) and no cloud target "
+                "is configured", reason=str(device.reason))
+        return RoutePlan(mode, (in_cloud(device_down, f"device {device.status}: "
+                                                      f"{device.detail}"),))
+
+    # PREFER_IN_CLOUD
+    if cloud is None:
+        if device.available:
+            return RoutePlan(mode, (on_device("no_cloud_target",
+                                              "cloud preferred but none is configured"),))
+        raise NoRouteError(f"no cloud target is configured and the device is {device.status}: "
+                           f"{device.detail}", code="no_cloud_target")
+    attempts = [in_cloud("cloud_preferred", "cloud preferred")]
+    if device.available:
+        attempts.append(on_device("fallback", "the cloud could not run it"))
+    return RoutePlan(mode, tuple(attempts))
+
+
+def may_fall_back(error: BaseException, *, streamed_text: bool, stream: bool) -> bool:
+    """Whether the plan's next attempt may take over after ``error``.
+
+    Falls back on failures of the place, not of the request: a crashed or hung engine,
+    a prompt that does not fit, and for the cloud connection errors, timeouts, 5xx and 429.
+    A streamed request falls back only before its first token reached the caller.
+    """
+    if stream and streamed_text:
+        return False
+    if isinstance(error, ContextOverflowError):
+        return True
+    return isinstance(error, BackendError) and error.retryable
+
+
+def final_error(plan: RoutePlan, failures: list[tuple[Attempt, BaseException]]) -> Exception:
+    """What the caller gets when no attempt succeeded."""
+    last_attempt, last_error = failures[-1]
+    if len(failures) == 1:
+        return last_error
+    tried = [(a.target, e) for a, e in failures]
+    if all(isinstance(e, ContextOverflowError) for _, e in failures):
+        details = "; ".join(f"{a.target}: {e}" for a, e in failures)
+        return ContextOverflowError(f"the prompt fits no context window ({details})")
+    if plan.mode is Mode.ONLY_ON_DEVICE:
+        return DeviceUnavailableError("the device could not run the request", reason="failed",
+                                      attempts=tried)
+    code = last_error.code if isinstance(last_error, HybridAIError) else "no_route"
+    return NoRouteError(f"every target the mode {plan.mode} allows failed", attempts=tried,
+                        code=code)
+
+
+def fallback_reason(failed: Attempt, error: BaseException) -> tuple[str, str]:
+    """Reason code and words for an attempt that runs because ``failed`` did not."""
+    code = error.code if isinstance(error, HybridAIError) else type(error).__name__
+    return f"fallback:{code}", f"{failed.target} failed ({error}); fell back"

@@ -1,0 +1,212 @@
+"""OpenAI-shaped request and response objects, plus the routing metadata hybridai adds.
+
+Responses serialize exactly like OpenAI's ``chat.completion`` and ``chat.completion.chunk``
+objects with one extra field, ``hybrid``, that says where the request ran and why.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import InvalidRequestError
+from .modes import Mode, Route
+
+Role = Literal["system", "developer", "user", "assistant", "tool"]
+ROLES: tuple[str, ...] = ("system", "developer", "user", "assistant", "tool")
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    role: str
+    content: str
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, role: str) -> str:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+        return role
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _flatten_parts(cls, content: Any) -> Any:
+        # OpenAI allows a list of content parts; the text parts are all a text model can use.
+        if content is None:
+            return ""
+        if isinstance(content, list):
+            texts = []
+            for part in content:
+                if not isinstance(part, dict) or part.get("type") != "text":
+                    kind = part.get("type") if isinstance(part, dict) else type(part).__name__
+                    raise ValueError(f"content part of type {kind!r} is not supported (text only)")
+                texts.append(str(part.get("text", "")))
+            return "\n".join(texts)
+        return content
+
+
+class ChatRequest(BaseModel):
+    """A validated chat request. Unknown fields are rejected so typos don't pass silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    messages: list[Message]
+    mode: Mode | None = None
+    model: str | None = None
+    stream: bool = False
+    max_tokens: int | None = Field(default=None, ge=1)
+    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
+    top_p: float | None = Field(default=None, gt=0.0, le=1.0)
+    seed: int | None = None
+    stop: list[str] | None = None
+    user: str | None = None
+
+    @field_validator("messages")
+    @classmethod
+    def _not_empty(cls, messages: list[Message]) -> list[Message]:
+        if not messages:
+            raise ValueError("at least one message is required")
+        return messages
+
+    @field_validator("stop", mode="before")
+    @classmethod
+    def _stop_list(cls, stop: Any) -> Any:
+        return [stop] if isinstance(stop, str) else stop
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode(cls, mode: Any) -> Any:
+        return None if mode is None else Mode.parse(mode)
+
+    @property
+    def deterministic(self) -> bool:
+        return self.temperature == 0.0
+
+    @classmethod
+    def parse(cls, payload: dict[str, Any]) -> ChatRequest:
+        payload = dict(payload)
+        # OpenAI's newer name for the same limit.
+        if "max_completion_tokens" in payload:
+            limit = payload.pop("max_completion_tokens")
+            payload.setdefault("max_tokens", limit)
+        n = payload.pop("n", 1)
+        if n not in (1, None):
+            raise InvalidRequestError(f"n={n!r} is not supported; hybridai returns one choice")
+        payload.pop("stream_options", None)  # usage is always included in the final chunk
+        if "messages" not in payload:
+            raise InvalidRequestError("'messages' is required: a list of {role, content} objects")
+        try:
+            return cls.model_validate(payload)
+        except InvalidRequestError:
+            raise
+        except ValidationError as exc:
+            raise InvalidRequestError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One readable line per problem, each naming the field it is about."""
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "request"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown field"
+        problems.append(f"{where}: {message}")
+    return "invalid request: " + "; ".join(problems)
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class Fallback(BaseModel):
+    """A target tried before the one that answered, and why it was left."""
+
+    target: str
+    code: str
+    message: str
+
+
+class RoutingInfo(BaseModel):
+    """Where a request ran, why, how fast, and what it cost and saved (USD)."""
+
+    route: Route
+    target: str
+    model: str
+    mode: Mode
+    reason: str = Field(description="machine-readable reason code for the route")
+    detail: str = Field(description="the reason in words")
+    fallbacks: list[Fallback] = Field(default_factory=list)
+    time_to_first_token_s: float | None = None
+    latency_s: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    cloud_cost_usd: float | None = Field(
+        default=None, description="what the reference cloud model would have charged"
+    )
+    saved_usd: float = 0.0
+
+
+class ResponseMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class Choice(BaseModel):
+    index: int = 0
+    message: ResponseMessage
+    finish_reason: str | None = "stop"
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[Choice]
+    usage: Usage
+    hybrid: RoutingInfo
+
+    @property
+    def text(self) -> str:
+        return self.choices[0].message.content
+
+
+class Delta(BaseModel):
+    role: Literal["assistant"] | None = None
+    content: str | None = None
+
+
+class ChunkChoice(BaseModel):
+    index: int = 0
+    delta: Delta
+    finish_reason: str | None = None
+
+
+class ChatCompletionChunk(BaseModel):
+    id: str
+    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
+    created: int
+    model: str
+    choices: list[ChunkChoice]
+    usage: Usage | None = None
+    hybrid: RoutingInfo | None = Field(default=None, description="set on the final chunk only")
+
+    @property
+    def text(self) -> str:
+        return "".join(c.delta.content or "" for c in self.choices)
+
+
+def new_completion_id() -> str:
+    return "chatcmpl-" + uuid.uuid4().hex[:24]
+
+
+def now() -> int:
+    return int(time.time())
