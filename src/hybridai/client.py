@@ -57,6 +57,10 @@ class HybridAI(_ClientBase):
     def device_report(self, *, refresh: bool = False) -> DeviceReport:
         return self.pipeline.device.report(refresh=refresh)
 
+    def warm_up(self) -> AvailabilityReport:
+        """Start the device engine now, so the first request does not pay for loading it."""
+        return self.pipeline.warm_up()
+
     def close(self) -> None:
         self.pipeline.close()
 
@@ -80,6 +84,9 @@ class AsyncHybridAI(_ClientBase):
 
     async def device_report(self, *, refresh: bool = False) -> DeviceReport:
         return await asyncio.to_thread(self.pipeline.device.report, refresh=refresh)
+
+    async def warm_up(self) -> AvailabilityReport:
+        return await asyncio.to_thread(self.pipeline.warm_up)
 
     async def close(self) -> None:
         await self.pipeline.aclose()

@@ -7,6 +7,7 @@ is translated into hybridai's own tree here, so nothing above this module sees t
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
@@ -19,12 +20,18 @@ from .errors import (
     CloudStatusError,
     CloudTimeoutError,
     ContextOverflowError,
+    HybridAIError,
 )
 from .modes import Route
 from .schema import ChatRequest
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, OpenAI
+
+
+# How OpenAI, vLLM, llama.cpp and others word "the prompt is longer than the context".
+_CONTEXT_OVERFLOW = re.compile(r"context[ _](length|window)|maximum context|too many tokens",
+                               re.IGNORECASE)
 
 
 def estimate_tokens(text: str) -> int:
@@ -187,11 +194,12 @@ class _ErrorTranslator:
         translated = translate_error(self.target, exc)
         if translated is None:
             return False
-        translated.target = self.target
+        if isinstance(translated, CloudError):
+            translated.target = self.target
         raise translated from exc
 
 
-def translate_error(target: str, exc: BaseException) -> CloudError | None:
+def translate_error(target: str, exc: BaseException) -> HybridAIError | None:
     import httpx
     import openai
 
@@ -201,8 +209,11 @@ def translate_error(target: str, exc: BaseException) -> CloudError | None:
         cause = exc.__cause__ or exc
         return CloudConnectionError(f"{target} could not be reached: {cause}")
     if isinstance(exc, openai.APIStatusError):
+        message = _error_message(exc)
+        if exc.status_code == 400 and _CONTEXT_OVERFLOW.search(message):
+            return ContextOverflowError(f"{target}: {message}")
         return CloudStatusError(
-            f"{target} answered HTTP {exc.status_code}: {_error_message(exc)}",
+            f"{target} answered HTTP {exc.status_code}: {message}",
             status=exc.status_code, retry_after=_retry_after(exc.response.headers))
     if isinstance(exc, openai.APIError):
         return CloudConnectionError(f"{target} failed mid-answer: {exc}")

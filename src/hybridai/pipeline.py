@@ -12,6 +12,7 @@ from typing import Any
 from .backends import Backend
 from .cloud import CloudBackend
 from .config import Settings
+from .device.availability import AvailabilityReport
 from .device.manager import Device
 from .errors import (
     BackendError,
@@ -49,6 +50,12 @@ class Pipeline:
         device = self.device.availability() if mode is not Mode.ONLY_IN_CLOUD else (
             _NOT_ASKED)
         return request, plan(mode, device, self.device.engine.name, list(self.clouds))
+
+    def warm_up(self) -> AvailabilityReport:
+        availability = self.device.availability()
+        if availability.available:
+            self.device.engine.start()
+        return availability
 
     def backend(self, target: str) -> Backend:
         if target == self.device.engine.name:

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up .venv: llama.cpp built with flags that work on this CPU kind, then hybridai.
+#   scripts/setup.sh          the library, CLI and gateway
+#   scripts/setup.sh test     ... plus what the tests and benchmarks need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+VENV="${HYBRIDAI_VENV:-.venv}"
+EXTRAS="${1:-}"
+
+"$PYTHON" - <<'PY' || { echo "hybridai needs Python >= 3.11 (set PYTHON=...)" >&2; exit 1; }
+import sys; sys.exit(sys.version_info < (3, 11))
+PY
+
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install --quiet --upgrade pip
+
+# llama-cpp-python must not come from pip's own resolution: a native build crashes here.
+wheel="$(scripts/build-llama-wheel.sh "$VENV/bin/python" | tail -n 1)"
+"$VENV/bin/python" -m pip install --quiet "$wheel"
+
+target="."
+[ -n "$EXTRAS" ] && target=".[$EXTRAS]"
+"$VENV/bin/python" -m pip install --quiet -e "$target"
+echo ">> hybridai is set up in $VENV" >&2

