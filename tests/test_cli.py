@@ -70,7 +70,7 @@ def test_ask_stream_json_lines(tmp_path):
 
 
 def test_ask_reads_the_prompt_from_stdin(tmp_path):
-    result = run("ask", "-", "--max-tokens", "4", stdin="Hello there".encode(),
+    result = run("ask", "-", "--max-tokens", "4", stdin=b"Hello there",
                  config=write_config(tmp_path, None))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()

@@ -1,8 +1,9 @@
 """The ``hybridai`` command: ask, device, models.
 
-Heavy modules load inside the commands, so ``hybridai --help`` stays quick. Errors print one
-line, ``error [code]: message``, on stderr and exit non-zero: 2 for bad input or settings, 1 when the
-request could not be served, 130 on Ctrl-C. Set HYBRIDAI_DEBUG=1 for tracebacks.
+Heavy modules load inside the commands, so ``hybridai --help`` stays quick. Errors print
+one line, ``error [code]: message``, on stderr and exit non-zero: 2 for bad input or
+settings, 1 when the request could not be served, 130 on Ctrl-C. HYBRIDAI_DEBUG=1 shows
+tracebacks.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .backends import Finished, Started, StreamEvent, TextDelta
@@ -53,13 +54,14 @@ class CloudBackend:
     # -- clients ---------------------------------------------------------------------------
 
     def _client_options(self) -> dict[str, Any]:
-        import httpx
+        import httpx2  # the HTTP client under openai 3.x
 
         return {
             "base_url": self.target.base_url,
             "api_key": self.target.api_key(),
             "max_retries": 0,
-            "timeout": httpx.Timeout(self.target.timeout_s, connect=self.target.connect_timeout_s),
+            "timeout": httpx2.Timeout(self.target.timeout_s,
+                                      connect=self.target.connect_timeout_s),
         }
 
     def client(self) -> OpenAI:
@@ -114,11 +116,11 @@ class CloudBackend:
     def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
         prompt_estimate = self._check_fits(request)
         deadline = time.monotonic() + self.target.timeout_s
-        with self._translate_errors():
+        with translating_errors(self.name):
             chunks = self.client().chat.completions.create(**self._params(request))
         tracker = _StreamTracker(self, prompt_estimate)
         yield Started()
-        with self._translate_errors(), chunks:
+        with translating_errors(self.name), chunks:
             for chunk in chunks:
                 yield from tracker.feed(chunk)
                 if time.monotonic() > deadline:
@@ -129,11 +131,11 @@ class CloudBackend:
     async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         prompt_estimate = self._check_fits(request)
         deadline = time.monotonic() + self.target.timeout_s
-        with self._translate_errors():
+        with translating_errors(self.name):
             chunks = await self.aclient().chat.completions.create(**self._params(request))
         tracker = _StreamTracker(self, prompt_estimate)
         yield Started()
-        with self._translate_errors():
+        with translating_errors(self.name):
             async with chunks:
                 async for chunk in chunks:
                     for event in tracker.feed(chunk):
@@ -142,9 +144,6 @@ class CloudBackend:
                         raise CloudTimeoutError(
                             f"{self.name} took longer than {self.target.timeout_s:g} s")
         yield tracker.finish()
-
-    def _translate_errors(self) -> _ErrorTranslator:
-        return _ErrorTranslator(self.name)
 
 
 class _StreamTracker:
@@ -179,33 +178,30 @@ class _StreamTracker:
                         estimate_tokens("".join(self.text_parts)))
 
 
-class _ErrorTranslator:
-    """Context manager mapping openai/httpx exceptions to hybridai's CloudError tree."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
-        if exc is None or isinstance(exc, CloudError | ContextOverflowError):
-            return False
-        translated = translate_error(self.target, exc)
+@contextmanager
+def translating_errors(target: str) -> Iterator[None]:
+    """Re-raises openai/httpx exceptions as hybridai's CloudError tree."""
+    try:
+        yield
+    except (CloudError, ContextOverflowError):
+        raise
+    except Exception as exc:
+        translated = translate_error(target, exc)
         if translated is None:
-            return False
+            raise
         if isinstance(translated, CloudError):
-            translated.target = self.target
+            translated.target = target
         raise translated from exc
 
 
 def translate_error(target: str, exc: BaseException) -> HybridAIError | None:
-    import httpx
+    """hybridai's error for an openai/httpx2/httpx exception; None for anything else."""
     import openai
 
-    if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
+    timeouts, transport_errors = _http_error_types()
+    if isinstance(exc, (openai.APITimeoutError, *timeouts)):
         return CloudTimeoutError(f"{target} timed out")
-    if isinstance(exc, openai.APIConnectionError | httpx.TransportError):
+    if isinstance(exc, (openai.APIConnectionError, *transport_errors)):
         cause = exc.__cause__ or exc
         return CloudConnectionError(f"{target} could not be reached: {cause}")
     if isinstance(exc, openai.APIStatusError):
@@ -218,6 +214,25 @@ def translate_error(target: str, exc: BaseException) -> HybridAIError | None:
     if isinstance(exc, openai.APIError):
         return CloudConnectionError(f"{target} failed mid-answer: {exc}")
     return None
+
+
+def _http_error_types() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """Timeout and transport error classes of httpx2 (openai 3.x) and httpx, where present.
+
+    openai wraps most of them, but not every read (an error body cut short escapes raw).
+    """
+    import importlib
+
+    timeouts: list[type[BaseException]] = []
+    transport: list[type[BaseException]] = []
+    for name in ("httpx2", "httpx"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        timeouts.append(module.TimeoutException)
+        transport.append(module.TransportError)
+    return tuple(timeouts), tuple(transport)
 
 
 def _error_message(exc: Any) -> str:

@@ -21,6 +21,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class HybridAIError(Exception):
     """Base of every error hybridai raises on purpose."""
@@ -55,21 +57,21 @@ class NoRouteError(HybridAIError):
     code = "no_route"
 
     def __init__(
-        self, message: str, *, attempts: list[tuple[str, BaseException]] | None = None,
+        self, message: str, *, attempts: Sequence[tuple[str, BaseException]] | None = None,
         code: str | None = None,
     ) -> None:
         if attempts:
             tried = "; ".join(f"{target}: {error}" for target, error in attempts)
             message = f"{message} (tried {tried})"
         super().__init__(message, code=code)
-        self.attempts = attempts or []
+        self.attempts = list(attempts or [])
 
 
 class DeviceUnavailableError(NoRouteError):
     code = "device_unavailable"
 
-    def __init__(self, message: str, *, reason: str, attempts: list[tuple[str, BaseException]]
-                 | None = None) -> None:
+    def __init__(self, message: str, *, reason: str,
+                 attempts: Sequence[tuple[str, BaseException]] | None = None) -> None:
         super().__init__(message, attempts=attempts)
         self.reason = reason
 

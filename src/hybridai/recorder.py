@@ -78,7 +78,7 @@ class RunRecorder:
             self.reason, self.detail = attempt.reason, attempt.detail
         self.attempt, self.backend = attempt, backend
 
-    def failed(self, error: BaseException) -> None:
+    def failed(self, error: Exception) -> None:
         """The current attempt failed and the next one will run."""
         assert self.attempt is not None
         code = getattr(error, "code", type(error).__name__)

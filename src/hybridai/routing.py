@@ -7,6 +7,7 @@ one may run. The pipeline executes the plan; every rule lives here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .device.availability import AvailabilityReport
@@ -100,7 +101,7 @@ def may_fall_back(error: BaseException, *, streamed_text: bool, stream: bool) ->
     return isinstance(error, BackendError) and error.retryable
 
 
-def final_error(plan: RoutePlan, failures: list[tuple[Attempt, BaseException]]) -> Exception:
+def final_error(plan: RoutePlan, failures: Sequence[tuple[Attempt, Exception]]) -> Exception:
     """What the caller gets when no attempt succeeded."""
     last_attempt, last_error = failures[-1]
     if len(failures) == 1:
@@ -117,7 +118,7 @@ def final_error(plan: RoutePlan, failures: list[tuple[Attempt, BaseException]]) 
                         code=code)
 
 
-def fallback_reason(failed: Attempt, error: BaseException) -> tuple[str, str]:
+def fallback_reason(failed: Attempt, error: Exception) -> tuple[str, str]:
     """Reason code and words for an attempt that runs because ``failed`` did not."""
     code = error.code if isinstance(error, HybridAIError) else type(error).__name__
     return f"fallback:{code}", f"{failed.target} failed ({error}); fell back"

@@ -11,7 +11,7 @@ import os
 import platform
 import shutil
 import subprocess
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,19 +84,19 @@ def probe_device(location: ModelLocation, cache_dir: Path,
 
 
 def model_facts(location: ModelLocation) -> ModelFacts:
-    base = {"name": location.name, "bundled": location.bundled,
-            "path": str(location.path) if location.path else None}
-    if not location.present or location.path is None:
-        return ModelFacts(present=False, **base)
-    size_mb = location.path.stat().st_size / 2**20
+    path = location.path
+    facts = ModelFacts(name=location.name, bundled=location.bundled,
+                       path=str(path) if path else None, present=location.present)
+    if path is None or not facts.present:
+        return facts
+    size_mb = round(path.stat().st_size / 2**20, 1)
     try:
-        info = read_gguf_info(location.path)
+        info = read_gguf_info(path)
     except (GGUFError, OSError) as exc:
-        return ModelFacts(present=True, size_mb=size_mb, error=str(exc), **base)
-    return ModelFacts(
-        present=True, size_mb=round(size_mb, 1), architecture=info.architecture,
-        context_length=info.context_length, has_chat_template=bool(info.chat_template), **base,
-    )
+        return replace(facts, size_mb=size_mb, error=str(exc))
+    return replace(facts, size_mb=size_mb, architecture=info.architecture,
+                   context_length=info.context_length,
+                   has_chat_template=bool(info.chat_template))
 
 
 def _engine_version() -> str | None:

@@ -8,6 +8,7 @@ EngineTimeoutError. Either way the next request starts a fresh worker.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import queue
@@ -18,7 +19,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -96,10 +97,8 @@ class _Process:
 
     def stop(self, grace_s: float = 3.0) -> None:
         if self.popen.stdin:
-            try:
+            with contextlib.suppress(OSError):
                 self.popen.stdin.close()
-            except OSError:
-                pass
         try:
             self.popen.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
@@ -226,7 +225,7 @@ class LocalEngine:
 
     # -- requests ------------------------------------------------------------------------
 
-    def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
+    def stream(self, request: ChatRequest) -> Generator[StreamEvent, None, None]:
         with self._slot:
             proc = self._ensure_running()
             request_id = uuid.uuid4().hex

@@ -13,7 +13,8 @@ import queue
 import sys
 import threading
 import time
-from typing import IO, Any
+from collections.abc import Generator
+from typing import IO, Any, cast
 
 from .protocol import BENCH_PROMPT
 
@@ -67,25 +68,24 @@ class Worker:
         elif op == "bench":
             self.bench(message)
         elif op == "count_tokens":
-            tokens = self.prompt_tokens(message["messages"])
+            tokens, _ = self.format_prompt(message["messages"])
             self.send(event="count", id=message["id"], prompt_tokens=len(tokens))
         else:
             self.send(event="error", id=message.get("id"), code="bad_op",
                       message=f"unknown op {op!r}")
 
-    def prompt_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+    def format_prompt(self, messages: list[Any]) -> tuple[list[int], list[str]]:
+        """The prompt's tokens under the model's chat template, and the template's stops."""
         formatted = self.formatter(messages=messages)
-        self.stops = formatted.stop if isinstance(formatted.stop, list) else (
+        stops = formatted.stop if isinstance(formatted.stop, list) else (
             [formatted.stop] if formatted.stop else [])
-        return self.llm.tokenize(
-            formatted.prompt.encode("utf-8"),
-            add_bos=not formatted.added_special,
-            special=True,
-        )
+        tokens = self.llm.tokenize(formatted.prompt.encode("utf-8"),
+                                   add_bos=not formatted.added_special, special=True)
+        return tokens, stops
 
     def chat(self, message: dict[str, Any]) -> None:
         request_id = message["id"]
-        tokens = self.prompt_tokens(message["messages"])
+        tokens, template_stops = self.format_prompt(message["messages"])
         n_ctx = self.llm.n_ctx()
         max_tokens = message.get("max_tokens")
         needed = len(tokens) + (max_tokens or 1)
@@ -102,14 +102,14 @@ class Worker:
         if message.get("top_p") is not None:
             sampling["top_p"] = message["top_p"]
         # llama.cpp resets and re-evaluates shared prefixes itself; we pass the tokens.
-        stream = self.llm.create_completion(
+        stream = cast(Generator[dict[str, Any], None, None], self.llm.create_completion(
             prompt=tokens,
             max_tokens=max_tokens or (n_ctx - len(tokens)),
-            stop=[*self.stops, *(message.get("stop") or [])],
+            stop=[*template_stops, *(message.get("stop") or [])],
             seed=message.get("seed"),
             stream=True,
             **sampling,
-        )
+        ))
         finish_reason = "stop"
         text_parts: list[str] = []
         try:

@@ -1,0 +1,98 @@
+"""Small builders shared by the unit tests: domain objects with sensible defaults, and fakes.
+
+Every builder returns a "healthy" object; tests override only the field they are about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from hybridai.backends import StreamEvent
+from hybridai.config import Price
+from hybridai.device.availability import Availability, AvailabilityReport, Reason
+from hybridai.device.benchmark import BenchmarkResult
+from hybridai.device.probe import DeviceProbe, ModelFacts
+from hybridai.modes import Route
+from hybridai.schema import ChatRequest
+
+DEVICE = "device"
+CLOUD = "openai"
+
+
+# -- device ------------------------------------------------------------------------------------
+
+def available_report() -> AvailabilityReport:
+    return AvailabilityReport(Availability.AVAILABLE, Reason.READY, "ready")
+
+
+def unavailable_report(reason: Reason = Reason.NOT_ENOUGH_MEMORY,
+                       status: Availability = Availability.UNAVAILABLE) -> AvailabilityReport:
+    return AvailabilityReport(status, reason, f"because {reason}")
+
+
+def model_facts(**overrides: Any) -> ModelFacts:
+    """A present, readable 100 MB model (needs 100 * 1.5 + 256 = 406 MB of RAM by default)."""
+    base = ModelFacts(name="smollm2-135m-instruct", path="/models/smollm2.gguf", present=True,
+                      bundled=True, size_mb=100.0, architecture="llama", context_length=8192,
+                      has_chat_template=True)
+    return replace(base, **overrides)
+
+
+def device_probe(*, model: ModelFacts | None = None, **overrides: Any) -> DeviceProbe:
+    """A machine with plenty of RAM and disk and the engine installed."""
+    base = DeviceProbe(os="Linux 6.1", machine="x86_64", cpu_model="Test CPU", cores_physical=4,
+                       cores_logical=8, cpu_features=["avx2"], ram_total_mb=16_384,
+                       ram_available_mb=8_192, gpus=[], disk_free_mb=50_000,
+                       model=model or model_facts(), engine_version="0.3.7")
+    return replace(base, **overrides)
+
+
+def benchmark_result(**overrides: Any) -> BenchmarkResult:
+    """A benchmark well above the default thresholds (5 tokens/s decode, 20 prefill)."""
+    return replace(BenchmarkResult(prefill_tokens_per_s=500.0, decode_tokens_per_s=50.0,
+                                   load_s=0.5, measured_at=1.0), **overrides)
+
+
+# -- requests and backends ---------------------------------------------------------------------
+
+def chat_request(text: str = "Name a colour.", **fields: Any) -> ChatRequest:
+    return ChatRequest.parse({"messages": [{"role": "user", "content": text}], **fields})
+
+
+@dataclass
+class FakeBackend:
+    """Just the attributes of ``hybridai.backends.Backend`` that the recorder reads."""
+
+    name: str
+    route: Route
+    model: str
+    price: Price | None = None
+
+    def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
+        raise AssertionError("the recorder never runs a backend")
+
+    def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        raise AssertionError("the recorder never runs a backend")
+
+
+def device_backend(price: Price | None = None) -> FakeBackend:
+    return FakeBackend(DEVICE, Route.ON_DEVICE, "smollm2-135m-instruct", price)
+
+
+def cloud_backend(model: str = "gpt-4o-mini", price: Price | None = None) -> FakeBackend:
+    return FakeBackend(CLOUD, Route.IN_CLOUD, model, price)
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, start: float = 100.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

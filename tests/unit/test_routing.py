@@ -1,0 +1,208 @@
+"""routing.plan / may_fall_back / final_error: every mode's attempts and fallback rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from hybridai.device.availability import Availability, AvailabilityReport, Reason
+from hybridai.errors import (
+    CloudConnectionError,
+    CloudStatusError,
+    CloudTimeoutError,
+    ContextOverflowError,
+    DeviceUnavailableError,
+    EngineCrashedError,
+    EngineTimeoutError,
+    InvalidRequestError,
+    NoRouteError,
+)
+from hybridai.modes import Mode, Route
+from hybridai.routing import Attempt, RoutePlan, fallback_reason, final_error, may_fall_back, plan
+from tests.unit.builders import CLOUD, DEVICE, available_report, unavailable_report
+
+ON, IN = Route.ON_DEVICE, Route.IN_CLOUD
+
+
+def report(device_available: bool) -> AvailabilityReport:
+    return available_report() if device_available else unavailable_report(
+        Reason.NOT_ENOUGH_MEMORY)
+
+
+def clouds(configured: bool) -> list[str]:
+    return [CLOUD] if configured else []
+
+
+def summary(route_plan: RoutePlan) -> list[tuple[str, Route, str]]:
+    return [(a.target, a.route, a.reason) for a in route_plan.attempts]
+
+
+# -- plan: every mode x device available/unavailable x cloud configured/not ---------------------
+
+PLANS = [
+    # mode, device available, cloud configured, expected (target, route, reason) in order
+    (Mode.PREFER_ON_DEVICE, True, True,
+     [(DEVICE, ON, "device_available"), (CLOUD, IN, "fallback")]),
+    (Mode.PREFER_ON_DEVICE, True, False, [(DEVICE, ON, "device_available")]),
+    (Mode.PREFER_ON_DEVICE, False, True,
+     [(CLOUD, IN, "device_unavailable:not_enough_memory")]),
+    (Mode.ONLY_ON_DEVICE, True, True, [(DEVICE, ON, "only_on_device")]),
+    (Mode.ONLY_ON_DEVICE, True, False, [(DEVICE, ON, "only_on_device")]),
+    (Mode.PREFER_IN_CLOUD, True, True,
+     [(CLOUD, IN, "cloud_preferred"), (DEVICE, ON, "fallback")]),
+    (Mode.PREFER_IN_CLOUD, True, False, [(DEVICE, ON, "no_cloud_target")]),
+    (Mode.PREFER_IN_CLOUD, False, True, [(CLOUD, IN, "cloud_preferred")]),
+    (Mode.ONLY_IN_CLOUD, True, True, [(CLOUD, IN, "only_in_cloud")]),
+    (Mode.ONLY_IN_CLOUD, False, True, [(CLOUD, IN, "only_in_cloud")]),
+]
+
+NO_PLAN = [
+    # mode, device available, cloud configured, expected error, expected code
+    (Mode.PREFER_ON_DEVICE, False, False, DeviceUnavailableError, "device_unavailable"),
+    (Mode.ONLY_ON_DEVICE, False, True, DeviceUnavailableError, "device_unavailable"),
+    (Mode.ONLY_ON_DEVICE, False, False, DeviceUnavailableError, "device_unavailable"),
+    (Mode.PREFER_IN_CLOUD, False, False, NoRouteError, "no_cloud_target"),
+    (Mode.ONLY_IN_CLOUD, True, False, NoRouteError, "no_cloud_target"),
+    (Mode.ONLY_IN_CLOUD, False, False, NoRouteError, "no_cloud_target"),
+]
+
+
+def test_the_tables_cover_every_combination() -> None:
+    combos = {(m, d, c) for m, d, c, *_ in PLANS + NO_PLAN}
+    assert combos == {(m, d, c) for m in Mode for d in (True, False) for c in (True, False)}
+
+
+@pytest.mark.parametrize(("mode", "device_available", "cloud_configured", "expected"), PLANS)
+def test_plan_orders_the_attempts(mode: Mode, device_available: bool, cloud_configured: bool,
+                                  expected: list[tuple[str, Route, str]]) -> None:
+    route_plan = plan(mode, report(device_available), DEVICE, clouds(cloud_configured))
+    assert route_plan.mode is mode
+    assert summary(route_plan) == expected
+    assert all(attempt.detail for attempt in route_plan.attempts)
+
+
+@pytest.mark.parametrize(("mode", "device_available", "cloud_configured", "error", "code"),
+                         NO_PLAN)
+def test_plan_raises_when_the_mode_has_no_target(
+        mode: Mode, device_available: bool, cloud_configured: bool,
+        error: type[NoRouteError], code: str) -> None:
+    with pytest.raises(error) as raised:
+        plan(mode, report(device_available), DEVICE, clouds(cloud_configured))
+    assert type(raised.value) is error
+    assert raised.value.code == code
+
+
+@pytest.mark.parametrize("mode", [Mode.ONLY_ON_DEVICE, Mode.PREFER_ON_DEVICE])
+def test_device_unavailable_error_carries_the_device_reason(mode: Mode) -> None:
+    with pytest.raises(DeviceUnavailableError) as raised:
+        plan(mode, unavailable_report(Reason.TOO_SLOW), DEVICE, [])
+    assert raised.value.reason == "too_slow"
+    assert "unavailable" in str(raised.value)
+
+
+def test_prefer_on_device_names_a_downloadable_model_as_the_reason_for_the_cloud() -> None:
+    device = unavailable_report(Reason.MODEL_MISSING, status=Availability.DOWNLOADABLE)
+    route_plan = plan(Mode.PREFER_ON_DEVICE, device, DEVICE, [CLOUD])
+    assert summary(route_plan) == [(CLOUD, IN, "device_unavailable:model_missing")]
+    assert "downloadable" in route_plan.attempts[0].detail
+
+
+def test_plan_uses_the_first_cloud_target() -> None:
+    route_plan = plan(Mode.PREFER_IN_CLOUD, available_report(), DEVICE, ["primary", "secondary"])
+    assert [a.target for a in route_plan.attempts] == ["primary", DEVICE]
+
+
+# -- may_fall_back -------------------------------------------------------------------------------
+
+FALLS_BACK: list[BaseException] = [
+    EngineCrashedError("engine died"),
+    EngineTimeoutError("engine hung"),
+    ContextOverflowError("prompt too long"),
+    CloudConnectionError("refused"),
+    CloudTimeoutError("timed out"),
+    CloudStatusError("server error", status=500),
+    CloudStatusError("unavailable", status=503),
+    CloudStatusError("rate limited", status=429),
+]
+STAYS: list[BaseException] = [
+    CloudStatusError("bad request", status=400),
+    CloudStatusError("unauthorized", status=401),
+    CloudStatusError("not found", status=404),
+    InvalidRequestError("bad role"),
+    ValueError("a bug"),
+]
+
+
+@pytest.mark.parametrize("error", FALLS_BACK, ids=repr)
+def test_failures_of_the_place_fall_back(error: BaseException) -> None:
+    assert may_fall_back(error, streamed_text=False, stream=False) is True
+    assert may_fall_back(error, streamed_text=False, stream=True) is True
+
+
+@pytest.mark.parametrize("error", STAYS, ids=repr)
+def test_failures_of_the_request_do_not_fall_back(error: BaseException) -> None:
+    assert may_fall_back(error, streamed_text=False, stream=False) is False
+
+
+@pytest.mark.parametrize("error", FALLS_BACK, ids=repr)
+def test_a_stream_never_falls_back_after_its_first_token(error: BaseException) -> None:
+    assert may_fall_back(error, streamed_text=True, stream=True) is False
+
+
+@pytest.mark.parametrize("error", FALLS_BACK, ids=repr)
+def test_a_non_streamed_request_falls_back_even_after_text(error: BaseException) -> None:
+    # Nothing reached the caller yet: the partial answer is discarded.
+    assert may_fall_back(error, streamed_text=True, stream=False) is True
+
+
+# -- final_error and fallback_reason -------------------------------------------------------------
+
+DEVICE_ATTEMPT = Attempt(DEVICE, ON, "device_available", "device preferred and available")
+CLOUD_ATTEMPT = Attempt(CLOUD, IN, "fallback", "the device could not run it")
+PREFER_DEVICE_PLAN = RoutePlan(Mode.PREFER_ON_DEVICE, (DEVICE_ATTEMPT, CLOUD_ATTEMPT))
+
+
+def test_final_error_of_a_single_failure_is_that_failure() -> None:
+    error = CloudStatusError("bad request", status=400)
+    only_cloud = RoutePlan(Mode.ONLY_IN_CLOUD, (CLOUD_ATTEMPT,))
+    assert final_error(only_cloud, [(CLOUD_ATTEMPT, error)]) is error
+
+
+def test_final_error_when_the_prompt_fits_nowhere() -> None:
+    error = final_error(PREFER_DEVICE_PLAN, [
+        (DEVICE_ATTEMPT, ContextOverflowError("600 tokens exceed 256")),
+        (CLOUD_ATTEMPT, ContextOverflowError("600 tokens exceed 512")),
+    ])
+    assert type(error) is ContextOverflowError
+    assert "fits no context window" in str(error)
+    assert f"{DEVICE}: 600 tokens exceed 256" in str(error)
+    assert f"{CLOUD}: 600 tokens exceed 512" in str(error)
+
+
+def test_final_error_of_mixed_failures_lists_every_target() -> None:
+    crash = EngineCrashedError("engine died")
+    outage = CloudStatusError("HTTP 503", status=503)
+    error = final_error(PREFER_DEVICE_PLAN, [(DEVICE_ATTEMPT, crash), (CLOUD_ATTEMPT, outage)])
+    assert type(error) is NoRouteError
+    assert error.attempts == [(DEVICE, crash), (CLOUD, outage)]
+    assert f"{DEVICE}: engine died" in str(error)
+    assert f"{CLOUD}: HTTP 503" in str(error)
+    assert error.code == outage.code  # the last failure's code
+
+
+def test_final_error_code_falls_back_to_no_route_for_foreign_errors() -> None:
+    error = final_error(PREFER_DEVICE_PLAN, [(DEVICE_ATTEMPT, EngineCrashedError("died")),
+                                             (CLOUD_ATTEMPT, RuntimeError("odd"))])
+    assert isinstance(error, NoRouteError)
+    assert error.code == "no_route"
+
+
+@pytest.mark.parametrize(("error", "code"), [
+    (EngineCrashedError("died"), "engine_crashed"),
+    (ContextOverflowError("too long"), "context_length_exceeded"),
+    (RuntimeError("odd"), "RuntimeError"),
+])
+def test_fallback_reason_names_the_failure(error: Exception, code: str) -> None:
+    reason, detail = fallback_reason(DEVICE_ATTEMPT, error)
+    assert reason == f"fallback:{code}"
+    assert detail.startswith(f"{DEVICE} failed ({error})")
+

@@ -1,0 +1,166 @@
+"""schema.ChatRequest.parse and modes.mode_from_model: what a request may say, and the errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hybridai.errors import InvalidRequestError
+from hybridai.modes import Mode, mode_from_model
+from hybridai.schema import ChatRequest
+from tests.unit.builders import chat_request
+
+USER = [{"role": "user", "content": "Hi"}]
+
+
+def rejected(payload: dict[str, Any]) -> InvalidRequestError:
+    with pytest.raises(InvalidRequestError) as raised:
+        ChatRequest.parse(payload)
+    return raised.value
+
+
+# -- ChatRequest.parse ---------------------------------------------------------------------------
+
+def test_valid_request() -> None:
+    request = ChatRequest.parse({
+        "messages": [{"role": "system", "content": "Be brief."},
+                     {"role": "user", "content": "Hi", "name": "ann"}],
+        "model": "hybrid", "stream": True, "max_tokens": 16, "temperature": 0.0,
+        "top_p": 0.9, "seed": 7, "user": "u1",
+    })
+    assert [(m.role, m.content) for m in request.messages] == [("system", "Be brief."),
+                                                               ("user", "Hi")]
+    assert (request.model, request.stream, request.max_tokens, request.seed) == (
+        "hybrid", True, 16, 7)
+    assert request.mode is None
+    assert request.deterministic
+
+
+def test_parse_does_not_change_the_callers_payload() -> None:
+    payload = {"messages": USER, "n": 1, "max_completion_tokens": 5}
+    ChatRequest.parse(payload)
+    assert payload == {"messages": USER, "n": 1, "max_completion_tokens": 5}
+
+
+def test_missing_messages() -> None:
+    error = rejected({"model": "hybrid"})
+    assert "'messages'" in str(error)
+    assert error.code == "invalid_request"
+
+
+def test_empty_messages() -> None:
+    assert "messages: at least one message is required" in str(rejected({"messages": []}))
+
+
+def test_unknown_role_names_the_index_and_the_role() -> None:
+    error = rejected({"messages": [*USER, {"role": "robot", "content": "beep"}]})
+    assert "messages.1.role: unknown role 'robot'" in str(error)
+
+
+def test_unknown_field_is_rejected() -> None:
+    assert "temprature: unknown field" in str(rejected({"messages": USER, "temprature": 0.5}))
+
+
+@pytest.mark.parametrize("temperature", [-0.1, 2.1])
+def test_temperature_out_of_range(temperature: float) -> None:
+    assert "temperature:" in str(rejected({"messages": USER, "temperature": temperature}))
+
+
+def test_max_tokens_must_be_positive() -> None:
+    assert "max_tokens:" in str(rejected({"messages": USER, "max_tokens": 0}))
+
+
+def test_max_completion_tokens_maps_to_max_tokens() -> None:
+    assert chat_request(max_completion_tokens=12).max_tokens == 12
+
+
+def test_max_tokens_wins_over_max_completion_tokens() -> None:
+    assert chat_request(max_tokens=3, max_completion_tokens=12).max_tokens == 3
+
+
+@pytest.mark.parametrize("n", [1, None])
+def test_one_choice_is_accepted(n: int | None) -> None:
+    assert chat_request(n=n).messages[0].content == "Name a colour."
+
+
+def test_several_choices_are_rejected() -> None:
+    assert "n=2 is not supported" in str(rejected({"messages": USER, "n": 2}))
+
+
+def test_stream_options_are_accepted_and_dropped() -> None:
+    assert chat_request(stream=True, stream_options={"include_usage": True}).stream
+
+
+def test_stop_string_becomes_a_list() -> None:
+    assert chat_request(stop="\n").stop == ["\n"]
+    assert chat_request(stop=["a", "b"]).stop == ["a", "b"]
+
+
+def test_text_parts_are_flattened() -> None:
+    request = ChatRequest.parse({"messages": [{"role": "user", "content": [
+        {"type": "text", "text": "first"}, {"type": "text", "text": "second"}]}]})
+    assert request.messages[0].content == "first\nsecond"
+
+
+def test_null_content_is_empty() -> None:
+    request = ChatRequest.parse({"messages": [*USER, {"role": "assistant", "content": None}]})
+    assert request.messages[1].content == ""
+
+
+def test_image_part_is_rejected() -> None:
+    error = rejected({"messages": [{"role": "user", "content": [
+        {"type": "text", "text": "what is this?"},
+        {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}]}]})
+    assert "messages.0.content" in str(error)
+    assert "'image_url' is not supported" in str(error)
+
+
+@pytest.mark.parametrize(("value", "mode"), [
+    ("prefer_in_cloud", Mode.PREFER_IN_CLOUD),
+    ("only-on-device", Mode.ONLY_ON_DEVICE),
+    (" Only_In_Cloud ", Mode.ONLY_IN_CLOUD),
+    (Mode.PREFER_ON_DEVICE, Mode.PREFER_ON_DEVICE),
+])
+def test_mode_is_parsed(value: str, mode: Mode) -> None:
+    assert chat_request(mode=value).mode is mode
+
+
+def test_bad_mode() -> None:
+    error = rejected({"messages": USER, "mode": "sideways"})
+    assert error.code == "invalid_mode"
+    assert "'sideways'" in str(error)
+
+
+def test_every_problem_is_reported() -> None:
+    error = str(rejected({"messages": USER, "temperature": 9, "top_p": 0, "extra": 1}))
+    assert all(field in error for field in ("temperature:", "top_p:", "extra: unknown field"))
+
+
+# -- mode_from_model -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("model", "mode"), [
+    (None, None),
+    ("hybrid", None),
+    ("hybrid/cloud", Mode.ONLY_IN_CLOUD),
+    ("hybrid/on-device", Mode.ONLY_ON_DEVICE),
+    ("hybrid/device", Mode.ONLY_ON_DEVICE),
+    ("hybrid/prefer_in_cloud", Mode.PREFER_IN_CLOUD),
+    ("hybrid/prefer-on-device", Mode.PREFER_ON_DEVICE),
+])
+def test_mode_from_model(model: str | None, mode: Mode | None) -> None:
+    assert mode_from_model(model) is mode
+
+
+@pytest.mark.parametrize("model", ["gpt-4", "hybrid/", "openai/gpt-4o"])
+def test_other_models_are_not_found(model: str) -> None:
+    with pytest.raises(InvalidRequestError) as raised:
+        mode_from_model(model)
+    assert raised.value.code == "model_not_found"
+    assert repr(model) in str(raised.value)
+
+
+def test_hybrid_with_an_unknown_mode_is_an_invalid_mode() -> None:
+    with pytest.raises(InvalidRequestError) as raised:
+        mode_from_model("hybrid/sideways")
+    assert raised.value.code == "invalid_mode"
