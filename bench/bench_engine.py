@@ -151,7 +151,7 @@ def draw(report: dict[str, Any], path: Path) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.2))
     names = ["raw", "hybridai"]
     left.bar(names, [report[n]["tokens_per_s"] for n in names], color=["#888", "#2a7"])
-    left.set_title(f"decode tokens/s (ratio {report['throughput_ratio']:.3f})")
+    left.set_title(f"tokens/s, end to end (ratio {report['throughput_ratio']:.3f})")
     right.bar(names, [report[n]["ttft_p50_ms"] for n in names], color=["#888", "#2a7"])
     right.set_title("time to first token, p50 (ms)")
     fig.suptitle(f"{report['model']}, {report['threads']} threads, "
