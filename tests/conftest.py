@@ -99,32 +99,27 @@ def settings_for(cloud_url: str | None, shared_cache: Path, *, timeout_s: float 
                     device=DeviceSettings(**(device or {})), cache_dir=shared_cache, **overrides)
 
 
-@pytest.fixture
-def make_client(shared_cache: Path) -> Iterator[Callable[..., HybridAI]]:
-    clients: list[HybridAI] = []
+def _clients(cls: type[Any], shared_cache: Path) -> Iterator[Callable[..., Any]]:
+    """A factory of clients on the test settings, all closed at teardown."""
+    made: list[Any] = []
 
-    def factory(cloud_url: str | None = None, **kwargs: Any) -> HybridAI:
-        client = HybridAI(settings_for(cloud_url, shared_cache, **kwargs))
-        clients.append(client)
-        return client
+    def factory(cloud_url: str | None = None, **kwargs: Any) -> Any:
+        made.append(cls(settings_for(cloud_url, shared_cache, **kwargs)))
+        return made[-1]
 
     yield factory
-    for client in clients:
-        client.close()
+    for client in made:
+        client.pipeline.close()
+
+
+@pytest.fixture
+def make_client(shared_cache: Path) -> Iterator[Callable[..., HybridAI]]:
+    yield from _clients(HybridAI, shared_cache)
 
 
 @pytest.fixture
 def make_async_client(shared_cache: Path) -> Iterator[Callable[..., AsyncHybridAI]]:
-    clients: list[AsyncHybridAI] = []
-
-    def factory(cloud_url: str | None = None, **kwargs: Any) -> AsyncHybridAI:
-        client = AsyncHybridAI(settings_for(cloud_url, shared_cache, **kwargs))
-        clients.append(client)
-        return client
-
-    yield factory
-    for client in clients:
-        client.pipeline.close()
+    yield from _clients(AsyncHybridAI, shared_cache)
 
 
 def user(text: str) -> list[dict[str, str]]:
