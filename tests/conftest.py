@@ -56,7 +56,9 @@ def cloud_server(bundled_model: Path, tmp_path_factory: pytest.TempPathFactory) 
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_model),
          "--model_alias", STAND_IN_MODEL, "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "4096", "--n_threads", "1"],
+         "--n_ctx", "4096", "--n_threads", "1",
+         # Serve concurrent requests in turn instead of cutting the running stream short.
+         "--interrupt_requests", "False"],
         stdout=log, stderr=log)
     root = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120

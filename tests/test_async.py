@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from hybridai.errors import InvalidRequestError
+from hybridai.errors import DeviceBusyError, InvalidRequestError
 from hybridai.modes import Route
 from tests.conftest import user
 
@@ -71,3 +71,27 @@ async def test_concurrent_async_requests_share_the_one_engine_slot(make_async_cl
                                        mode="only_on_device", max_tokens=6, temperature=0.0)
         for i in range(4)])
     assert all(r.hybrid.route is Route.ON_DEVICE and r.text for r in responses)
+
+
+async def test_full_engine_queue_overflows_to_cloud_or_is_busy(make_async_client, proxy):
+    client = make_async_client(proxy.base_url, device={"max_queue": 1})
+    await client.warm_up()
+
+    async def ask(mode: str):
+        return await client.chat.completions.create(
+            messages=user("Write a long essay about rivers."), mode=mode, max_tokens=48,
+            temperature=0.0)
+
+    # One runs, one waits (the queue holds one), the rest find the queue full.
+    results = await asyncio.gather(*[ask("prefer_on_device") for _ in range(4)],
+                                   return_exceptions=True)
+    routes = sorted(r.hybrid.route.value for r in results)
+    assert routes == ["in_cloud", "in_cloud", "on_device", "on_device"], results
+    overflowed = [r for r in results if r.hybrid.route is Route.IN_CLOUD]
+    assert all(r.hybrid.reason == "fallback:device_busy" for r in overflowed)
+
+    results = await asyncio.gather(*[ask("only_on_device") for _ in range(3)],
+                                   return_exceptions=True)
+    busy = [r for r in results if isinstance(r, DeviceBusyError)]
+    assert len(busy) == 1 and busy[0].retry_after
+    assert client.pipeline.device.engine.waiting == 0

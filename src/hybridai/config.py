@@ -54,6 +54,8 @@ class DeviceSettings(BaseModel):
     load_timeout_s: float = Field(default=120.0, gt=0)
     first_token_timeout_s: float = Field(default=60.0, gt=0)
     stall_timeout_s: float = Field(default=30.0, gt=0, description="longest gap between tokens")
+    max_queue: int = Field(default=8, ge=0, description="requests that may wait for the engine; "
+                           "more are device_busy (overflow to the cloud, or HTTP 429)")
     # Availability thresholds.
     min_available_ram_mb: int | None = Field(
         default=None, ge=0, description="unset = model file size x 1.5 + 256 MB"

@@ -10,6 +10,7 @@
     │   ├── EngineError              the on-device engine failed
     │   │   ├── EngineCrashedError   its process died (native crash, OOM kill…)
     │   │   └── EngineTimeoutError   it hung past a timeout and was restarted
+    │   ├── DeviceBusyError          the engine's queue is full (``retry_after``)
     │   └── CloudError               a cloud target failed
     │       ├── CloudConnectionError refused, reset, DNS, offline
     │       ├── CloudTimeoutError
@@ -92,6 +93,17 @@ class EngineCrashedError(EngineError):
 
 class EngineTimeoutError(EngineError):
     code = "engine_timeout"
+
+
+class DeviceBusyError(BackendError):
+    """Too many requests wait for the engine; the prefer_* modes overflow to the cloud."""
+
+    code = "device_busy"
+    retryable = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class CloudError(BackendError):

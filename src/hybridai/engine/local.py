@@ -19,7 +19,8 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator, Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -29,6 +30,7 @@ from ..config import DeviceSettings
 from ..device.model_source import ModelLocation
 from ..errors import (
     ContextOverflowError,
+    DeviceBusyError,
     EngineCrashedError,
     EngineError,
     EngineTimeoutError,
@@ -140,8 +142,14 @@ class LocalEngine:
         self.restarts = 0
         self.crash_times: deque[float] = deque(maxlen=100)
         self._proc: _Process | None = None
-        self._slot = threading.Lock()  # one request at a time; a plain Lock may be released
-        self._current_id: str | None = None  # from another thread (the async shell does)
+        # One request runs at a time. Sync callers wait on the lock; async callers wait on an
+        # asyncio.Lock first, so a queue of them holds no threads. At most max_queue wait.
+        self._slot = threading.Lock()
+        self._async_gate: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+        self._queue_lock = threading.Lock()
+        self.waiting = 0
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hybridai-engine")
+        self._current_id: str | None = None  # read from other threads to cancel
 
     # -- process lifecycle ---------------------------------------------------------------
 
@@ -222,47 +230,114 @@ class LocalEngine:
         if self._proc is not None:
             self._proc.stop()
             self._proc = None
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # -- admission -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _queued(self) -> Iterator[None]:
+        """Counts the caller as waiting; DeviceBusyError when the queue is full."""
+        with self._queue_lock:
+            if self.waiting >= self.device.max_queue:
+                raise DeviceBusyError(
+                    f"the device engine is busy ({self.waiting} requests waiting)",
+                    retry_after=1.0)
+            self.waiting += 1
+        try:
+            yield
+        finally:
+            with self._queue_lock:
+                self.waiting -= 1
+
+    def _gate(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._async_gate is None or self._async_gate[0] is not loop:
+            self._async_gate = (loop, asyncio.Lock())
+        return self._async_gate[1]
 
     # -- requests ------------------------------------------------------------------------
 
     def stream(self, request: ChatRequest) -> Generator[StreamEvent, None, None]:
-        with self._slot:
-            proc = self._ensure_running()
-            request_id = uuid.uuid4().hex
-            self._current_id = request_id
-            message = {
-                "op": "chat", "id": request_id,
-                "messages": [m.model_dump() for m in request.messages],
-                "max_tokens": request.max_tokens, "temperature": request.temperature,
-                "top_p": request.top_p, "seed": request.seed, "stop": request.stop,
-            }
-            if not proc.send(message):
-                self._wait(proc, 5.0, what="accept the request")  # raises: it is gone
-            finished = False
-            timeout_s, what = self.device.first_token_timeout_s, "produce a first token"
+        with self._queued():
+            self._slot.acquire()
+        try:
+            yield from self._generate(request)
+        finally:
+            self._slot.release()
+
+    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        loop = asyncio.get_running_loop()
+        gate = self._gate()
+        with self._queued():
+            await gate.acquire()
+        try:
+            # Free at once unless a sync caller holds it: async callers pass the gate singly.
+            await loop.run_in_executor(self._executor, self._slot.acquire)
             try:
-                while True:
-                    event = self._wait(proc, timeout_s, what=what)
-                    if event.get("id") != request_id:
-                        continue  # the tail of an earlier, cancelled request
-                    kind = event["event"]
-                    if kind == "start":
-                        yield Started(prompt_tokens=event["prompt_tokens"])
-                    elif kind == "delta":
-                        timeout_s, what = self.device.stall_timeout_s, "produce the next token"
-                        yield TextDelta(event["text"])
-                    elif kind == "done":
-                        finished = True
-                        yield Finished(event["finish_reason"], event["prompt_tokens"],
-                                       event["completion_tokens"])
-                        return
-                    elif kind == "error":
-                        finished = True
-                        raise _engine_error(event)
+                async for event in self._drive(self._generate(request)):
+                    yield event
             finally:
-                self._current_id = None
-                if not finished and proc.alive():
-                    self._abandon(proc, request_id)
+                self._slot.release()
+        finally:
+            gate.release()
+
+    async def _drive(self, iterator: Generator[StreamEvent, None, None]
+                     ) -> AsyncIterator[StreamEvent]:
+        """Steps a blocking generator on the engine's executor."""
+        loop = asyncio.get_running_loop()
+        step: asyncio.Future[StreamEvent | None] | None = None
+        try:
+            while True:
+                step = loop.run_in_executor(self._executor, next, iterator, None)
+                event = await asyncio.shield(step)
+                if event is None:
+                    return
+                yield event
+        finally:
+            if step is not None and not step.done():
+                # Cancelled while a step runs: stop the engine so the step ends soon.
+                self.cancel_current()
+                await asyncio.wait([step])
+            await loop.run_in_executor(self._executor, iterator.close)
+
+    def _generate(self, request: ChatRequest) -> Generator[StreamEvent, None, None]:
+        """One request on the worker; the caller holds the slot."""
+        proc = self._ensure_running()
+        request_id = uuid.uuid4().hex
+        self._current_id = request_id
+        message = {
+            "op": "chat", "id": request_id,
+            "messages": [m.model_dump() for m in request.messages],
+            "max_tokens": request.max_tokens, "temperature": request.temperature,
+            "top_p": request.top_p, "seed": request.seed, "stop": request.stop,
+        }
+        if not proc.send(message):
+            self._wait(proc, 5.0, what="accept the request")  # raises: it is gone
+        finished = False
+        timeout_s, what = self.device.first_token_timeout_s, "produce a first token"
+        try:
+            while True:
+                event = self._wait(proc, timeout_s, what=what)
+                if event.get("id") != request_id:
+                    continue  # the tail of an earlier, cancelled request
+                kind = event["event"]
+                if kind == "start":
+                    yield Started(prompt_tokens=event["prompt_tokens"])
+                elif kind == "delta":
+                    timeout_s, what = self.device.stall_timeout_s, "produce the next token"
+                    yield TextDelta(event["text"])
+                elif kind == "done":
+                    finished = True
+                    yield Finished(event["finish_reason"], event["prompt_tokens"],
+                                   event["completion_tokens"])
+                    return
+                elif kind == "error":
+                    finished = True
+                    raise _engine_error(event)
+        finally:
+            self._current_id = None
+            if not finished and proc.alive():
+                self._abandon(proc, request_id)
 
     def _abandon(self, proc: _Process, request_id: str) -> None:
         """The caller stopped reading: stop generating and drain what was already sent."""
@@ -283,24 +358,6 @@ class LocalEngine:
         """Ask the worker to stop the running request (safe from any thread)."""
         if self._proc is not None and (request_id := self._current_id):
             self._proc.send({"op": "cancel", "id": request_id})
-
-    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
-        iterator = self.stream(request)
-        step: asyncio.Future[StreamEvent | None] | None = None
-        try:
-            while True:
-                step = asyncio.ensure_future(asyncio.to_thread(next, iterator, None))
-                event = await asyncio.shield(step)
-                if event is None:
-                    return
-                yield event
-        finally:
-            if step is not None and not step.done():
-                # Cancelled while the worker thread is inside the generator: stop the
-                # engine so that step ends soon, then close the generator.
-                self.cancel_current()
-                await asyncio.wait([step])
-            await asyncio.to_thread(iterator.close)
 
     def benchmark(self, decode_tokens: int = 32) -> dict[str, Any]:
         with self._slot:
