@@ -13,7 +13,7 @@ test:
 	.venv/bin/python -m pytest
 
 bench:
-	scripts/setup.sh test,bench
+	scripts/setup.sh test
 	.venv/bin/python bench/bench_engine.py
 
 lint:

@@ -1,4 +1,4 @@
-"""The ``hybridai`` command: ask, device, models.
+"""The ``hybridai`` command: ask, device, models, serve, logs, report.
 
 Heavy modules load inside the commands, so ``hybridai --help`` stays quick. Errors print
 one line, ``error [code]: message``, on stderr and exit non-zero: 2 for bad input or
@@ -198,6 +198,120 @@ def models(as_json: JsonOption = False, config: ConfigOption = None) -> None:
         table.add_row(row["target"], row["id"], row["route"],
                       row.get("path") or row.get("base_url") or "-")
     Console().print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="bind address (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default 8080)")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the OpenAI-compatible gateway (POST /v1/chat/completions, /metrics…)."""
+    import uvicorn
+
+    from .client import AsyncHybridAI
+    from .config import load_settings
+    from .gateway.app import GatewayState, create_app
+
+    overrides: dict[str, Any] = {}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    settings = load_settings(config)
+    if overrides:
+        settings = settings.model_copy(update={
+            "gateway": settings.gateway.model_copy(update=overrides)})
+    gateway = settings.gateway
+    state = GatewayState.from_client(AsyncHybridAI(settings))
+    if gateway.host not in ("127.0.0.1", "localhost", "::1") and not state.api_keys:
+        _stderr_console().print(f"[yellow]warning: serving on {gateway.host} with no client "
+                                "API keys (set gateway.api_keys_env)[/yellow]")
+    _stderr_console().print(f"hybridai gateway on http://{gateway.host}:{gateway.port}/v1 "
+                            f"(log: {gateway.request_log_path()})")
+    uvicorn.run(create_app(state), host=gateway.host, port=gateway.port, log_level="warning",
+                timeout_graceful_shutdown=int(gateway.drain_timeout_s) or None)
+
+
+def _log_path(config: Path | None) -> Path:
+    from .config import load_settings
+
+    path = load_settings(config).gateway.request_log_path()
+    if not path.is_file():
+        from .errors import ConfigError
+
+        raise ConfigError(f"no request log at {path} yet: `hybridai serve` writes it")
+    return path
+
+
+@app.command()
+def logs(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1)] = 20,
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """List the latest requests the gateway served, newest first."""
+    from .requestlog import read_entries
+
+    rows = list(read_entries(_log_path(config), limit=limit))
+    if as_json:
+        for row in rows:
+            print(json.dumps(row))
+        return
+    from datetime import datetime
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("time", "status", "mode", "route", "reason", "tokens", "latency", "cost",
+                  "saved", "error")
+    for row in rows:
+        table.add_row(
+            datetime.fromtimestamp(row["ts"]).strftime("%Y-%m-%d %H:%M:%S"), str(row["status"]),
+            row["mode"] or "-", row["route"] or "-", row["reason"] or "-",
+            f"{row['prompt_tokens']}+{row['completion_tokens']}",
+            f"{row['latency_s']:.2f}s" if row["latency_s"] is not None else "-",
+            f"${row['cost_usd']:.6f}", f"${row['saved_usd']:.6f}", row["error_code"] or "")
+    Console().print(table)
+
+
+@app.command()
+def report(
+    days: Annotated[int, typer.Option("--days", min=1)] = 30,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="draw to FILE.png or FILE.html", show_default=False)] = None,
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Sum requests, cost and savings per day and route; optionally draw them."""
+    from .report import draw
+    from .requestlog import daily_summary
+
+    rows = daily_summary(_log_path(config), days=days)
+    if plot is not None:
+        if plot.suffix.lower() not in (".png", ".html"):
+            raise _bad_input(f"--plot takes a .png or .html file, not {plot.name}")
+        draw(rows, plot)
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("day", "route", "requests", "errors", "tokens", "cost", "saved",
+                  title=f"last {days} days")
+    for row in rows:
+        table.add_row(row["day"], row["route"], str(row["requests"]), str(row["errors"]),
+                      f"{row['prompt_tokens']}+{row['completion_tokens']}",
+                      f"${row['cost_usd'] or 0:.6f}", f"${row['saved_usd'] or 0:.6f}")
+    table.add_section()
+    table.add_row("total", "", str(sum(r["requests"] for r in rows)),
+                  str(sum(r["errors"] for r in rows)), "",
+                  f"${sum(r['cost_usd'] or 0 for r in rows):.6f}",
+                  f"${sum(r['saved_usd'] or 0 for r in rows):.6f}")
+    Console().print(table)
+    if plot is not None:
+        _stderr_console().print(f"drawn to {plot}")
 
 
 def main() -> None:

@@ -115,6 +115,47 @@ class Price(BaseModel):
 DeviceSettings.model_rebuild()
 
 
+def user_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("hybridai"))
+
+
+class GatewaySettings(BaseModel):
+    """``hybridai serve``: the OpenAI-compatible HTTP gateway."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = Field(default="127.0.0.1", description="loopback only unless you say otherwise")
+    port: int = Field(default=8080, ge=0, le=65535)
+    api_keys_env: str | None = Field(
+        default=None, description="environment variable holding comma-separated client keys; "
+        "unset = no client auth")
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    max_tokens_limit: int | None = Field(
+        default=None, ge=1, description="larger max_tokens are refused with 400")
+    default_max_tokens: int | None = Field(
+        default=None, ge=1, description="max_tokens for requests that give none")
+    log_path: Path | None = Field(
+        default=None, description="SQLite request log; unset = <user data dir>/requests.sqlite")
+    log_content: bool = Field(default=False, description="store prompt and answer text")
+    drain_timeout_s: float = Field(default=30.0, ge=0,
+                                   description="on SIGTERM, how long requests in flight may finish")
+
+    def api_keys(self) -> tuple[str, ...]:
+        if not self.api_keys_env:
+            return ()
+        raw = os.environ.get(self.api_keys_env, "")
+        keys = tuple(k.strip() for k in raw.split(",") if k.strip())
+        if not keys:
+            raise ConfigError(f"gateway.api_keys_env names ${self.api_keys_env}, which holds "
+                              "no keys")
+        return keys
+
+    def request_log_path(self) -> Path:
+        return self.log_path or user_data_dir() / "requests.sqlite"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="HYBRIDAI_", env_nested_delimiter="__", extra="forbid",
@@ -130,6 +171,7 @@ class Settings(BaseSettings):
         default_factory=dict, description="per-model prices; added to the built-in table"
     )
     cache_dir: Path = Field(default_factory=user_cache_dir)
+    gateway: GatewaySettings = Field(default_factory=GatewaySettings)
 
     @classmethod
     def settings_customise_sources(

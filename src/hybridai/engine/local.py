@@ -147,7 +147,7 @@ class LocalEngine:
         self._slot = threading.Lock()
         self._async_gate: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         self._queue_lock = threading.Lock()
-        self.waiting = 0
+        self._admitted_count = 0
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hybridai-engine")
         self._current_id: str | None = None  # read from other threads to cancel
 
@@ -235,19 +235,24 @@ class LocalEngine:
     # -- admission -------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _queued(self) -> Iterator[None]:
-        """Counts the caller as waiting; DeviceBusyError when the queue is full."""
+    def _admitted(self) -> Iterator[None]:
+        """Holds a place for the whole request: one runs, max_queue wait, the rest are busy."""
         with self._queue_lock:
-            if self.waiting >= self.device.max_queue:
+            if self._admitted_count >= 1 + self.device.max_queue:
                 raise DeviceBusyError(
-                    f"the device engine is busy ({self.waiting} requests waiting)",
-                    retry_after=1.0)
-            self.waiting += 1
+                    f"the device engine is busy ({self.waiting} requests waiting, "
+                    f"max_queue={self.device.max_queue})", retry_after=1.0)
+            self._admitted_count += 1
         try:
             yield
         finally:
             with self._queue_lock:
-                self.waiting -= 1
+                self._admitted_count -= 1
+
+    @property
+    def waiting(self) -> int:
+        """Requests admitted but not yet running."""
+        return max(0, self._admitted_count - 1)
 
     def _gate(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -258,28 +263,20 @@ class LocalEngine:
     # -- requests ------------------------------------------------------------------------
 
     def stream(self, request: ChatRequest) -> Generator[StreamEvent, None, None]:
-        with self._queued():
-            self._slot.acquire()
-        try:
+        with self._admitted(), self._slot:
             yield from self._generate(request)
-        finally:
-            self._slot.release()
 
     async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         loop = asyncio.get_running_loop()
-        gate = self._gate()
-        with self._queued():
-            await gate.acquire()
-        try:
-            # Free at once unless a sync caller holds it: async callers pass the gate singly.
-            await loop.run_in_executor(self._executor, self._slot.acquire)
-            try:
-                async for event in self._drive(self._generate(request)):
-                    yield event
-            finally:
-                self._slot.release()
-        finally:
-            gate.release()
+        with self._admitted():
+            async with self._gate():
+                # Free at once unless a sync caller holds it: async callers pass singly.
+                await loop.run_in_executor(self._executor, self._slot.acquire)
+                try:
+                    async for event in self._drive(self._generate(request)):
+                        yield event
+                finally:
+                    self._slot.release()
 
     async def _drive(self, iterator: Generator[StreamEvent, None, None]
                      ) -> AsyncIterator[StreamEvent]:

@@ -1,0 +1,323 @@
+"""The OpenAI-compatible HTTP gateway, built by a factory from an explicit state object.
+
+    POST /v1/chat/completions   OpenAI's request/response/chunk/error shapes, plus ``hybrid``
+    GET  /v1/models             ``hybrid`` and ``hybrid/<mode>`` names
+    GET  /healthz, /readyz      alive; device engine loaded and cloud targets reachable
+    GET  /metrics               Prometheus
+
+The mode comes from the model name (``hybrid/cloud``…) or the ``x-hybrid-mode`` header.
+Routing comes back in ``x-hybrid-*`` headers and the body's ``hybrid`` field. A streamed
+response's headers are sent with its first token, when the route is settled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from ..client import AsyncHybridAI
+from ..errors import HybridAIError
+from ..modes import Mode
+from ..recorder import RunRecorder
+from ..requestlog import LogEntry, RequestLog
+from ..schema import ChatCompletionChunk, ChatRequest
+from .errors import HTTPError, bad_request, http_error
+from .metrics import Metrics
+from .readiness import Readiness
+
+CLIENT_CLOSED = 499  # nginx's code for "the client went away"; logged, never sent
+
+
+@dataclass
+class GatewayState:
+    client: AsyncHybridAI
+    log: RequestLog
+    metrics: Metrics
+    readiness: Readiness
+    api_keys: tuple[bytes, ...] = ()
+    started_at: float = field(default_factory=time.time)
+
+    @classmethod
+    def from_client(cls, client: AsyncHybridAI) -> GatewayState:
+        gateway = client.settings.gateway
+        engine = client.pipeline.device.engine
+        return cls(
+            client=client,
+            log=RequestLog(gateway.request_log_path(), log_content=gateway.log_content),
+            metrics=Metrics(queue_depth=lambda: engine.waiting),
+            readiness=Readiness(client.pipeline),
+            api_keys=tuple(k.encode() for k in gateway.api_keys()),
+        )
+
+
+def _error_response(error: HTTPError) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers())
+
+
+class _Rejected(Exception):
+    def __init__(self, error: HTTPError) -> None:
+        self.error = error
+
+
+def create_app(state: GatewayState) -> FastAPI:
+    pipeline = state.client.pipeline
+    gateway = state.client.settings.gateway
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if state.client.settings.mode is not Mode.ONLY_IN_CLOUD:
+            await state.client.warm_up()  # load and benchmark before the first request
+        yield
+        await state.client.close()
+        await asyncio.to_thread(state.log.close)
+
+    app = FastAPI(title="hybridai gateway", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
+    app.state.hybridai = state
+
+    def check_key(request: Request) -> None:
+        if not state.api_keys:
+            return
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        given = token.strip().encode() if scheme.lower() == "bearer" else b""
+        # Compare against every key, always, so timing says nothing about which matched.
+        matched = False
+        for key in state.api_keys:
+            matched |= hmac.compare_digest(given, key)
+        if not matched:
+            raise _Rejected(HTTPError(401, "invalid_request_error", "invalid_api_key",
+                                      "missing or incorrect API key (Authorization: Bearer …)"))
+
+    async def read_payload(request: Request) -> dict[str, Any]:
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > gateway.max_body_bytes:
+            raise _Rejected(_too_large(gateway.max_body_bytes))
+        body = bytearray()
+        async for part in request.stream():
+            body += part
+            if len(body) > gateway.max_body_bytes:
+                raise _Rejected(_too_large(gateway.max_body_bytes))
+        try:
+            payload = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise _Rejected(bad_request(f"the body is not valid JSON: {exc}", "invalid_json")
+                            ) from None
+        if not isinstance(payload, dict):
+            raise _Rejected(bad_request("the body must be a JSON object", "invalid_json"))
+        if header_mode := request.headers.get("x-hybrid-mode"):
+            payload.setdefault("mode", header_mode)
+        limit = gateway.max_tokens_limit
+        for name in ("max_tokens", "max_completion_tokens"):
+            value = payload.get(name)
+            if limit and isinstance(value, int) and value > limit:
+                raise _Rejected(bad_request(f"{name}={value} is over this gateway's limit of "
+                                            f"{limit}", "max_tokens_too_large", name))
+        if gateway.default_max_tokens and not any(
+                payload.get(n) is not None for n in ("max_tokens", "max_completion_tokens")):
+            payload["max_tokens"] = gateway.default_max_tokens
+        return payload
+
+    def record(request_id: str, status: int, started: float, *, run: RunRecorder | None = None,
+               request: ChatRequest | None = None, error: HTTPError | None = None) -> None:
+        entry = LogEntry(request_id=request_id, status=status,
+                         stream=bool(request and request.stream),
+                         latency_s=round(time.perf_counter() - started, 4))
+        if request is not None:
+            entry.prompt = request.messages[-1].content
+        if run is not None and run.attempt is not None:
+            entry.mode = run.plan.mode.value
+            if run.finished is not None or run.streamed_text:
+                info = run.routing_info()
+                entry.route, entry.target, entry.model = info.route.value, info.target, info.model
+                entry.reason, entry.ttft_s = info.reason, info.time_to_first_token_s
+                entry.prompt_tokens, entry.completion_tokens = (info.prompt_tokens,
+                                                                info.completion_tokens)
+                entry.cost_usd, entry.saved_usd = info.cost_usd, info.saved_usd
+                entry.answer = "".join(run.text_parts)
+        if error is not None:
+            entry.error_code, entry.error = error.code, error.message
+        state.log.append(entry)
+        state.metrics.observe(entry)
+
+    @app.post("/v1/chat/completions", openapi_extra=_CHAT_OPENAPI)
+    async def chat_completions(request: Request) -> Response:
+        started = time.perf_counter()
+        request_id = uuid.uuid4().hex
+        chat_request: ChatRequest | None = None
+        state.metrics.in_flight.inc()
+        try:
+            check_key(request)
+            payload = await read_payload(request)
+            prepared, route_plan = await asyncio.to_thread(pipeline.prepare, payload)
+            chat_request = prepared
+            run = pipeline.recorder(prepared, route_plan)
+            chunks = pipeline.arun(prepared, route_plan, run)
+            if prepared.stream:
+                return await _stream(request_id, started, prepared, run, chunks)
+            if not await _until_done_or_gone(request, chunks):
+                record(request_id, CLIENT_CLOSED, started, run=run, request=chat_request)
+                return Response(status_code=CLIENT_CLOSED)
+            completion = run.completion()
+            record(request_id, 200, started, run=run, request=chat_request)
+            return Response(completion.model_dump_json(), media_type="application/json",
+                            headers=_routing_headers(run, with_cost=True))
+        except _Rejected as rejected:
+            record(request_id, rejected.error.status, started, request=chat_request,
+                   error=rejected.error)
+            return _error_response(rejected.error)
+        except HybridAIError as exc:
+            error = http_error(exc)
+            record(request_id, error.status, started, request=chat_request, error=error)
+            return _error_response(error)
+        finally:
+            state.metrics.in_flight.dec()
+
+    async def _stream(request_id: str, started: float, chat_request: ChatRequest,
+                      run: RunRecorder, chunks: AsyncIterator[ChatCompletionChunk]) -> Response:
+        # The first chunk settles the route (fallback happens only before it), so errors
+        # until then are plain JSON errors, and the headers can name the route.
+        first = await anext(aiter(chunks))
+
+        async def events() -> AsyncIterator[bytes]:
+            status = 200
+            error: HTTPError | None = None
+            try:
+                yield _sse(first)
+                async for chunk in chunks:
+                    yield _sse(chunk)
+                yield b"data: [DONE]\n\n"
+            except HybridAIError as exc:
+                error = http_error(exc)
+                status = error.status
+                yield b"data: " + json.dumps(error.body()).encode() + b"\n\n"
+            except (asyncio.CancelledError, GeneratorExit):
+                status = CLIENT_CLOSED  # the client went away: the work was cancelled
+                raise
+            finally:
+                record(request_id, status, started, run=run, request=chat_request, error=error)
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers=_routing_headers(run, with_cost=False))
+
+    @app.get("/v1/models")
+    async def models(request: Request) -> Response:
+        try:
+            check_key(request)
+        except _Rejected as rejected:
+            return _error_response(rejected.error)
+        names = ["hybrid", *(f"hybrid/{m.value}" for m in Mode), "hybrid/on-device",
+                 "hybrid/cloud"]
+        created = int(state.started_at)
+        return JSONResponse({"object": "list", "data": [
+            {"id": name, "object": "model", "created": created, "owned_by": "hybridai"}
+            for name in names]})
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        report = await state.readiness.check()
+        return JSONResponse(report, status_code=200 if report["ready"] else 503)
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        return Response(state.metrics.render(),
+                        media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    return app
+
+
+async def _until_done_or_gone(request: Request, chunks: AsyncIterator[ChatCompletionChunk]
+                              ) -> bool:
+    """Runs an unstreamed request to its end; False (and cancelled) if the client left."""
+
+    async def consume() -> None:
+        async for _ in chunks:
+            pass
+
+    work = asyncio.ensure_future(consume())
+    # With the body read, the next ASGI message is the disconnect, whenever it comes.
+    gone = asyncio.ensure_future(request.receive())
+    try:
+        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:
+        work.cancel()
+        gone.cancel()
+        raise
+    gone.cancel()
+    if not work.done():
+        work.cancel()
+        await asyncio.gather(work, return_exceptions=True)
+        return False
+    work.result()  # re-raises the request's error, if it failed
+    return True
+
+
+def _sse(chunk: ChatCompletionChunk) -> bytes:
+    return b"data: " + chunk.model_dump_json(exclude_none=True).encode() + b"\n\n"
+
+
+def _routing_headers(run: RunRecorder, *, with_cost: bool) -> dict[str, str]:
+    assert run.attempt is not None
+    headers = {"x-hybrid-route": run.attempt.route.value, "x-hybrid-target": run.attempt.target,
+               "x-hybrid-reason": run.reason, "x-hybrid-mode": run.plan.mode.value}
+    if with_cost and run.routing is not None:
+        headers["x-hybrid-cost-usd"] = f"{run.routing.cost_usd:.8f}"
+        headers["x-hybrid-saved-usd"] = f"{run.routing.saved_usd:.8f}"
+    return headers
+
+
+def _too_large(limit: int) -> HTTPError:
+    return HTTPError(413, "invalid_request_error", "request_too_large",
+                     f"the request body is larger than this gateway's limit of {limit} bytes")
+
+
+# The body is read by hand (for OpenAI-style errors and the size cap); this documents it.
+_CHAT_OPENAPI: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {
+            "type": "object",
+            "required": ["messages"],
+            "properties": {
+                "model": {"type": "string", "example": "hybrid"},
+                "messages": {"type": "array", "items": {
+                    "type": "object", "required": ["role", "content"],
+                    "properties": {
+                        "role": {"type": "string",
+                                 "enum": ["system", "developer", "user", "assistant", "tool"]},
+                        "content": {"type": "string"},
+                    }}},
+                "mode": {"type": "string", "enum": [m.value for m in Mode]},
+                "stream": {"type": "boolean"},
+                "max_tokens": {"type": "integer", "minimum": 1},
+                "temperature": {"type": "number", "minimum": 0, "maximum": 2},
+                "top_p": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                "seed": {"type": "integer"},
+                "stop": {"oneOf": [{"type": "string"},
+                                   {"type": "array", "items": {"type": "string"}}]},
+            },
+        }}},
+    },
+    "responses": {
+        "200": {"description": "an OpenAI chat.completion, or an SSE stream of chunks"},
+        "400": {"description": "invalid request (OpenAI error shape)"},
+        "401": {"description": "missing or wrong API key"},
+        "404": {"description": "unknown model"},
+        "413": {"description": "body too large"},
+        "429": {"description": "device queue full and the mode forbids the cloud"},
+    },
+}

@@ -1,0 +1,56 @@
+"""Prometheus metrics for the gateway, in a registry of its own (no module globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from ..requestlog import LogEntry
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+
+
+class Metrics:
+    def __init__(self, queue_depth: Callable[[], float]) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "hybridai_requests", "Chat requests by route, reason and HTTP status",
+            ["route", "reason", "status"], registry=self.registry)
+        self.latency = Histogram(
+            "hybridai_request_latency_seconds", "Whole-request latency",
+            ["route"], buckets=_LATENCY_BUCKETS, registry=self.registry)
+        self.ttft = Histogram(
+            "hybridai_time_to_first_token_seconds", "Time to the first token",
+            ["route"], buckets=_LATENCY_BUCKETS, registry=self.registry)
+        self.tokens = Counter(
+            "hybridai_tokens", "Tokens by route and kind (prompt, completion)",
+            ["route", "kind"], registry=self.registry)
+        self.cost = Counter("hybridai_cost_usd", "Estimated spend in USD", ["route"],
+                            registry=self.registry)
+        self.saved = Counter("hybridai_saved_usd",
+                             "Estimated USD saved by running on the device",
+                             registry=self.registry)
+        self.queue_depth = Gauge("hybridai_device_queue_depth",
+                                 "Requests waiting for the on-device engine",
+                                 registry=self.registry)
+        self.queue_depth.set_function(queue_depth)
+        self.in_flight = Gauge("hybridai_requests_in_flight", "Requests being served",
+                               registry=self.registry)
+
+    def observe(self, entry: LogEntry) -> None:
+        route = entry.route or "none"
+        self.requests.labels(route, entry.reason or entry.error_code or "none",
+                             str(entry.status)).inc()
+        if entry.latency_s is not None:
+            self.latency.labels(route).observe(entry.latency_s)
+        if entry.ttft_s is not None:
+            self.ttft.labels(route).observe(entry.ttft_s)
+        if entry.route:
+            self.tokens.labels(route, "prompt").inc(entry.prompt_tokens)
+            self.tokens.labels(route, "completion").inc(entry.completion_tokens)
+            self.cost.labels(route).inc(entry.cost_usd)
+            self.saved.inc(entry.saved_usd)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
