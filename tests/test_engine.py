@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from hybridai.device.benchmark import BenchmarkResult, fingerprint
 from hybridai.modes import Route
 from tests.conftest import user
 
@@ -142,3 +145,24 @@ def test_too_slow_device_is_unavailable(make_client):
     client = make_client(None, device={"min_decode_tokens_per_s": 10**6})
     report = client.availability()
     assert (report.status, report.reason) == ("unavailable", "too_slow")
+
+
+def _plant_benchmark(client, decode_tokens_per_s: float, age_s: float) -> None:
+    device = client.pipeline.device
+    key = fingerprint(device.probe(), device._benchmark_options())
+    device._benchmarks.save(key, BenchmarkResult(
+        prefill_tokens_per_s=decode_tokens_per_s * 3, decode_tokens_per_s=decode_tokens_per_s,
+        measured_at=time.time() - age_s))
+
+
+def test_recent_slow_benchmark_counts_and_an_old_one_is_measured_again(make_client):
+    client = make_client(None, device={"n_ctx": 2048})
+    _plant_benchmark(client, decode_tokens_per_s=1.0, age_s=10)
+    report = client.availability()
+    assert (report.status, report.reason) == ("unavailable", "too_slow")
+
+    client = make_client(None, device={"n_ctx": 2048})
+    _plant_benchmark(client, decode_tokens_per_s=1.0, age_s=3600)  # past slow_recheck_s
+    report = client.availability()
+    assert report.status == "available", report  # measured again: this machine is fast
+    assert client.device_report().benchmark.decode_tokens_per_s > 5

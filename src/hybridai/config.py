@@ -67,6 +67,9 @@ class DeviceSettings(BaseModel):
                              "make the device unavailable")
     crash_window_s: float = Field(default=600.0, gt=0)
     benchmark: bool = Field(default=True, description="measure tokens/s once per model+machine")
+    slow_recheck_s: float = Field(
+        default=600.0, ge=0, description="a benchmark below the speed thresholds is measured "
+        "again after this long (it may have met a busy machine)")
     price: Price | None = Field(default=None, description="what a device run costs; unset = 0")
 
 

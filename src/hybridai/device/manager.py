@@ -63,9 +63,10 @@ class Device:
         """The cached benchmark; measured now when missing and ``run`` (or ``refresh``)."""
         key = fingerprint(probe, self._benchmark_options())
         if not refresh:
-            if cached := self._benchmarks.load(key):
+            cached = self._benchmarks.load(key)
+            if cached and not (run and self._due_for_recheck(cached)):
                 return cached
-            if self._failed_benchmark is not None:
+            if not cached and self._failed_benchmark is not None:
                 return self._failed_benchmark
         if not (run or refresh) or not probe.model.present or probe.model.error:
             return None
@@ -81,6 +82,12 @@ class Device:
         self._failed_benchmark = None
         self._benchmarks.save(key, result)
         return result
+
+    def _due_for_recheck(self, result: BenchmarkResult) -> bool:
+        """A too-slow verdict is re-measured after a while: the machine may have been busy."""
+        slow = (result.decode_tokens_per_s < self.settings.min_decode_tokens_per_s
+                or result.prefill_tokens_per_s < self.settings.min_prefill_tokens_per_s)
+        return slow and time.time() - result.measured_at > self.settings.slow_recheck_s
 
     def availability(self, *, refresh: bool = False) -> AvailabilityReport:
         with self._lock:

@@ -4,7 +4,7 @@ Host → engine, one object a line:
     {"op": "chat", "id": ID, "messages": [...], "max_tokens", "temperature", "top_p",
      "seed", "stop"}
     {"op": "cancel", "id": ID}            stop generating for ID (takes effect between tokens)
-    {"op": "bench", "id": ID, "decode_tokens": N}
+    {"op": "bench", "id": ID, "decode_tokens": N, "runs": R}      best of R runs
     {"op": "count_tokens", "id": ID, "messages": [...]}
 
 Engine → host:

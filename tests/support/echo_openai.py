@@ -1,0 +1,67 @@
+"""A fast OpenAI-compatible server on loopback: answers at once with a canned reply.
+
+A real HTTP server (uvicorn) speaking OpenAI's chat completion shapes, streamed and not,
+for load tests and for measuring the gateway's own overhead without a model in the way.
+
+    python -m tests.support.echo_openai --port 9100
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+REPLY = ["Hello", " from", " the", " echo", " server", "."]
+
+
+def _chunk(model: str, delta: dict[str, str], finish: str | None = None) -> bytes:
+    body = {"id": "chatcmpl-echo", "object": "chat.completion.chunk", "created": int(time.time()),
+            "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    return b"data: " + json.dumps(body).encode() + b"\n\n"
+
+
+async def chat(request: Request) -> Response:
+    payload = json.loads(await request.body())
+    model = payload.get("model", "echo")
+    usage = {"prompt_tokens": 10, "completion_tokens": len(REPLY), "total_tokens": 10 + len(REPLY)}
+    if payload.get("stream"):
+        async def events() -> AsyncIterator[bytes]:
+            yield _chunk(model, {"role": "assistant", "content": ""})
+            for word in REPLY:
+                yield _chunk(model, {"content": word})
+            yield _chunk(model, {}, "stop")
+            tail = {"id": "chatcmpl-echo", "object": "chat.completion.chunk", "choices": [],
+                    "created": int(time.time()), "model": model, "usage": usage}
+            yield b"data: " + json.dumps(tail).encode() + b"\n\ndata: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+    return JSONResponse({
+        "id": "chatcmpl-echo", "object": "chat.completion", "created": int(time.time()),
+        "model": model, "usage": usage,
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": "".join(REPLY)}}]})
+
+
+async def models(request: Request) -> Response:
+    return JSONResponse({"object": "list", "data": [{"id": "echo", "object": "model"}]})
+
+
+def app() -> Starlette:
+    return Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]),
+                             Route("/v1/models", models)])
+
+
+if __name__ == "__main__":
+    import uvicorn
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    uvicorn.run(app(), host="127.0.0.1", port=args.port, log_level="warning")
