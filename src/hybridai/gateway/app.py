@@ -216,12 +216,10 @@ def create_app(state: GatewayState) -> FastAPI:
             check_key(request)
         except _Rejected as rejected:
             return _error_response(rejected.error)
-        names = ["hybrid", *(f"hybrid/{m.value}" for m in Mode), "hybrid/on-device",
-                 "hybrid/cloud"]
         created = int(state.started_at)
         return JSONResponse({"object": "list", "data": [
             {"id": name, "object": "model", "created": created, "owned_by": "hybridai"}
-            for name in names]})
+            for name in MODEL_NAMES]})
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -286,29 +284,37 @@ def _too_large(limit: int) -> HTTPError:
 
 
 # The body is read by hand (for OpenAI-style errors and the size cap); this documents it.
+MODEL_NAMES = ["hybrid", *(f"hybrid/{m.value}" for m in Mode), "hybrid/on-device",
+               "hybrid/device", "hybrid/cloud"]
 _CHAT_OPENAPI: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {"application/json": {"schema": {
             "type": "object",
             "required": ["messages"],
+            "additionalProperties": False,
             "properties": {
-                "model": {"type": "string", "example": "hybrid"},
-                "messages": {"type": "array", "items": {
+                "model": {"type": "string", "enum": MODEL_NAMES},
+                "messages": {"type": "array", "minItems": 1, "items": {
                     "type": "object", "required": ["role", "content"],
                     "properties": {
                         "role": {"type": "string",
                                  "enum": ["system", "developer", "user", "assistant", "tool"]},
                         "content": {"type": "string"},
+                        "name": {"type": "string"},
                     }}},
                 "mode": {"type": "string", "enum": [m.value for m in Mode]},
                 "stream": {"type": "boolean"},
                 "max_tokens": {"type": "integer", "minimum": 1},
+                "max_completion_tokens": {"type": "integer", "minimum": 1},
                 "temperature": {"type": "number", "minimum": 0, "maximum": 2},
                 "top_p": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
                 "seed": {"type": "integer"},
                 "stop": {"oneOf": [{"type": "string"},
                                    {"type": "array", "items": {"type": "string"}}]},
+                "n": {"type": "integer", "enum": [1]},
+                "user": {"type": "string"},
+                "stream_options": {"type": "object"},
             },
         }}},
     },
@@ -319,5 +325,8 @@ _CHAT_OPENAPI: dict[str, Any] = {
         "404": {"description": "unknown model"},
         "413": {"description": "body too large"},
         "429": {"description": "device queue full and the mode forbids the cloud"},
+        "502": {"description": "the cloud target failed and the mode allows no fallback"},
+        "503": {"description": "no target the mode allows can serve (device unavailable)"},
+        "504": {"description": "the target timed out and the mode allows no fallback"},
     },
 }
