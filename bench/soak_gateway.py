@@ -39,10 +39,10 @@ def rss_mb(pid: int) -> float:
 
 
 async def soak(gateway: GatewayProcess, total: int, concurrency: int
-               ) -> tuple[list[dict[str, float]], dict[int, int]]:
+               ) -> tuple[list[dict[str, float]], dict[int | str, int]]:
     url = gateway.base_url + "/chat/completions"
     samples: list[dict[str, float]] = []
-    statuses: dict[int, int] = {}
+    statuses: dict[int | str, int] = {}
     sent = 0
     gateway_pid = gateway.process.pid  # type: ignore[union-attr]
 
@@ -60,13 +60,16 @@ async def soak(gateway: GatewayProcess, total: int, concurrency: int
             body = {"model": "hybrid/on-device" if index % 20 == 0 else "hybrid/cloud",
                     "messages": [{"role": "user", "content": f"Request {index}"}],
                     "max_tokens": 4, "stream": index % 2 == 0}
-            if body["stream"]:
-                async with http.stream("POST", url, json=body) as response:
-                    async for _ in response.aiter_lines():
-                        pass
-                    status = response.status_code
-            else:
-                status = (await http.post(url, json=body)).status_code
+            try:
+                if body["stream"]:
+                    async with http.stream("POST", url, json=body) as response:
+                        async for _ in response.aiter_lines():
+                            pass
+                        status = response.status_code
+                else:
+                    status = (await http.post(url, json=body)).status_code
+            except httpx.HTTPError as exc:  # counted, so a stall shows in the report
+                status = type(exc).__name__  # type: ignore[assignment]
             statuses[status] = statuses.get(status, 0) + 1
             progress.advance(task)
             if sent % 500 == 0:
@@ -94,7 +97,7 @@ def main() -> None:
     config = write_config(folder, cloud_url=f"http://127.0.0.1:{echo_port}/v1",
                           cache_dir=folder / "cache",
                           gateway={"log_path": folder / "requests.sqlite"},
-                          device={"max_queue": 64})
+                          device={"max_queue": 8, "max_queue_wait_s": 10})
     gateway = GatewayProcess(config, folder / "requests.sqlite").start()
     try:
         started = time.perf_counter()

@@ -95,3 +95,22 @@ async def test_full_engine_queue_overflows_to_cloud_or_is_busy(make_async_client
     busy = [r for r in results if isinstance(r, DeviceBusyError)]
     assert len(busy) == 1 and busy[0].retry_after
     assert client.pipeline.device.engine.waiting == 0
+
+
+async def test_waiting_too_long_for_the_engine_is_busy(make_async_client, proxy):
+    client = make_async_client(proxy.base_url, device={"max_queue": 4, "max_queue_wait_s": 0.5})
+    await client.warm_up()
+
+    async def ask(mode: str, max_tokens: int):
+        return await client.chat.completions.create(
+            messages=user("Write a long essay about rivers."), mode=mode,
+            max_tokens=max_tokens, temperature=0.0)
+
+    holder = asyncio.create_task(ask("only_on_device", 150))  # holds the engine >0.5 s
+    await asyncio.sleep(0.1)
+    waiting = await asyncio.gather(ask("only_on_device", 4), ask("prefer_on_device", 4),
+                                   return_exceptions=True)
+    assert isinstance(waiting[0], DeviceBusyError) and "waited 0.5 s" in str(waiting[0])
+    assert waiting[1].hybrid.route is Route.IN_CLOUD
+    assert waiting[1].hybrid.reason == "fallback:device_busy"
+    assert (await holder).hybrid.route is Route.ON_DEVICE

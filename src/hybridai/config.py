@@ -56,6 +56,8 @@ class DeviceSettings(BaseModel):
     stall_timeout_s: float = Field(default=30.0, gt=0, description="longest gap between tokens")
     max_queue: int = Field(default=8, ge=0, description="requests that may wait for the engine; "
                            "more are device_busy (overflow to the cloud, or HTTP 429)")
+    max_queue_wait_s: float = Field(default=30.0, gt=0, description="a request that waited this "
+                                    "long for the engine is device_busy too")
     # Availability thresholds.
     min_available_ram_mb: int | None = Field(
         default=None, ge=0, description="unset = model file size x 1.5 + 256 MB"

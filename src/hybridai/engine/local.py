@@ -262,14 +262,27 @@ class LocalEngine:
 
     # -- requests ------------------------------------------------------------------------
 
+    def _waited_too_long(self) -> DeviceBusyError:
+        return DeviceBusyError(
+            f"waited {self.device.max_queue_wait_s:g} s for the device engine "
+            f"({self.waiting} requests waiting)", retry_after=self.device.max_queue_wait_s)
+
     def stream(self, request: ChatRequest) -> Generator[StreamEvent, None, None]:
-        with self._admitted(), self._slot:
-            yield from self._generate(request)
+        with self._admitted():
+            if not self._slot.acquire(timeout=self.device.max_queue_wait_s):
+                raise self._waited_too_long()
+            try:
+                yield from self._generate(request)
+            finally:
+                self._slot.release()
 
     async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         loop = asyncio.get_running_loop()
+        gate = self._gate()
         with self._admitted():
-            async with self._gate():
+            if not await _acquire_within(gate, self.device.max_queue_wait_s):
+                raise self._waited_too_long()
+            try:
                 # Free at once unless a sync caller holds it: async callers pass singly.
                 await loop.run_in_executor(self._executor, self._slot.acquire)
                 try:
@@ -277,6 +290,8 @@ class LocalEngine:
                         yield event
                 finally:
                     self._slot.release()
+            finally:
+                gate.release()
 
     async def _drive(self, iterator: Generator[StreamEvent, None, None]
                      ) -> AsyncIterator[StreamEvent]:
@@ -367,6 +382,26 @@ class LocalEngine:
                     if event["event"] == "error":
                         raise _engine_error(event)
                     return event
+
+
+async def _acquire_within(lock: asyncio.Lock, timeout_s: float) -> bool:
+    """Lock.acquire with a deadline that never loses a grant that races the deadline
+    (asyncio.wait_for on 3.11 can drop it, leaving the lock held by nobody)."""
+    acquiring = asyncio.ensure_future(lock.acquire())
+    try:
+        done, _ = await asyncio.wait({acquiring}, timeout=timeout_s)
+    except BaseException:  # our caller was cancelled: give back a grant, if one came
+        acquiring.cancel()
+        if not acquiring.cancelled() and acquiring.done() and acquiring.result():
+            lock.release()
+        raise
+    if done:
+        return True
+    acquiring.cancel()
+    try:
+        return await acquiring  # granted just as we gave up: keep it
+    except asyncio.CancelledError:
+        return False
 
 
 def _engine_error(event: dict[str, Any]) -> Exception:
