@@ -81,6 +81,7 @@ class Target:
     seq_latencies_s: list[float] = field(default_factory=list)
     seq_non_200: int = 0
     conc_rounds: list[dict[str, Any]] = field(default_factory=list)
+    config: str | None = None
 
     @property
     def url(self) -> str:
@@ -242,10 +243,12 @@ def find_litellm(given: str | None) -> Path:
 
 
 def litellm_version(litellm: Path) -> str:
-    python = litellm.with_name("python")
-    done = subprocess.run([str(python), "-c", "import importlib.metadata as m;"
-                           "print(m.version('litellm'))"], capture_output=True, text=True,
-                          timeout=60, check=False)
+    try:
+        done = subprocess.run([str(litellm.with_name("python")), "-c",
+                               "import importlib.metadata as m; print(m.version('litellm'))"],
+                              capture_output=True, text=True, timeout=60, check=False)
+    except OSError:
+        return "unknown"
     return done.stdout.strip() or "unknown"
 
 
@@ -255,10 +258,13 @@ def hey_version() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def start_all(workdir: Path, litellm: Path | None, startup_timeout_s: float) -> list[Target]:
+def start_all(workdir: Path, litellm: Path | None, startup_timeout_s: float,
+              targets: list[Target]) -> None:
+    """Starts the servers, adding each to ``targets`` at once so the caller can stop them."""
     base_env = {k: v for k, v in os.environ.items()
                 if not k.startswith(("HYBRIDAI_", "LITELLM_", "DATABASE_URL", "OPENAI_"))}
     upstream = Target("upstream", "echo", free_port())
+    targets.append(upstream)
     upstream.start([sys.executable, "-m", "tests.support.echo_openai", "--port",
                     str(upstream.port)], base_env, workdir, ROOT)
     upstream.wait_ready(startup_timeout_s)
@@ -266,7 +272,7 @@ def start_all(workdir: Path, litellm: Path | None, startup_timeout_s: float) -> 
 
     hybrid = Target("hybridai", "hybrid/cloud", free_port())
     config = workdir / "hybridai.toml"
-    config.write_text("\n".join([
+    hybrid.config = "\n".join([
         'mode = "only_in_cloud"',
         f"cache_dir = {json.dumps(str(workdir / 'cache'))}",
         "[gateway]",
@@ -276,13 +282,13 @@ def start_all(workdir: Path, litellm: Path | None, startup_timeout_s: float) -> 
         "[cloud.echo]",
         f"base_url = {json.dumps(upstream_base)}",
         'model = "echo"',
-    ]) + "\n")
+    ]) + "\n"
+    config.write_text(hybrid.config)
+    targets.append(hybrid)
     hybrid.start([str(HYBRIDAI), "serve", "--config", str(config)], base_env, workdir, workdir)
-
-    targets = [upstream, hybrid]
     if litellm is not None:
         lite = Target("litellm", "echo", free_port())
-        (workdir / "litellm.yaml").write_text(f"""\
+        lite.config = f"""\
 model_list:
   - model_name: echo
     litellm_params:
@@ -297,20 +303,20 @@ litellm_settings:
 general_settings:
   disable_spend_logs: true
   disable_error_logs: true
-""")
+"""
+        (workdir / "litellm.yaml").write_text(lite.config)
         env = {**base_env,
                "LITELLM_LOG": "ERROR",
                "LITELLM_LOCAL_MODEL_COST_MAP": "True",  # no fetch of the price list at start
                # Recent LiteLLM refuses to start without a master key; hybridai runs without
                # client auth here too, so both skip it.
                "LITELLM_DANGEROUSLY_PERMIT_WEAK_OR_UNSET_MASTER_KEY": "true"}
+        targets.append(lite)
         lite.start([str(litellm), "--config", str(workdir / "litellm.yaml"), "--host",
                     "127.0.0.1", "--port", str(lite.port), "--num_workers", "1",
                     "--telemetry", "False"], env, workdir, workdir)
-        targets.append(lite)
     for target in targets[1:]:
         target.wait_ready(startup_timeout_s)
-    return targets
 
 
 # -- figures -----------------------------------------------------------------------------------
@@ -488,7 +494,7 @@ def main() -> None:
         targets: list[Target] = []
         try:
             with console.status("starting upstream, hybridai" + (", litellm" if litellm else "")):
-                targets = start_all(workdir, litellm, args.startup_timeout)
+                start_all(workdir, litellm, args.startup_timeout, targets)
             steps = len(targets) * (1 + 2 * args.rounds)
             with Progress(TextColumn("{task.description}"), BarColumn(),
                           TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
@@ -525,6 +531,7 @@ def main() -> None:
             for target in reversed(targets):
                 target.stop()
     meta["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    meta["configs"] = {t.name: t.config for t in targets if t.config}
     share = meta["machine"].get("other_processes_cpu_share", 0.0)
     if share > 0.05:
         console.print(f"[yellow]warning: other processes used {share:.0%} of the machine's CPU "

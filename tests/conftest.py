@@ -22,6 +22,8 @@ from tests.support.fault_proxy import FaultProxy, ServerThread, free_port
 
 STAND_IN_MODEL = "stand-in"
 STAND_IN_PRICE = Price(input_per_1m=0.15, output_per_1m=0.60)
+# Tests check routing, not this machine's speed: a busy CI box must not read as too_slow.
+TEST_SPEED_FLOOR = {"min_decode_tokens_per_s": 0.5, "min_prefill_tokens_per_s": 1.0}
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +100,8 @@ def settings_for(cloud_url: str | None, shared_cache: Path, *, timeout_s: float 
         base_url=cloud_url, model=STAND_IN_MODEL, timeout_s=timeout_s, connect_timeout_s=2,
         context_window=context_window)}
     return Settings(cloud=cloud, prices={STAND_IN_MODEL: STAND_IN_PRICE},
-                    device=DeviceSettings(**(device or {})), cache_dir=shared_cache, **overrides)
+                    device=DeviceSettings(**{**TEST_SPEED_FLOOR, **(device or {})}),
+                    cache_dir=shared_cache, **overrides)
 
 
 def _clients(cls: type[Any], shared_cache: Path) -> Iterator[Callable[..., Any]]:

@@ -24,6 +24,7 @@ def run(*args: str | bytes, stdin: bytes | None = None, config: Path | None = No
 
 
 def write_config(tmp_path: Path, cloud_url: str | None, **device: object) -> Path:
+    device = {"min_decode_tokens_per_s": 0.5, "min_prefill_tokens_per_s": 1.0, **device}
     lines = ["[device]"] + [f"{key} = {json.dumps(value)}" for key, value in device.items()]
     if cloud_url:
         lines += ["[cloud.standin]", f'base_url = "{cloud_url}"', 'model = "stand-in"',
