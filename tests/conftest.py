@@ -19,11 +19,11 @@ from hybridai.client import AsyncHybridAI, HybridAI
 from hybridai.config import CloudTarget, DeviceSettings, Price, Settings
 from hybridai.device.model_source import bundled_model_path
 from tests.support.fault_proxy import FaultProxy, ServerThread, free_port
+from tests.support.gateway_process import TEST_SPEED_FLOOR
 
 STAND_IN_MODEL = "stand-in"
 STAND_IN_PRICE = Price(input_per_1m=0.15, output_per_1m=0.60)
-# Tests check routing, not this machine's speed: a busy CI box must not read as too_slow.
-TEST_SPEED_FLOOR = {"min_decode_tokens_per_s": 0.5, "min_prefill_tokens_per_s": 1.0}
+
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.gateway_process import TEST_SPEED_FLOOR
+
 pytestmark = pytest.mark.integration
 
 HYBRIDAI = str(Path(sys.executable).with_name("hybridai"))
@@ -24,7 +26,7 @@ def run(*args: str | bytes, stdin: bytes | None = None, config: Path | None = No
 
 
 def write_config(tmp_path: Path, cloud_url: str | None, **device: object) -> Path:
-    device = {"min_decode_tokens_per_s": 0.5, "min_prefill_tokens_per_s": 1.0, **device}
+    device = {**TEST_SPEED_FLOOR, **device}
     lines = ["[device]"] + [f"{key} = {json.dumps(value)}" for key, value in device.items()]
     if cloud_url:
         lines += ["[cloud.standin]", f'base_url = "{cloud_url}"', 'model = "stand-in"',

@@ -17,6 +17,8 @@ import httpx
 from tests.support.fault_proxy import free_port
 
 HYBRIDAI = str(Path(sys.executable).with_name("hybridai"))
+# Tests check routing, not this machine's speed: a busy CI box must not read as too_slow.
+TEST_SPEED_FLOOR = {"min_decode_tokens_per_s": 0.5, "min_prefill_tokens_per_s": 1.0}
 
 
 def toml_value(value: Any) -> str:
@@ -32,8 +34,7 @@ def write_config(folder: Path, *, cloud_url: str | None, cache_dir: Path,
     lines.append("[gateway]")
     lines += [f"{k} = {toml_value(v)}" for k, v in gateway.items()]
     lines.append("[device]")
-    # Tests check routing, not this machine's speed: a busy CI box must not read as too_slow.
-    device = {"min_decode_tokens_per_s": 0.5, "min_prefill_tokens_per_s": 1.0, **(device or {})}
+    device = {**TEST_SPEED_FLOOR, **(device or {})}
     lines += [f"{k} = {toml_value(v)}" for k, v in device.items()]
     if cloud_url:
         lines += ["[cloud.standin]", f"base_url = {toml_value(cloud_url)}",
