@@ -22,6 +22,11 @@ Setup (once): ``apt-get install hey``, and LiteLLM in a venv of its own, kept ou
 Run (from the repository root):
 
     .venv/bin/python bench/bench_gateway.py [--rounds 3] [--requests 1000] [--duration 5]
+
+On a shared machine, add ``--wait-quiet 600 --attempts 3``: each attempt first waits for an
+idle machine, and a run during which other processes used over 5 % of the CPU is measured
+again (the JSON records that share; the least disturbed attempt is kept). ``hey`` reports
+latencies to 0.1 ms, so p50/p99 are on a 0.1 ms grid.
 """
 
 from __future__ import annotations
@@ -460,6 +465,60 @@ def plot(figures: dict[str, Any], path: Path) -> None:
 
 # -- main --------------------------------------------------------------------------------------
 
+QUIET_BUSY = 0.10      # the machine counts as quiet below this CPU share over a 5 s window
+DISTURBED_SHARE = 0.05  # a run during which other processes used more than this is disturbed
+
+
+def busy_share(window_s: float = 5.0) -> float:
+    before, started = system_busy_s(), time.monotonic()
+    time.sleep(window_s)
+    return (system_busy_s() - before) / ((time.monotonic() - started) * (os.cpu_count() or 1))
+
+
+def wait_quiet(limit_s: float) -> float:
+    """Waits (at most ``limit_s``) for a 5 s window in which the machine is nearly idle."""
+    deadline = time.monotonic() + limit_s
+    with console.status("waiting for a quiet machine") as status:
+        while True:
+            share = busy_share()
+            status.update(f"waiting for a quiet machine: {share:.0%} busy")
+            if share < QUIET_BUSY or time.monotonic() > deadline:
+                return share
+
+
+def measure(targets: list[Target], args: argparse.Namespace) -> float:
+    """One measurement over all targets; returns the CPU share other processes used."""
+    for target in targets:
+        target.seq_latencies_s, target.seq_non_200, target.conc_rounds = [], 0, []
+    steps = len(targets) * (1 + 2 * args.rounds)
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                  console=console) as progress:
+        task = progress.add_task("warm-up", total=steps)
+        for target in targets:
+            progress.update(task, description=f"warm-up {target.name}")
+            hey(target, "-n", str(args.warmup), "-c", "4", timeout_s=120)
+            progress.advance(task)
+        busy0, own0, clock0 = system_busy_s(), own_cpu_s(targets), time.monotonic()
+        for round_no in range(args.rounds):
+            shift = round_no % len(targets)
+            for target in targets[shift:] + targets[:shift]:
+                progress.update(task, description=f"round {round_no + 1}: {target.name}, "
+                                                  f"one client × {args.requests}")
+                sequential(target, args.requests)
+                progress.advance(task)
+                progress.update(task, description=f"round {round_no + 1}: {target.name}, "
+                                                  f"{args.clients} clients × {args.duration:g} s")
+                rps = concurrent(target, args.clients, args.duration)["rps"]
+                progress.console.log(f"round {round_no + 1} {target.name}: {rps:,.0f} req/s")
+                progress.advance(task)
+                if not target.alive():
+                    raise RuntimeError(f"{target.name} died during the run")
+        # CPU that other processes used meanwhile: figures are comparable only near zero.
+        foreign = (system_busy_s() - busy0) - (own_cpu_s(targets) - own0)
+        return max(0.0, foreign) / ((time.monotonic() - clock0) * (os.cpu_count() or 1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3,
@@ -474,6 +533,12 @@ def main() -> None:
                         help="the litellm executable (default .bench-venv/bin/litellm)")
     parser.add_argument("--no-litellm", action="store_true", help="hybridai and upstream only")
     parser.add_argument("--startup-timeout", type=float, default=180.0)
+    parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
+                        help="before each attempt, wait up to this long for an idle machine")
+    parser.add_argument("--attempts", type=int, default=1,
+                        help="measure again (up to this many times in all) while other "
+                             f"processes used over {DISTURBED_SHARE:.0%} of the CPU; "
+                             "the least disturbed attempt is kept")
     parser.add_argument("--out", type=Path, default=RESULTS / "gateway.json")
     args = parser.parse_args()
     if not shutil.which("hey"):
@@ -482,61 +547,40 @@ def main() -> None:
 
     meta: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                    "loadavg_before": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
         "tool": f"hey {hey_version()}",
         "litellm_version": litellm_version(litellm) if litellm else None,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "request_body": json.loads(body("<model>")),
     }
+    best: tuple[float, dict[str, Any]] | None = None
+    shares: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
-        workdir = Path(tmp)
         targets: list[Target] = []
         try:
             with console.status("starting upstream, hybridai" + (", litellm" if litellm else "")):
-                start_all(workdir, litellm, args.startup_timeout, targets)
-            steps = len(targets) * (1 + 2 * args.rounds)
-            with Progress(TextColumn("{task.description}"), BarColumn(),
-                          TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                          console=console) as progress:
-                task = progress.add_task("warm-up", total=steps)
-                for target in targets:
-                    progress.update(task, description=f"warm-up {target.name}")
-                    hey(target, "-n", str(args.warmup), "-c", "4", timeout_s=120)
-                    progress.advance(task)
-                busy0, own0, clock0 = system_busy_s(), own_cpu_s(targets), time.monotonic()
-                for round_no in range(args.rounds):
-                    shift = round_no % len(targets)
-                    order = targets[shift:] + targets[:shift]
-                    for target in order:
-                        progress.update(task, description=f"round {round_no + 1}: {target.name}"
-                                                          f", one client × {args.requests}")
-                        sequential(target, args.requests)
-                        progress.advance(task)
-                        progress.update(task, description=f"round {round_no + 1}: {target.name}"
-                                                          f", {args.clients} clients × "
-                                                          f"{args.duration:g} s")
-                        rps = concurrent(target, args.clients, args.duration)["rps"]
-                        progress.console.log(f"round {round_no + 1} {target.name}: "
-                                             f"{rps:,.0f} req/s")
-                        progress.advance(task)
-                        if not target.alive():
-                            raise RuntimeError(f"{target.name} died during the run")
-                # CPU that other processes on the machine used while this measured: the
-                # figures are only comparable when it is near zero.
-                foreign = (system_busy_s() - busy0) - (own_cpu_s(targets) - own0)
-                share = max(0.0, foreign) / ((time.monotonic() - clock0) * (os.cpu_count() or 1))
-                meta["machine"]["other_processes_cpu_share"] = round(share, 4)
+                start_all(Path(tmp), litellm, args.startup_timeout, targets)
+            for attempt in range(max(1, args.attempts)):
+                if args.wait_quiet > 0:
+                    wait_quiet(args.wait_quiet)
+                share = measure(targets, args)
+                shares.append(round(share, 4))
+                console.log(f"attempt {attempt + 1}: other processes used {share:.1%} of the CPU")
+                if best is None or share < best[0]:
+                    best = (share, summarize(targets))
+                if share <= DISTURBED_SHARE:
+                    break
         finally:
             for target in reversed(targets):
                 target.stop()
-    meta["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    assert best is not None
+    share, figures = best
+    meta["machine"]["other_processes_cpu_share"] = round(share, 4)
+    meta["machine"]["other_processes_cpu_share_per_attempt"] = shares
     meta["configs"] = {t.name: t.config for t in targets if t.config}
-    share = meta["machine"].get("other_processes_cpu_share", 0.0)
-    if share > 0.05:
+    if share > DISTURBED_SHARE:
         console.print(f"[yellow]warning: other processes used {share:.0%} of the machine's CPU "
                       "during the run; its figures are disturbed[/yellow]")
-    figures = summarize(targets)
     result_ratios = ratios(figures)
     print_tables(figures, result_ratios)
     args.out.parent.mkdir(parents=True, exist_ok=True)
