@@ -104,9 +104,10 @@ class CloudBackend:
         params: dict[str, Any] = {
             "model": self.target.model,
             "messages": [m.model_dump() for m in request.messages],
-            "stream": True,
-            "stream_options": {"include_usage": True},
+            "stream": request.stream,
         }
+        if request.stream:
+            params["stream_options"] = {"include_usage": True}
         for field in ("max_tokens", "temperature", "top_p", "seed", "stop"):
             value = getattr(request, field)
             if value is not None:
@@ -116,6 +117,11 @@ class CloudBackend:
     def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
         prompt_estimate = self._check_fits(request)
         deadline = time.monotonic() + self.target.timeout_s
+        if not request.stream:  # one answer is cheaper to fetch whole than as chunks
+            with translating_errors(self.name):
+                completion = self.client().chat.completions.create(**self._params(request))
+            yield from _whole_answer(completion, prompt_estimate)
+            return
         with translating_errors(self.name):
             chunks = self.client().chat.completions.create(**self._params(request))
         tracker = _StreamTracker(self, prompt_estimate)
@@ -131,6 +137,13 @@ class CloudBackend:
     async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         prompt_estimate = self._check_fits(request)
         deadline = time.monotonic() + self.target.timeout_s
+        if not request.stream:
+            with translating_errors(self.name):
+                completion = await self.aclient().chat.completions.create(
+                    **self._params(request))
+            for event in _whole_answer(completion, prompt_estimate):
+                yield event
+            return
         with translating_errors(self.name):
             chunks = await self.aclient().chat.completions.create(**self._params(request))
         tracker = _StreamTracker(self, prompt_estimate)
@@ -144,6 +157,20 @@ class CloudBackend:
                         raise CloudTimeoutError(
                             f"{self.name} took longer than {self.target.timeout_s:g} s")
         yield tracker.finish()
+
+
+def _whole_answer(completion: Any, prompt_estimate: int) -> Iterator[StreamEvent]:
+    """An unstreamed answer as the same events a stream gives."""
+    choice = completion.choices[0] if completion.choices else None
+    text = (choice.message.content or "") if choice else ""
+    usage = completion.usage
+    yield Started(prompt_tokens=usage.prompt_tokens if usage else None)
+    if text:
+        yield TextDelta(text)
+    yield Finished(
+        (choice.finish_reason if choice else None) or "stop",
+        usage.prompt_tokens if usage else prompt_estimate,
+        usage.completion_tokens if usage else estimate_tokens(text))
 
 
 class _StreamTracker:

@@ -88,7 +88,7 @@ class RunRecorder:
         self._reset_output()
 
     def feed(self, event: StreamEvent) -> ChatCompletionChunk | None:
-        """The chunk to send the caller for ``event``, if any."""
+        """Records ``event``; returns the chunk to send a streaming caller, if any."""
         if isinstance(event, Started):
             self.prompt_tokens = event.prompt_tokens
             return None
@@ -97,9 +97,13 @@ class RunRecorder:
             if first:
                 self.first_token_at = self.clock()
             self.text_parts.append(event.text)
+            if not self.request.stream:
+                return None  # nobody reads chunks of an unstreamed answer
             return self._chunk(Delta(role="assistant" if first else None, content=event.text))
         self.finished = event
         routing = self.routing_info()
+        if not self.request.stream:
+            return None
         return self._chunk(Delta(), finish_reason=event.finish_reason,
                            usage=_usage(routing), hybrid=routing)
 

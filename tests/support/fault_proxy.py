@@ -6,6 +6,7 @@ Behaviours (set ``proxy.behavior``):
     "status:500"         answer an OpenAI-style error with that status
     "status:429:2"       ... with Retry-After: 2
     "cut:N"              forward, then drop the connection after N streamed SSE events
+    "cutbytes:N"         forward N bytes of the answer, then drop the connection
 Every request is recorded in ``proxy.requests`` (method, path, body) before anything else.
 """
 
@@ -63,6 +64,7 @@ class FaultProxy:
                                            "code": None}}, status_code=int(status),
                                 headers=headers)
         cut_after = int(behavior.split(":")[1]) if behavior.startswith("cut:") else None
+        cut_bytes = int(behavior.split(":")[1]) if behavior.startswith("cutbytes:") else None
         client = httpx.AsyncClient(timeout=120)
         upstream = await client.send(
             client.build_request(request.method, self.upstream + request.url.path,
@@ -72,6 +74,10 @@ class FaultProxy:
         async def relay() -> AsyncIterator[bytes]:
             events = 0
             try:
+                if cut_bytes is not None:
+                    body = await upstream.aread()
+                    yield body[:cut_bytes]
+                    raise ConnectionAbortedError("injected cut")
                 async for line in upstream.aiter_lines():
                     yield (line + "\n").encode()
                     if line.startswith("data:"):

@@ -79,15 +79,24 @@ def test_explicit_price_beats_the_table() -> None:
 
 # -- RunRecorder ---------------------------------------------------------------------------------
 
-def recorder(clock: FakeClock | None = None, reference: FakeBackend | None = None
-             ) -> RunRecorder:
+def recorder(clock: FakeClock | None = None, reference: FakeBackend | None = None,
+             stream: bool = True) -> RunRecorder:
     reference = reference or cloud_backend(price=GPT_4O_MINI)
-    return RunRecorder(chat_request(), PLAN, PriceTable.with_overrides({}),
+    return RunRecorder(chat_request(stream=stream), PLAN, PriceTable.with_overrides({}),
                        Reference(reference), clock=clock or FakeClock())
 
 
 def feed_all(run: RunRecorder, events: list[StreamEvent]) -> list[ChatCompletionChunk]:
     return [chunk for event in events if (chunk := run.feed(event)) is not None]
+
+
+def test_unstreamed_request_builds_no_chunks_but_the_whole_answer() -> None:
+    run = recorder(stream=False)
+    run.begin(DEVICE_ATTEMPT, device_backend())
+    assert feed_all(run, ANSWER) == []
+    completion = run.completion()
+    assert completion.text == "Blue sky."
+    assert completion.usage.total_tokens == 1500
 
 
 def test_chunk_shapes() -> None:

@@ -89,6 +89,13 @@ class Device:
                 or result.prefill_tokens_per_s < self.settings.min_prefill_tokens_per_s)
         return slow and time.time() - result.measured_at > self.settings.slow_recheck_s
 
+    def fresh_availability(self) -> AvailabilityReport | None:
+        """The cached report while it is fresh, without any I/O; else None."""
+        last = self._last
+        if last and time.monotonic() - last[0] < self._ttl_s:
+            return last[1]
+        return None
+
     def availability(self, *, refresh: bool = False) -> AvailabilityReport:
         with self._lock:
             now = time.monotonic()

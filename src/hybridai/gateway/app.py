@@ -159,7 +159,10 @@ def create_app(state: GatewayState) -> FastAPI:
         try:
             check_key(request)
             payload = await read_payload(request)
-            prepared, route_plan = await asyncio.to_thread(pipeline.prepare, payload)
+            if pipeline.device.fresh_availability() is not None:
+                prepared, route_plan = pipeline.prepare(payload)  # no I/O: skip the thread hop
+            else:
+                prepared, route_plan = await asyncio.to_thread(pipeline.prepare, payload)
             chat_request = prepared
             run = pipeline.recorder(prepared, route_plan)
             chunks = pipeline.arun(prepared, route_plan, run)
