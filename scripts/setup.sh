@@ -23,4 +23,13 @@ wheel="$(scripts/build-llama-wheel.sh "$VENV/bin/python" | tail -n 1)"
 target="."
 [ -n "$EXTRAS" ] && target=".[$EXTRAS]"
 "$VENV/bin/python" -m pip install --quiet -e "$target"
+
+# The tests drive the gateway with the official OpenAI JavaScript SDK too.
+if [[ "$EXTRAS" == *test* ]]; then
+  if command -v npm >/dev/null; then
+    npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+  else
+    echo ">> npm not found: the JavaScript SDK test will be skipped" >&2
+  fi
+fi
 echo ">> hybridai is set up in $VENV" >&2

@@ -4,6 +4,7 @@ client, curl, and a real OpenAI-compatible server standing in for the cloud."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import socket
@@ -340,3 +341,21 @@ def test_sigterm_drains_requests_in_flight(cloud_server, tmp_path, shared_cache)
     assert final["choices"][0]["finish_reason"] in ("stop", "length")
     with pytest.raises(httpx.ConnectError):
         httpx.get(gateway.root + "/healthz", timeout=2)
+
+
+# -- other OpenAI clients, unchanged but for the base URL -----------------------------------------
+
+JS_CLIENT = Path(__file__).with_name("js") / "client.mjs"
+
+
+def test_official_javascript_sdk(gateway):
+    if shutil.which("node") is None or not (JS_CLIENT.parent / "node_modules").is_dir():
+        pytest.skip("node and `npm install --prefix tests/js` are needed (scripts/setup.sh test)")
+    result = subprocess.run(["node", str(JS_CLIENT)], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "BASE_URL": gateway.base_url})
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert seen["text"] and seen["route_header"] == "on_device"
+    assert seen["hybrid"]["route"] == "on_device"
+    assert seen["streamed"] and seen["stream_route"] == "in_cloud"
+    assert seen["not_found"] == {"status": 404, "code": "model_not_found"}
