@@ -359,3 +359,18 @@ def test_official_javascript_sdk(gateway):
     assert seen["hybrid"]["route"] == "on_device"
     assert seen["streamed"] and seen["stream_route"] == "in_cloud"
     assert seen["not_found"] == {"status": 404, "code": "model_not_found"}
+
+
+def test_langchain_chat_openai(gateway):
+    from langchain_openai import ChatOpenAI
+
+    def chat(model: str) -> ChatOpenAI:
+        return ChatOpenAI(base_url=gateway.base_url, api_key="unused", model=model,
+                          max_tokens=8, max_retries=0)
+
+    message = chat("hybrid").invoke("Say hello.")
+    assert message.content
+    assert message.response_metadata["model_name"] == "smollm2-135m-instruct"
+    assert message.usage_metadata["output_tokens"] <= 8
+    pieces = [chunk.content for chunk in chat("hybrid/cloud").stream("Say hello.")]
+    assert "".join(pieces)
