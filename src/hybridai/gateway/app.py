@@ -249,9 +249,14 @@ async def _until_done_or_gone(request: Request, chunks: AsyncIterator[ChatComple
         async for _ in chunks:
             pass
 
+    async def disconnected() -> None:
+        # With the body read, receive() waits for the disconnect; it may also hand back an
+        # empty request message first, which is not the client leaving.
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
     work = asyncio.ensure_future(consume())
-    # With the body read, the next ASGI message is the disconnect, whenever it comes.
-    gone = asyncio.ensure_future(request.receive())
+    gone = asyncio.ensure_future(disconnected())
     try:
         await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
     except BaseException:
