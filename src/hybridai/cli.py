@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .router.cli import router_app  # light: its commands import their work on call
+
 if TYPE_CHECKING:
     from .client import HybridAI
     from .schema import RoutingInfo
@@ -25,6 +27,8 @@ app = typer.Typer(
     help="Run each LLM prompt on this device or in the cloud, and say where and why.",
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(router_app, name="router")
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="TOML config file", show_default=False)]
@@ -89,7 +93,7 @@ def describe_route(info: RoutingInfo) -> str:
 def ask(
     prompt: Annotated[str, typer.Argument(help="the prompt; '-' reads standard input")],
     mode: Annotated[str | None, typer.Option("--mode", "-m", help=(
-        "prefer_on_device | only_on_device | prefer_in_cloud | only_in_cloud"))] = None,
+        "prefer_on_device | only_on_device | prefer_in_cloud | only_in_cloud | auto"))] = None,
     stream: Annotated[bool, typer.Option("--stream", help="print tokens as they come")] = False,
     as_json: JsonOption = False,
     system: Annotated[str | None, typer.Option("--system", help="system prompt")] = None,
@@ -125,6 +129,18 @@ def ask(
             print()
             if last is not None and last.hybrid is not None:
                 _stderr_console().print(f"[dim]{describe_route(last.hybrid)}[/dim]")
+
+
+@app.command()
+def route(
+    prompt: Annotated[str, typer.Argument(help="the prompt; '-' reads standard input")],
+    config: ConfigOption = None,
+) -> None:
+    """Where `auto` mode would run PROMPT, and why, without running it (JSON)."""
+    text = _read_prompt(prompt)
+    with _client(config) as client:
+        decision = client.route([{"role": "user", "content": text}])
+    print(json.dumps(decision))
 
 
 @app.command()

@@ -57,6 +57,14 @@ class HybridAI(_ClientBase):
     def device_report(self, *, refresh: bool = False) -> DeviceReport:
         return self.pipeline.device.report(refresh=refresh)
 
+    def route(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        """Where mode ``auto`` would run these messages, and why, without running them."""
+        _, route_plan = self.pipeline.prepare({"messages": messages, "mode": "auto"})
+        first, decision = route_plan.attempts[0], route_plan.router
+        assert decision is not None
+        return {"route": first.route.value, "target": first.target, "reason": first.reason,
+                "cloud_score": round(decision.score, 6), "threshold": decision.threshold}
+
     def warm_up(self) -> AvailabilityReport:
         """Start the device engine now, so the first request does not pay for loading it."""
         return self.pipeline.warm_up()

@@ -108,6 +108,18 @@ class CloudTarget(BaseModel):
         return key
 
 
+class RouterSettings(BaseModel):
+    """The learned router behind mode ``auto``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: Path | None = Field(default=None, description="router file from `hybridai router "
+                              "train`; unset = the default router, when one ships")
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="cloud score at "
+                                    "or above which a prompt goes to the cloud; unset = the "
+                                    "file's own")
+
+
 class Price(BaseModel):
     """USD per one million tokens."""
 
@@ -177,6 +189,7 @@ class Settings(BaseSettings):
     )
     cache_dir: Path = Field(default_factory=user_cache_dir)
     gateway: GatewaySettings = Field(default_factory=GatewaySettings)
+    router: RouterSettings = Field(default_factory=RouterSettings)
 
     @classmethod
     def settings_customise_sources(

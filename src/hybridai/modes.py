@@ -16,6 +16,8 @@ class Mode(StrEnum):
     """The cloud; on connection errors, timeouts, 5xx and 429 the device takes over."""
     ONLY_IN_CLOUD = "only_in_cloud"
     """Never the device."""
+    AUTO = "auto"
+    """A learned router decides: the device when its cloud score is under the threshold."""
 
     @classmethod
     def parse(cls, value: str | Mode) -> Mode:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .backends import Backend
 from .cloud import CloudBackend
@@ -16,6 +16,7 @@ from .device.availability import AvailabilityReport
 from .device.manager import Device
 from .errors import (
     BackendError,
+    ConfigError,
     ContextOverflowError,
     EngineError,
     StreamInterruptedError,
@@ -23,8 +24,11 @@ from .errors import (
 from .modes import Mode, mode_from_model
 from .pricing import PriceTable
 from .recorder import Reference, RunRecorder
-from .routing import Attempt, RoutePlan, final_error, may_fall_back, plan
+from .routing import Attempt, RoutePlan, RouterDecision, final_error, may_fall_back, plan
 from .schema import ChatCompletionChunk, ChatRequest
+
+if TYPE_CHECKING:
+    from .router.model import Router
 
 # Errors after which the plan may move on; anything else is a bug and propagates as is.
 _ROUTABLE_ERRORS = (BackendError, ContextOverflowError)
@@ -41,6 +45,7 @@ class Pipeline:
             for name in settings.cloud_targets()
         }
         self.reference = Reference(next(iter(self.clouds.values()), None))
+        self._loaded_router: Router | None = None
 
     # 1. validate ---------------------------------------------------------------------------
     def prepare(self, payload: dict[str, Any]) -> tuple[ChatRequest, RoutePlan]:
@@ -49,7 +54,26 @@ class Pipeline:
         # 2. plan: the device's availability is only asked for when the mode could use it.
         device = self.device.availability() if mode is not Mode.ONLY_IN_CLOUD else (
             _NOT_ASKED)
-        return request, plan(mode, device, self.device.engine.name, list(self.clouds))
+        decision = self.router_decision(request) if mode is Mode.AUTO else None
+        return request, plan(mode, device, self.device.engine.name, list(self.clouds),
+                             decision)
+
+    def router_decision(self, request: ChatRequest) -> RouterDecision:
+        router = self._router()
+        score = router.score(prompt_of(request))
+        threshold = self.settings.router.threshold
+        return RouterDecision(score, router.threshold if threshold is None else threshold)
+
+    def _router(self) -> Router:
+        if self._loaded_router is None:
+            from .router.model import Router
+
+            path = self.settings.router.path
+            if path is None:
+                raise ConfigError("mode auto needs a router: set router.path to a file made "
+                                  "by `hybridai router train`", code="no_router")
+            self._loaded_router = Router.load(path.expanduser())
+        return self._loaded_router
 
     def warm_up(self) -> AvailabilityReport:
         availability = self.device.availability()
@@ -137,3 +161,8 @@ class _NotAsked:
 
 _NOT_ASKED: Any = _NotAsked()
 
+
+
+def prompt_of(request: ChatRequest) -> str:
+    """What the router reads: the conversation's text, system prompt included."""
+    return "\n".join(message.content for message in request.messages)

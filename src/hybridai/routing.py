@@ -30,13 +30,30 @@ class Attempt:
 
 
 @dataclass(frozen=True)
+class RouterDecision:
+    """The learned router's view of a prompt, for mode ``auto``."""
+
+    score: float
+    threshold: float
+
+    @property
+    def wants_cloud(self) -> bool:
+        return self.score >= self.threshold
+
+    def describe(self) -> str:
+        sign = ">=" if self.wants_cloud else "<"
+        return f"router:{self.score:.3f}{sign}{self.threshold:.3f}"
+
+
+@dataclass(frozen=True)
 class RoutePlan:
     mode: Mode
     attempts: tuple[Attempt, ...]
+    router: RouterDecision | None = None
 
 
 def plan(mode: Mode, device: AvailabilityReport, device_target: str,
-         cloud_targets: list[str]) -> RoutePlan:
+         cloud_targets: list[str], router: RouterDecision | None = None) -> RoutePlan:
     """The attempts for ``mode``, first choice first; NoRouteError when there are none."""
     cloud = cloud_targets[0] if cloud_targets else None
 
@@ -60,6 +77,30 @@ def plan(mode: Mode, device: AvailabilityReport, device_target: str,
             raise NoRouteError("mode only_in_cloud, but no cloud target is configured",
                                code="no_cloud_target")
         return RoutePlan(mode, (in_cloud("only_in_cloud", "mode allows only the cloud"),))
+
+    if mode is Mode.AUTO:
+        assert router is not None, "mode auto needs the router's decision"
+        reason = router.describe()
+        if not router.wants_cloud and device.available:
+            attempts = [on_device(reason, "the router expects the device to answer well")]
+            if cloud is not None:
+                attempts.append(in_cloud("fallback", "the device could not run it"))
+            return RoutePlan(mode, tuple(attempts), router)
+        if cloud is None:
+            if device.available:
+                return RoutePlan(mode, (on_device("no_cloud_target", f"{reason}, but no cloud "
+                                                  "target is configured"),), router)
+            raise DeviceUnavailableError(
+                f"the device is {device.status} ({device.detail}) and no cloud target "
+                "is configured", reason=str(device.reason))
+        detail = ("the router expects the cloud to answer better" if router.wants_cloud
+                  else f"device {device.status}: {device.detail}")
+        if not router.wants_cloud:
+            reason = f"{reason};device_unavailable:{device.reason}"
+        attempts = [in_cloud(reason, detail)]
+        if device.available:
+            attempts.append(on_device("fallback", "the cloud could not run it"))
+        return RoutePlan(mode, tuple(attempts), router)
 
     if mode is Mode.PREFER_ON_DEVICE:
         if device.available:

@@ -17,7 +17,15 @@ from hybridai.errors import (
     NoRouteError,
 )
 from hybridai.modes import Mode, Route
-from hybridai.routing import Attempt, RoutePlan, fallback_reason, final_error, may_fall_back, plan
+from hybridai.routing import (
+    Attempt,
+    RoutePlan,
+    RouterDecision,
+    fallback_reason,
+    final_error,
+    may_fall_back,
+    plan,
+)
 from tests.unit.builders import CLOUD, DEVICE, available_report, unavailable_report
 
 ON, IN = Route.ON_DEVICE, Route.IN_CLOUD
@@ -53,7 +61,13 @@ PLANS = [
     (Mode.PREFER_IN_CLOUD, False, True, [(CLOUD, IN, "cloud_preferred")]),
     (Mode.ONLY_IN_CLOUD, True, True, [(CLOUD, IN, "only_in_cloud")]),
     (Mode.ONLY_IN_CLOUD, False, True, [(CLOUD, IN, "only_in_cloud")]),
+    # auto, with a router that leans to the device (score 0.2 under threshold 0.5)
+    (Mode.AUTO, True, True, [(DEVICE, ON, "router:0.200<0.500"), (CLOUD, IN, "fallback")]),
+    (Mode.AUTO, True, False, [(DEVICE, ON, "router:0.200<0.500")]),
+    (Mode.AUTO, False, True,
+     [(CLOUD, IN, "router:0.200<0.500;device_unavailable:not_enough_memory")]),
 ]
+LEANS_DEVICE = RouterDecision(score=0.2, threshold=0.5)
 
 NO_PLAN = [
     # mode, device available, cloud configured, expected error, expected code
@@ -63,6 +77,7 @@ NO_PLAN = [
     (Mode.PREFER_IN_CLOUD, False, False, NoRouteError, "no_cloud_target"),
     (Mode.ONLY_IN_CLOUD, True, False, NoRouteError, "no_cloud_target"),
     (Mode.ONLY_IN_CLOUD, False, False, NoRouteError, "no_cloud_target"),
+    (Mode.AUTO, False, False, DeviceUnavailableError, "device_unavailable"),
 ]
 
 
@@ -74,7 +89,8 @@ def test_the_tables_cover_every_combination() -> None:
 @pytest.mark.parametrize(("mode", "device_available", "cloud_configured", "expected"), PLANS)
 def test_plan_orders_the_attempts(mode: Mode, device_available: bool, cloud_configured: bool,
                                   expected: list[tuple[str, Route, str]]) -> None:
-    route_plan = plan(mode, report(device_available), DEVICE, clouds(cloud_configured))
+    route_plan = plan(mode, report(device_available), DEVICE, clouds(cloud_configured),
+                      LEANS_DEVICE if mode is Mode.AUTO else None)
     assert route_plan.mode is mode
     assert summary(route_plan) == expected
     assert all(attempt.detail for attempt in route_plan.attempts)
@@ -86,7 +102,8 @@ def test_plan_raises_when_the_mode_has_no_target(
         mode: Mode, device_available: bool, cloud_configured: bool,
         error: type[NoRouteError], code: str) -> None:
     with pytest.raises(error) as raised:
-        plan(mode, report(device_available), DEVICE, clouds(cloud_configured))
+        plan(mode, report(device_available), DEVICE, clouds(cloud_configured),
+             LEANS_DEVICE if mode is Mode.AUTO else None)
     assert type(raised.value) is error
     assert raised.value.code == code
 
@@ -104,6 +121,18 @@ def test_prefer_on_device_names_a_downloadable_model_as_the_reason_for_the_cloud
     route_plan = plan(Mode.PREFER_ON_DEVICE, device, DEVICE, [CLOUD])
     assert summary(route_plan) == [(CLOUD, IN, "device_unavailable:model_missing")]
     assert "downloadable" in route_plan.attempts[0].detail
+
+
+@pytest.mark.parametrize(("cloud_configured", "expected"), [
+    (True, [(CLOUD, IN, "router:0.800>=0.500"), (DEVICE, ON, "fallback")]),
+    (False, [(DEVICE, ON, "no_cloud_target")]),
+])
+def test_auto_sends_what_the_router_scores_high_to_the_cloud(
+        cloud_configured: bool, expected: list[tuple[str, Route, str]]) -> None:
+    decision = RouterDecision(score=0.8, threshold=0.5)
+    route_plan = plan(Mode.AUTO, available_report(), DEVICE, clouds(cloud_configured), decision)
+    assert summary(route_plan) == expected
+    assert route_plan.router == decision
 
 
 def test_plan_uses_the_first_cloud_target() -> None:

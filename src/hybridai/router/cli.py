@@ -1,0 +1,132 @@
+"""`hybridai router …`: train, score, evaluate and calibrate a learned router."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+router_app = typer.Typer(no_args_is_help=True, help="Train, score, evaluate and calibrate a "
+                         "router that predicts when the cloud model is needed.")
+
+DataArg = Annotated[Path, typer.Argument(help="labeled JSONL (see docs/router.md)",
+                                         exists=True, dir_okay=False)]
+RouterArg = Annotated[Path, typer.Argument(help="a router file made by `router train`",
+                                           exists=True, dir_okay=False)]
+LocalOpt = Annotated[str, typer.Option("--local", help="the on-device model's name in the data")]
+CloudOpt = Annotated[str, typer.Option("--cloud", help="the cloud model's name in the data")]
+
+
+@router_app.command()
+def train(data: DataArg, local: LocalOpt, cloud: CloudOpt,
+          output: Annotated[Path, typer.Option("-o", "--output", help="router file to write")],
+          c: Annotated[float, typer.Option("--c", min=1e-6, help="inverse regularization")] = 1.0,
+          difficulty_weight: Annotated[float, typer.Option(
+              min=0.0, help="weight of the all-models difficulty signal")] = 0.5) -> None:
+    """Train a router on DATA for the LOCAL/CLOUD pair and write it to OUTPUT."""
+    from .data import read_rows
+    from .model import train as fit
+
+    rows = read_rows(data)
+    router = fit(rows, local, cloud, c=c, difficulty_weight=difficulty_weight)
+    router.save(output)
+    typer.echo(f"trained on {len(rows)} rows ({router.meta['cloud_wins']} where the cloud "
+               f"wins); threshold {router.threshold:.4f}; wrote {output}", err=True)
+
+
+@router_app.command()
+def score(router_file: RouterArg, data: DataArg) -> None:
+    """Print {"cloud_score": x} per row of DATA, in order; higher means the cloud is needed."""
+    from .data import read_rows
+    from .model import Router
+
+    router = Router.load(router_file)
+    for row in read_rows(data):
+        typer.echo(json.dumps({"cloud_score": round(router.score(row.prompt), 6)}))
+
+
+@router_app.command()
+def eval(  # noqa: A001 - the command's name is the interface
+    data: DataArg, local: LocalOpt, cloud: CloudOpt,
+    router_file: Annotated[Path | None, typer.Option("--router", exists=True)] = None,
+    cv: Annotated[int | None, typer.Option("--cv", min=2, help="K-fold cross-validation")]
+    = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="draw the curve to FILE.png")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """APGR, AUC, CPT(50%), CPT(80%) beside random and oracle routing."""
+    from ..errors import InvalidRequestError
+    from .evaluate import cross_validated_scores, report
+
+    if (router_file is None) == (cv is None):
+        raise InvalidRequestError("give exactly one of --router FILE or --cv K")
+    from .data import read_rows, require_models
+    from .model import Router
+
+    rows = read_rows(data)
+    require_models(rows, [local, cloud])
+    if router_file is not None:
+        router = Router.load(router_file)
+        scores = router.scores([row.prompt for row in rows])
+    else:
+        assert cv is not None
+        scores = cross_validated_scores(rows, local, cloud, folds=cv)
+    result = report(rows, scores, local, cloud, plot=plot)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    _print_report(result)
+
+
+def _print_report(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("router", "APGR", "AUC", "CPT(50%)", "CPT(80%)",
+                  title=f"{result['rows']} rows: {result['local']} → {result['cloud']}")
+    for name in ("router", "random", "oracle"):
+        row = result[name]
+        table.add_row(name, f"{row['apgr']:.3f}", f"{row['auc']:.3f}", f"{row['cpt_50']:.1%}",
+                      f"{row['cpt_80']:.1%}")
+    Console().print(table)
+
+
+@router_app.command()
+def calibrate(
+    router_file: RouterArg, data: DataArg,
+    cloud_share: Annotated[float | None, typer.Option(
+        "--cloud-share", min=0.0, max=1.0, help="target share of prompts sent to the cloud")]
+    = None,
+    quality: Annotated[float | None, typer.Option(
+        "--quality", min=0.0, max=1.0, help="target fraction of the cloud model's quality")]
+    = None,
+    write: Annotated[bool, typer.Option("--write", help="store the threshold in the file")]
+    = False,
+) -> None:
+    """The threshold that meets a target share of cloud calls or of cloud quality."""
+    from ..errors import InvalidRequestError
+    from .data import read_rows
+    from .evaluate import threshold_for_quality
+    from .model import Router, threshold_for_share
+
+    if (cloud_share is None) == (quality is None):
+        raise InvalidRequestError("give exactly one of --cloud-share X or --quality Y")
+    router = Router.load(router_file)
+    rows = read_rows(data)
+    scores = router.scores([row.prompt for row in rows])
+    if cloud_share is not None:
+        threshold = threshold_for_share(scores, cloud_share)
+        achieved: dict[str, float] = {}
+    else:
+        assert quality is not None
+        threshold, achieved = threshold_for_quality(rows, scores, router.local, router.cloud,
+                                                    quality)
+    share = float((scores >= threshold).mean())
+    if write:
+        router.threshold = threshold
+        router.save(router_file)
+    typer.echo(json.dumps({"threshold": round(threshold, 6), "cloud_share": round(share, 4),
+                           **achieved}))
