@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hybridai.config import RouterSettings
-from hybridai.errors import ConfigError
+from hybridai.errors import InvalidRequestError
 from hybridai.modes import Route
 from tests.conftest import user
 from tests.support.gateway_process import HYBRIDAI
@@ -108,8 +108,9 @@ def test_threshold_setting_overrides_the_file(trained, make_client, proxy):
 
 
 def test_auto_mode_without_a_router_is_a_clear_error(make_client):
-    with pytest.raises(ConfigError, match="needs a router"):
+    with pytest.raises(InvalidRequestError, match="needs a router") as raised:
         make_client(None).chat.completions.create(messages=user(EASY), mode="auto")
+    assert raised.value.code == "no_router"
 
 
 def test_route_command(trained, tmp_path):

@@ -16,9 +16,9 @@ from .device.availability import AvailabilityReport
 from .device.manager import Device
 from .errors import (
     BackendError,
-    ConfigError,
     ContextOverflowError,
     EngineError,
+    InvalidRequestError,
     StreamInterruptedError,
 )
 from .modes import Mode, mode_from_model
@@ -70,8 +70,10 @@ class Pipeline:
 
             path = self.settings.router.path
             if path is None:
-                raise ConfigError("mode auto needs a router: set router.path to a file made "
-                                  "by `hybridai router train`", code="no_router")
+                # The caller asked for a mode this setup can't serve: a request error.
+                raise InvalidRequestError("mode auto needs a router, and none is configured "
+                                          "(router.path: a file from `hybridai router train`)",
+                                          code="no_router")
             self._loaded_router = Router.load(path.expanduser())
         return self._loaded_router
 
