@@ -98,9 +98,9 @@ class Device:
 
     def availability(self, *, refresh: bool = False) -> AvailabilityReport:
         with self._lock:
+            if not refresh and (fresh := self.fresh_availability()) is not None:
+                return fresh
             now = time.monotonic()
-            if not refresh and self._last and now - self._last[0] < self._ttl_s:
-                return self._last[1]
             probe = self.probe()
             report = self._assess(probe, self.benchmark(probe, run=self.settings.benchmark))
             self._last = (now, report)
