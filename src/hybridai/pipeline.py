@@ -164,7 +164,6 @@ class _NotAsked:
 _NOT_ASKED: Any = _NotAsked()
 
 
-
 def prompt_of(request: ChatRequest) -> str:
     """What the router reads: the conversation's text, system prompt included."""
     return "\n".join(message.content for message in request.messages)

@@ -36,8 +36,7 @@ class Router:
 
     def score(self, prompt: str) -> float:
         indices, values = featurize(prompt)
-        z = float(values @ self.weights[indices]) + self.bias
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return _sigmoid(float(values @ self.weights[indices]) + self.bias)
 
     def scores(self, prompts: list[str]) -> np.ndarray:
         return np.asarray([self.score(p) for p in prompts])
@@ -110,9 +109,14 @@ def train(rows: list[Row], local: str, cloud: str, *, c: float = 1.0,
         "trained_rows": len(rows), "cloud_wins": int(y.sum()), "c": c,
         "difficulty_weight": difficulty_weight if used_difficulty else 0.0,
         "trained_at": time.time(), "train_seconds": round(time.perf_counter() - started, 2)})
-    router.threshold = threshold_for_share(router.scores([r.prompt for r in rows]),
-                                           float(y.mean()))
+    # The training prompts' scores, from the features already built (score() would redo them).
+    scores = np.asarray([_sigmoid(float(z)) for z in x @ weights + bias])
+    router.threshold = threshold_for_share(scores, float(y.mean()))
     return router
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def threshold_for_share(scores: np.ndarray, cloud_share: float) -> float:
