@@ -46,6 +46,9 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         if name.startswith("HYBRIDAI_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HYBRIDAI_CACHE_DIR", str(shared_cache))
+    # Tests repeat identical requests to check routing; the response cache would answer the
+    # repeats. Its own tests (test_cache.py) turn it on explicitly.
+    monkeypatch.setenv("HYBRIDAI_CACHE__ENABLED", "false")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.chdir(tmp_path)
 

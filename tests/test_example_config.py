@@ -15,3 +15,4 @@ def test_example_config_loads():
     assert settings.cloud["openai"].api_key_env == "OPENAI_API_KEY"
     assert settings.prices["gpt-4o-mini"].output_per_1m == 0.60
     assert settings.device.n_ctx == 4096
+    assert settings.cache.mode == "exact" and settings.cache.max_entries == 10_000

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -120,6 +120,30 @@ class RouterSettings(BaseModel):
                                     "file's own")
 
 
+class CacheSettings(BaseModel):
+    """The on-device response cache: answers to repeated (or, semantic, paraphrased) requests."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    mode: Literal["exact", "semantic"] = Field(
+        default="exact", description="exact: the same normalized request; semantic: also a "
+        "question of the same meaning (embedding similarity) in the same scope")
+    threshold: float = Field(default=0.92, gt=0.0, le=1.0, description="cosine similarity at "
+                             "or above which a semantic look-up hits (bench/bench_cache.py)")
+    ttl_s: float = Field(default=7 * 86400.0, gt=0, description="an entry's lifetime")
+    max_entries: int = Field(default=10_000, ge=1, description="least recently used entries "
+                             "are evicted beyond this")
+    include_sampled: bool = Field(
+        default=False, description="also cache requests that sample (temperature unset or "
+        "> 0): a repeat then gets the same answer instead of a new draw")
+    path: Path | None = Field(default=None,
+                              description="SQLite file; unset = <cache_dir>/responses.sqlite")
+
+    def store_path(self, cache_dir: Path) -> Path:
+        return (self.path or cache_dir / "responses.sqlite").expanduser()
+
+
 class Price(BaseModel):
     """USD per one million tokens."""
 
@@ -190,6 +214,7 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=user_cache_dir)
     gateway: GatewaySettings = Field(default_factory=GatewaySettings)
     router: RouterSettings = Field(default_factory=RouterSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
 
     @classmethod
     def settings_customise_sources(

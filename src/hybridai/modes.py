@@ -36,6 +36,8 @@ class Mode(StrEnum):
 class Route(StrEnum):
     ON_DEVICE = "on_device"
     IN_CLOUD = "in_cloud"
+    CACHE = "cache"
+    """Answered from the on-device response cache."""
 
 
 # Model names that choose a mode, so an OpenAI client can pick one by ``model`` alone.

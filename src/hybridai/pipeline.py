@@ -1,15 +1,19 @@
-"""The request pipeline, top to bottom: validate → plan → execute with fallback → record.
+"""The request pipeline, top to bottom: validate → cache → plan → execute with fallback →
+store → record.
 
 ``Pipeline`` holds everything that does no I/O of its own (settings, backends, planning);
 ``run`` and ``arun`` are the sync and async execution loops and differ only in ``await``.
+A cache hit is a plan of one attempt whose backend replays the stored answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .backends import Backend
+from .cache import CacheProbe, ReplayBackend, ResponseCache
 from .cloud import CloudBackend
 from .config import Settings
 from .device.availability import AvailabilityReport
@@ -21,7 +25,7 @@ from .errors import (
     InvalidRequestError,
     StreamInterruptedError,
 )
-from .modes import Mode, mode_from_model
+from .modes import Mode, Route, mode_from_model
 from .pricing import PriceTable
 from .recorder import Reference, RunRecorder
 from .routing import Attempt, RoutePlan, RouterDecision, final_error, may_fall_back, plan
@@ -45,18 +49,37 @@ class Pipeline:
             for name in settings.cloud_targets()
         }
         self.reference = Reference(next(iter(self.clouds.values()), None))
+        self.cache = ResponseCache(settings.cache, settings.cache_dir)
         self._loaded_router: Router | None = None
 
     # 1. validate ---------------------------------------------------------------------------
     def prepare(self, payload: dict[str, Any]) -> tuple[ChatRequest, RoutePlan]:
         request = ChatRequest.parse(payload)
         mode = request.mode or mode_from_model(request.model) or self.settings.mode
-        # 2. plan: the device's availability is only asked for when the mode could use it.
+        # 2. cache: a stored answer needs neither a plan, nor the device, nor the cloud.
+        probe = self.cache.probe(request, mode, self.models_of(mode))
+        if probe is not None and probe.hit is not None:
+            return request, cached_plan(mode, probe)
+        # 3. plan: the device's availability is only asked for when the mode could use it.
         device = self.device.availability() if mode is not Mode.ONLY_IN_CLOUD else (
             _NOT_ASKED)
         decision = self.router_decision(request) if mode is Mode.AUTO else None
-        return request, plan(mode, device, self.device.engine.name, list(self.clouds),
-                             decision)
+        return request, replace(plan(mode, device, self.device.engine.name, list(self.clouds),
+                                     decision), cache=probe)
+
+    def prepares_without_io(self) -> bool:
+        """Whether ``prepare`` may run on an event loop: no device check, no embedding due."""
+        return self.device.fresh_availability() is not None and not self.cache.semantic
+
+    def models_of(self, mode: Mode) -> list[str]:
+        """The models ``mode`` may answer with: a cached answer is only reused among these."""
+        device = [f"{self.device.engine.name}:{self.device.location.name}"]
+        clouds = [f"{name}:{cloud.model}" for name, cloud in self.clouds.items()]
+        if mode is Mode.ONLY_ON_DEVICE:
+            return device
+        if mode is Mode.ONLY_IN_CLOUD:
+            return clouds[:1]
+        return device + clouds
 
     def router_decision(self, request: ChatRequest) -> RouterDecision:
         router = self._router()
@@ -83,10 +106,13 @@ class Pipeline:
             self.device.engine.start()
         return availability
 
-    def backend(self, target: str) -> Backend:
-        if target == self.device.engine.name:
+    def backend(self, attempt: Attempt, route_plan: RoutePlan) -> Backend:
+        if attempt.route is Route.CACHE:
+            assert route_plan.cache is not None and route_plan.cache.hit is not None
+            return ReplayBackend(route_plan.cache.hit)
+        if attempt.target == self.device.engine.name:
             return self.device.engine
-        return self.clouds[target]
+        return self.clouds[attempt.target]
 
     def recorder(self, request: ChatRequest, route_plan: RoutePlan) -> RunRecorder:
         return RunRecorder(request, route_plan, self.prices, self.reference)
@@ -110,17 +136,18 @@ class Pipeline:
             raise error
         raise final from error
 
-    # 3. execute with fallback, 4. record ---------------------------------------------------
+    # 4. execute with fallback, 5. store in the cache, 6. record ------------------------------
     def run(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder
             ) -> Iterator[ChatCompletionChunk]:
         failures: list[tuple[Attempt, Exception]] = []
         for index, attempt in enumerate(route_plan.attempts):
-            backend = self.backend(attempt.target)
+            backend = self.backend(attempt, route_plan)
             run.begin(attempt, backend)
             try:
                 for event in backend.stream(request):
                     if (chunk := run.feed(event)) is not None:
                         yield chunk
+                self.cache.save(route_plan.cache, run)
                 return
             except _ROUTABLE_ERRORS as error:
                 failures.append((attempt, error))
@@ -130,12 +157,13 @@ class Pipeline:
                    ) -> AsyncIterator[ChatCompletionChunk]:
         failures: list[tuple[Attempt, Exception]] = []
         for index, attempt in enumerate(route_plan.attempts):
-            backend = self.backend(attempt.target)
+            backend = self.backend(attempt, route_plan)
             run.begin(attempt, backend)
             try:
                 async for event in backend.astream(request):
                     if (chunk := run.feed(event)) is not None:
                         yield chunk
+                self.cache.save(route_plan.cache, run)
                 return
             except _ROUTABLE_ERRORS as error:
                 failures.append((attempt, error))
@@ -143,11 +171,13 @@ class Pipeline:
 
     def close(self) -> None:
         self.device.close()
+        self.cache.close()
         for cloud in self.clouds.values():
             cloud.close()
 
     async def aclose(self) -> None:
         self.device.close()
+        self.cache.close()
         for cloud in self.clouds.values():
             await cloud.aclose()
 
@@ -162,6 +192,14 @@ class _NotAsked:
 
 
 _NOT_ASKED: Any = _NotAsked()
+
+
+def cached_plan(mode: Mode, probe: CacheProbe) -> RoutePlan:
+    assert probe.hit is not None
+    hit = probe.hit
+    reason = "cache:exact" if hit.match == "exact" else f"cache:semantic:{hit.similarity:.3f}"
+    return RoutePlan(mode, (Attempt("cache", Route.CACHE, reason, hit.describe()),),
+                     cache=probe)
 
 
 def prompt_of(request: ChatRequest) -> str:

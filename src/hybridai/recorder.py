@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 from .backends import Backend, Finished, Started, StreamEvent, TextDelta
+from .cache.replay import ReplayBackend
 from .cloud import estimate_tokens
 from .modes import Route
 from .pricing import PriceTable
@@ -129,7 +130,10 @@ class RunRecorder:
         completion_tokens = (finished.completion_tokens if finished and
                              finished.completion_tokens is not None else estimate_tokens(text))
         on_device = self.attempt.route is Route.ON_DEVICE
-        if on_device:
+        from_cache = self.attempt.route is Route.CACHE
+        if from_cache:
+            cost = 0.0  # nothing ran
+        elif on_device:
             price = self.backend.price
             cost = self.prices.cost(self._model(), prompt_tokens, completion_tokens,
                                     price=price) if price else 0.0
@@ -137,7 +141,9 @@ class RunRecorder:
             cost = self.prices.cost(self.backend.model, prompt_tokens, completion_tokens,
                                     price=self.backend.price)
         cloud_cost = self.reference.cost(self.prices, prompt_tokens, completion_tokens)
-        saved = max(0.0, cloud_cost - (cost or 0.0)) if on_device and cloud_cost else 0.0
+        # Saved keeps one meaning on every route: the reference cloud's price less this cost.
+        saved = (max(0.0, cloud_cost - (cost or 0.0)) if (on_device or from_cache) and cloud_cost
+                 else 0.0)
         end = self.clock()
         self.routing = RoutingInfo(
             route=self.attempt.route, target=self.attempt.target, model=self.backend.model,
@@ -150,6 +156,7 @@ class RunRecorder:
             cost_usd=round(cost or 0.0, 8),
             cloud_cost_usd=None if cloud_cost is None else round(cloud_cost, 8),
             saved_usd=round(saved, 8),
+            cache=self.backend.hit.info() if isinstance(self.backend, ReplayBackend) else None,
         )
         return self.routing
 

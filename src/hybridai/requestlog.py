@@ -76,10 +76,11 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def migrate(db: sqlite3.Connection) -> None:
+def migrate(db: sqlite3.Connection, migrations: list[tuple[str, str]] = MIGRATIONS) -> None:
+    """Applies the named migrations not yet recorded in ``_migrations``."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied REAL)")
     done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
-    for name, sql in MIGRATIONS:
+    for name, sql in migrations:
         if name not in done:
             with db:
                 db.executescript(sql)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .device.availability import AvailabilityReport
 from .errors import (
@@ -19,6 +20,9 @@ from .errors import (
     NoRouteError,
 )
 from .modes import Mode, Route
+
+if TYPE_CHECKING:
+    from .cache import CacheProbe
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class RoutePlan:
     mode: Mode
     attempts: tuple[Attempt, ...]
     router: RouterDecision | None = None
+    cache: CacheProbe | None = None
+    """The cache look-up: a hit is the plan's only attempt; a miss is stored after the run."""
 
 
 def plan(mode: Mode, device: AvailabilityReport, device_target: str,

@@ -64,6 +64,8 @@ class ChatRequest(BaseModel):
     seed: int | None = None
     stop: list[str] | None = None
     user: str | None = None
+    cache: bool = Field(default=True, description="false: neither answer from the response "
+                        "cache nor store this answer in it")
 
     @field_validator("messages")
     @classmethod
@@ -133,6 +135,17 @@ class Fallback(BaseModel):
     message: str
 
 
+class CacheInfo(BaseModel):
+    """For answers from the response cache: how it matched and where the answer first ran."""
+
+    match: Literal["exact", "semantic"]
+    similarity: float = Field(description="cosine similarity of the questions; 1 for exact")
+    route: Route = Field(description="where the stored answer ran originally")
+    target: str
+    cost_usd: float = Field(description="what the original run cost")
+    age_s: float
+
+
 class RoutingInfo(BaseModel):
     """Where a request ran, why, how fast, and what it cost and saved (USD)."""
 
@@ -152,6 +165,7 @@ class RoutingInfo(BaseModel):
         default=None, description="what the reference cloud model would have charged"
     )
     saved_usd: float = 0.0
+    cache: CacheInfo | None = None
 
 
 class ResponseMessage(BaseModel):

@@ -246,3 +246,41 @@ def test_missing_api_key(monkeypatch: pytest.MonkeyPatch, value: str | None) -> 
 
 def test_no_api_key_variable_means_a_placeholder_key() -> None:
     assert CloudTarget(base_url="http://127.0.0.1:8080/v1", model="m").api_key() == "not-needed"
+
+
+# -- the response cache ----------------------------------------------------------------------
+
+def test_cache_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("HYBRIDAI_CACHE__ENABLED")  # the suite's conftest turns it off
+    cache = load_settings(cache_dir=tmp_path).cache
+    assert (cache.enabled, cache.mode, cache.include_sampled) == (True, "exact", False)
+    assert cache.ttl_s == 7 * 86400 and cache.max_entries == 10_000
+    assert cache.store_path(tmp_path) == tmp_path / "responses.sqlite"
+
+
+def test_cache_from_file_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_toml(tmp_path / "c.toml", """
+        [cache]
+        mode = "semantic"
+        threshold = 0.8
+        ttl_s = 60
+        max_entries = 5
+        include_sampled = true
+        path = "/tmp/x.sqlite"
+    """)
+    monkeypatch.setenv("HYBRIDAI_CACHE__MAX_ENTRIES", "7")
+    cache = load_settings(path).cache
+    assert (cache.mode, cache.threshold, cache.ttl_s, cache.max_entries) == (
+        "semantic", 0.8, 60, 7)
+    assert cache.include_sampled and cache.store_path(tmp_path) == Path("/tmp/x.sqlite")
+    assert cache.enabled is False  # HYBRIDAI_CACHE__ENABLED from conftest beats the file
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ('mode = "fuzzy"', "cache.mode"), ("threshold = 1.5", "cache.threshold"),
+    ("ttl_s = 0", "cache.ttl_s"), ("max_entries = 0", "cache.max_entries"),
+    ("size = 3", "cache.size"),
+])
+def test_bad_cache_settings_name_the_key(tmp_path: Path, text: str, where: str) -> None:
+    path = write_toml(tmp_path / "c.toml", f"[cache]\n{text}\n")
+    assert where in str(config_error(path))

@@ -117,6 +117,8 @@ def create_app(state: GatewayState) -> FastAPI:
             raise _Rejected(bad_request("the body must be a JSON object", "invalid_json"))
         if header_mode := request.headers.get("x-hybrid-mode"):
             payload.setdefault("mode", header_mode)
+        if header_cache := request.headers.get("x-hybrid-cache"):
+            payload.setdefault("cache", _cache_switch(header_cache))
         limit = gateway.max_tokens_limit
         for name in ("max_tokens", "max_completion_tokens"):
             value = payload.get(name)
@@ -159,7 +161,7 @@ def create_app(state: GatewayState) -> FastAPI:
         try:
             check_key(request)
             payload = await read_payload(request)
-            if pipeline.device.fresh_availability() is not None:
+            if pipeline.prepares_without_io():
                 prepared, route_plan = pipeline.prepare(payload)  # no I/O: skip the thread hop
             else:
                 prepared, route_plan = await asyncio.to_thread(pipeline.prepare, payload)
@@ -286,6 +288,17 @@ def _routing_headers(run: RunRecorder, *, with_cost: bool) -> dict[str, str]:
     return headers
 
 
+_SWITCH = {"on": True, "true": True, "1": True, "off": False, "false": False, "0": False}
+
+
+def _cache_switch(value: str) -> bool:
+    try:
+        return _SWITCH[value.strip().lower()]
+    except KeyError:
+        raise _Rejected(bad_request(f"x-hybrid-cache must be on or off, got {value!r}",
+                                    "invalid_header", "x-hybrid-cache")) from None
+
+
 def _too_large(limit: int) -> HTTPError:
     return HTTPError(413, "invalid_request_error", "request_too_large",
                      f"the request body is larger than this gateway's limit of {limit} bytes")
@@ -322,6 +335,7 @@ _CHAT_OPENAPI: dict[str, Any] = {
                                    {"type": "array", "items": {"type": "string"}}]},
                 "n": {"type": "integer", "enum": [1]},
                 "user": {"type": "string"},
+                "cache": {"type": "boolean"},
                 "stream_options": {"type": "object"},
             },
         }}},

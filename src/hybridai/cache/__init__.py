@@ -1,0 +1,15 @@
+"""The on-device response cache: exact and semantic look-ups, persisted in SQLite.
+
+    key.py             what makes two requests the same: scope + normalized question
+    store.py           SQLite rows with TTL expiry and an LRU bound
+    semantic.py        the embedding index for paraphrased questions
+    replay.py          a hit as a backend that replays the stored chunks
+    response_cache.py  the facade the pipeline asks
+"""
+
+from __future__ import annotations
+
+from .replay import CacheHit, ReplayBackend
+from .response_cache import CacheProbe, ResponseCache
+
+__all__ = ["CacheHit", "CacheProbe", "ReplayBackend", "ResponseCache"]

@@ -1,0 +1,60 @@
+"""What makes two requests the same request: the scope and the question, normalized.
+
+A request splits into its **scope** (everything the answer depends on besides the last
+message: the models its mode may use, the system prompt and earlier turns, the sampling
+parameters) and its **question** (the last message). Exact look-ups match scope and question;
+semantic look-ups match the scope exactly and the question by meaning. So a paraphrase can hit
+only within the same conversation, system prompt, models and parameters.
+
+Normalization is deliberately small: Unicode NFC (the same text typed on two systems) and
+whitespace runs collapsed and trimmed (indentation and trailing newlines don't change a
+question). Case is kept: ``US`` and ``us``, ``Polish`` and ``polish``, or code identifiers
+differ in meaning, and an exact hit must be an answer to the same question. Looser matches
+are the semantic layer's job, with a measured false-hit rate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..modes import Mode
+from ..schema import ChatRequest
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    scope: str
+    """Hash of what the answer depends on besides the question."""
+    question: str
+    """The last message, normalized: what the semantic layer embeds."""
+
+    @property
+    def exact(self) -> str:
+        return _digest([self.scope, self.question])
+
+
+def cache_key(request: ChatRequest, mode: Mode, models: list[str]) -> CacheKey:
+    """``models``: the models the mode may answer with (a changed model is a new scope)."""
+    *earlier, last = request.messages
+    scope = [
+        "v1", mode.value, models,
+        [[m.role, normalize(m.content)] for m in earlier], last.role,
+        {"temperature": request.temperature, "top_p": request.top_p,
+         "max_tokens": request.max_tokens, "stop": request.stop, "seed": request.seed},
+    ]
+    return CacheKey(scope=_digest(scope), question=normalize(last.content))
+
+
+def _digest(value: object) -> str:
+    canonical = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()

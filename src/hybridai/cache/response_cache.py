@@ -1,0 +1,138 @@
+"""The response cache the pipeline asks: probe before planning, save after a good run.
+
+Only deterministic requests (temperature 0) are cached unless ``include_sampled`` is on: a
+sampled request asks for a new draw, and a repeat that got the old one would be wrong. Only
+complete, successful, non-empty answers are stored, never errors or cut streams; answers from
+the device and from the cloud alike, with where they ran.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..config import CacheSettings
+from ..modes import Mode, Route
+from ..schema import ChatRequest
+from .key import CacheKey, cache_key
+from .replay import CacheHit
+from .store import CacheStore, StoredAnswer
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..recorder import RunRecorder
+    from .semantic import Embedder, SemanticIndex
+
+
+@dataclass(frozen=True)
+class CacheProbe:
+    """One request's look-up: its key, its question's embedding (semantic mode) and any hit."""
+
+    key: CacheKey
+    hit: CacheHit | None = None
+    embedding: np.ndarray | None = None
+
+
+class ResponseCache:
+    def __init__(self, settings: CacheSettings, cache_dir: Path,
+                 embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.path = settings.store_path(cache_dir)
+        self._embedder = embedder
+        self._store: CacheStore | None = None
+        self._index: SemanticIndex | None = None
+        self._opening = threading.Lock()
+
+    @property
+    def semantic(self) -> bool:
+        return self.settings.mode == "semantic"
+
+    def applies_to(self, request: ChatRequest) -> bool:
+        return (self.settings.enabled and request.cache
+                and (request.deterministic or self.settings.include_sampled))
+
+    @property
+    def store(self) -> CacheStore:
+        """Opened on first use, so a process that never caches never touches the disk."""
+        with self._opening:
+            if self._store is None:
+                self._store = CacheStore(self.path, max_entries=self.settings.max_entries,
+                                         ttl_s=self.settings.ttl_s)
+                if self.semantic:
+                    self._index = self._load_index(self._store)
+        return self._store
+
+    def probe(self, request: ChatRequest, mode: Mode, models: list[str]) -> CacheProbe | None:
+        """None when the request is not cacheable; else its key and the hit, if any."""
+        if not self.applies_to(request):
+            return None
+        key = cache_key(request, mode, models)
+        store = self.store
+        entry = store.get(key.exact)
+        if entry is not None:
+            return CacheProbe(key, CacheHit(entry, "exact", 1.0, time.time()))
+        if self._index is None:
+            return CacheProbe(key)
+        vector = self.embedder.embed([key.question])[0]
+        match = self._index.nearest(key.scope, vector)
+        if match is not None and match.similarity >= self.settings.threshold:
+            entry = store.get(match.key)
+            if entry is not None:
+                return CacheProbe(key, CacheHit(entry, "semantic", match.similarity,
+                                                time.time()), vector)
+        return CacheProbe(key, embedding=vector)
+
+    def save(self, probe: CacheProbe | None, run: RunRecorder) -> bool:
+        """Stores the run's answer if it is complete and came from a backend; True if stored."""
+        answer = answer_of(run)
+        if probe is None or probe.hit is not None or answer is None:
+            return False
+        key = probe.key
+        embedder = self.embedder.name if probe.embedding is not None else None
+        evicted = self.store.put(key.exact, key.scope, key.question, answer,
+                                 embedder=embedder, embedding=probe.embedding)
+        if self._index is not None:
+            self._index.remove(evicted)
+            if probe.embedding is not None:
+                self._index.add(key.exact, key.scope, probe.embedding)
+        return True
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from .semantic import default_embedder
+
+            self._embedder = default_embedder()
+        return self._embedder
+
+    def _load_index(self, store: CacheStore) -> SemanticIndex:
+        from .semantic import SemanticIndex
+
+        index = SemanticIndex()
+        for row in store.embedded(self.embedder.name):
+            index.add(row.key, row.scope, row.vector)
+        return index
+
+    def close(self) -> None:
+        with self._opening:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+def answer_of(run: RunRecorder) -> StoredAnswer | None:
+    """The run's answer in storable form; None unless it finished with text from a backend."""
+    text = "".join(run.text_parts)
+    if run.finished is None or run.attempt is None or run.backend is None or not text:
+        return None
+    if run.attempt.route is Route.CACHE:
+        return None
+    info = run.routing_info()
+    return StoredAnswer(
+        chunks=list(run.text_parts), finish_reason=run.finished.finish_reason,
+        prompt_tokens=info.prompt_tokens, completion_tokens=info.completion_tokens,
+        route=info.route.value, target=info.target, model=info.model, cost_usd=info.cost_usd)

@@ -1,0 +1,171 @@
+"""The cache on disk: one SQLite row per answer, with TTL expiry and an LRU bound.
+
+Each row keeps the answer as it was streamed (its text deltas, so a streamed hit replays the
+same chunks), where it ran, its token counts and cost, and optionally the question's
+embedding for the semantic index. SQLite in WAL mode: readers don't wait for the writer, and
+the file survives the process.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..requestlog import migrate
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("m001_entries", """
+        CREATE TABLE entries (
+            key TEXT PRIMARY KEY,
+            scope TEXT NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            created REAL NOT NULL,
+            last_hit REAL NOT NULL,
+            expires REAL NOT NULL,
+            hits INTEGER NOT NULL DEFAULT 0,
+            embedder TEXT,
+            embedding BLOB
+        );
+        CREATE INDEX entries_last_hit ON entries (last_hit);
+        CREATE INDEX entries_expires ON entries (expires);
+    """),
+]
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """A complete, successful answer as it was produced."""
+
+    chunks: list[str]
+    finish_reason: str
+    prompt_tokens: int
+    completion_tokens: int
+    route: str
+    """Where it ran originally: on_device or in_cloud."""
+    target: str
+    model: str
+    cost_usd: float
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    answer: StoredAnswer
+    created: float
+
+
+@dataclass(frozen=True)
+class Embedded:
+    key: str
+    scope: str
+    vector: np.ndarray
+
+
+class CacheStore:
+    """Thread-safe; every method is one short transaction."""
+
+    def __init__(self, path: Path, *, max_entries: int, ttl_s: float) -> None:
+        self.path = path
+        self.max_entries = max_entries
+        self.ttl_s = ttl_s
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30,
+                                   isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; fast commits
+        self._lock = threading.Lock()
+        with self._lock:
+            migrate(self._db, MIGRATIONS)
+            self.count = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+
+    def get(self, key: str, now: float | None = None) -> Entry | None:
+        """The live entry for ``key``, marked as just used; None if absent or expired."""
+        now = time.time() if now is None else now
+        with self._lock:
+            row = self._db.execute(
+                "SELECT answer, created, expires FROM entries WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            if row[2] <= now:
+                self._delete([key])
+                return None
+            self._db.execute("UPDATE entries SET last_hit = ?, hits = hits + 1 WHERE key = ?",
+                             (now, key))
+        return Entry(key, StoredAnswer(**json.loads(row[0])), row[1])
+
+    def put(self, key: str, scope: str, question: str, answer: StoredAnswer, *,
+            embedder: str | None = None, embedding: np.ndarray | None = None,
+            now: float | None = None) -> list[str]:
+        """Stores (or replaces) an entry; returns the keys evicted to stay within bounds."""
+        now = time.time() if now is None else now
+        blob = None if embedding is None else embedding.astype("float32").tobytes()
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                replaced = self._db.execute(
+                    "SELECT 1 FROM entries WHERE key = ?", (key,)).fetchone() is not None
+                self._db.execute(
+                    "INSERT OR REPLACE INTO entries (key, scope, question, answer, created, "
+                    "last_hit, expires, hits, embedder, embedding) VALUES (?,?,?,?,?,?,?,0,?,?)",
+                    (key, scope, question, json.dumps(asdict(answer)), now, now,
+                     now + self.ttl_s, embedder, blob))
+                self.count += 0 if replaced else 1
+                evicted = self._expired(now) + self._least_recently_used()
+                self._delete(evicted)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return evicted
+
+    def _expired(self, now: float) -> list[str]:
+        return [r[0] for r in self._db.execute(
+            "SELECT key FROM entries WHERE expires <= ?", (now,))]
+
+    def _least_recently_used(self) -> list[str]:
+        excess = self.count - self.max_entries
+        if excess <= 0:
+            return []
+        return [r[0] for r in self._db.execute(
+            "SELECT key FROM entries ORDER BY last_hit ASC LIMIT ?", (excess,))]
+
+    def _delete(self, keys: list[str]) -> None:
+        for key in keys:
+            deleted = self._db.execute("DELETE FROM entries WHERE key = ?", (key,)).rowcount
+            self.count -= deleted
+
+    def embedded(self, embedder: str, now: float | None = None) -> Iterator[Embedded]:
+        """Live entries whose question was embedded by ``embedder`` (for the index)."""
+        now = time.time() if now is None else now
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT key, scope, embedding FROM entries WHERE embedder = ? AND expires > ?",
+                (embedder, now)).fetchall()
+        import numpy as np
+
+        for key, scope, blob in rows:
+            yield Embedded(key, scope, np.frombuffer(blob, dtype=np.float32))
+
+    def clear(self) -> int:
+        with self._lock:
+            removed = self._db.execute("DELETE FROM entries").rowcount
+            self.count = 0
+        return removed
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,301 @@
+"""The response cache through the library: the real engine, a real OpenAI-compatible server on
+loopback behind a counting proxy, the cache's SQLite file on disk."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from hybridai.config import CacheSettings
+from hybridai.errors import CloudStatusError, StreamInterruptedError
+from hybridai.modes import Route
+from tests.conftest import user
+from tests.support import echo_openai
+from tests.support.fault_proxy import FaultProxy, ServerThread, free_port
+from tests.support.gateway_process import GatewayProcess, write_config
+from tests.test_gateway import log_rows
+
+pytestmark = pytest.mark.integration
+
+ASK = {"mode": "only_in_cloud", "max_tokens": 8, "temperature": 0.0}
+
+
+@pytest.fixture
+def counting_cloud() -> Iterator[FaultProxy]:
+    """The echo upstream behind a proxy that records every request the cloud gets."""
+    port = free_port()
+    with ServerThread(echo_openai.app(), port):
+        proxy = FaultProxy(upstream=f"http://127.0.0.1:{port}")
+        with ServerThread(proxy.app(), proxy.port):
+            yield proxy
+
+
+def calls(proxy: FaultProxy) -> int:
+    return sum(r.path.endswith("/chat/completions") for r in proxy.requests)
+
+
+def cached(tmp_path: Path, **settings: Any) -> CacheSettings:
+    return CacheSettings(path=tmp_path / "responses.sqlite", **settings)
+
+
+def test_a_repeat_is_answered_from_the_cache_without_calling_the_cloud(
+        make_client, counting_cloud, tmp_path):
+    client = make_client(counting_cloud.base_url, cache=cached(tmp_path))
+    first = client.chat.completions.create(messages=user("Name a colour."), **ASK)
+    second = client.chat.completions.create(messages=user("  Name a colour.\n"), **ASK)
+    assert calls(counting_cloud) == 1
+    assert first.hybrid.route is Route.IN_CLOUD and first.hybrid.cost_usd > 0
+    assert second.hybrid.route is Route.CACHE
+    assert second.hybrid.reason == "cache:exact"
+    assert second.text == first.text
+    assert second.usage == first.usage
+    assert second.hybrid.cost_usd == 0
+    assert second.hybrid.saved_usd == pytest.approx(first.hybrid.cost_usd)
+    assert second.hybrid.cache is not None
+    assert second.hybrid.cache.route is Route.IN_CLOUD
+    assert second.hybrid.cache.cost_usd == first.hybrid.cost_usd
+    assert second.hybrid.cache.similarity == 1.0
+
+
+def test_a_device_answer_is_cached_with_where_it_ran(make_client, tmp_path):
+    client = make_client(None, cache=cached(tmp_path))
+    ask = {"messages": user("Say hello."), "mode": "only_on_device", "max_tokens": 6,
+           "temperature": 0.0}
+    first = client.chat.completions.create(**ask)
+    second = client.chat.completions.create(**ask)
+    assert first.hybrid.route is Route.ON_DEVICE
+    assert second.hybrid.route is Route.CACHE and second.text == first.text
+    assert second.hybrid.cache.route is Route.ON_DEVICE
+    assert second.hybrid.cache.target == first.hybrid.target
+    assert second.model == first.model
+
+
+def test_a_streamed_hit_replays_the_same_chunks(make_client, counting_cloud, tmp_path):
+    client = make_client(counting_cloud.base_url, cache=cached(tmp_path))
+    ask = {"messages": user("Stream it."), "stream": True, **ASK}
+    original = list(client.chat.completions.create(**ask))
+    replayed = list(client.chat.completions.create(**ask))
+    assert calls(counting_cloud) == 1
+    texts = [c.text for c in replayed if c.text]
+    assert texts == [c.text for c in original if c.text]
+    assert "".join(texts) == "".join(echo_openai.REPLY)
+    assert replayed[0].choices[0].delta.role == "assistant"
+    assert len({c.id for c in replayed}) == 1 and replayed[0].id != original[0].id
+    last = replayed[-1]
+    assert last.choices[0].finish_reason == "stop"
+    assert last.hybrid.route is Route.CACHE and last.usage == original[-1].usage
+    # An unstreamed request gets the same stored answer whole.
+    whole = client.chat.completions.create(**{**ask, "stream": False})
+    assert whole.hybrid.route is Route.CACHE and whole.text == "".join(texts)
+
+
+@pytest.mark.parametrize("change", [
+    {"messages": [{"role": "system", "content": "Answer in French."}, *user("Name a colour.")]},
+    {"messages": [*user("Hi"), {"role": "assistant", "content": "Hello"},
+                  *user("Name a colour.")]},
+    {"max_tokens": 9},
+    {"mode": "prefer_in_cloud"},
+    {"stop": ["."]},
+    {"seed": 7},
+    {"messages": user("name a colour.")},  # case is meaning: kept
+])
+def test_a_different_scope_or_question_misses(make_client, counting_cloud, tmp_path, change):
+    client = make_client(counting_cloud.base_url, cache=cached(tmp_path))
+    base = {"messages": user("Name a colour."), **ASK}
+    client.chat.completions.create(**base)
+    other = client.chat.completions.create(**{**base, **change})
+    assert other.hybrid.route is not Route.CACHE
+    assert calls(counting_cloud) == 2
+
+
+def test_another_cloud_model_is_another_scope(make_client, counting_cloud, tmp_path):
+    settings = cached(tmp_path)
+    make_client(counting_cloud.base_url, cache=settings).chat.completions.create(
+        messages=user("Name a colour."), **ASK)
+    client = make_client(counting_cloud.base_url, cache=settings)
+    client.settings.cloud["standin"].model = "another-model"
+    other = type(client)(client.settings)
+    try:
+        response = other.chat.completions.create(messages=user("Name a colour."), **ASK)
+    finally:
+        other.close()
+    assert response.hybrid.route is Route.IN_CLOUD
+    assert calls(counting_cloud) == 2
+
+
+def test_sampled_requests_are_not_cached_unless_configured(make_client, counting_cloud,
+                                                           tmp_path):
+    sampled = {**ASK, "temperature": 0.7}
+    client = make_client(counting_cloud.base_url, cache=cached(tmp_path))
+    for _ in range(2):
+        response = client.chat.completions.create(messages=user("A poem."), **sampled)
+        assert response.hybrid.route is Route.IN_CLOUD
+    unset = {k: v for k, v in ASK.items() if k != "temperature"}  # the backend's default samples
+    for _ in range(2):
+        client.chat.completions.create(messages=user("A poem."), **unset)
+    assert calls(counting_cloud) == 4
+
+    client = make_client(counting_cloud.base_url,
+                         cache=cached(tmp_path / "sampled", include_sampled=True))
+    client.chat.completions.create(messages=user("A poem."), **sampled)
+    again = client.chat.completions.create(messages=user("A poem."), **sampled)
+    assert again.hybrid.route is Route.CACHE
+    hotter = client.chat.completions.create(messages=user("A poem."), **{**sampled,
+                                                                         "temperature": 0.9})
+    assert hotter.hybrid.route is Route.IN_CLOUD  # another temperature, another scope
+    assert calls(counting_cloud) == 6
+
+
+def test_cache_false_neither_reads_nor_writes(make_client, counting_cloud, tmp_path):
+    client = make_client(counting_cloud.base_url, cache=cached(tmp_path))
+    ask = {"messages": user("Name a colour."), **ASK}
+    client.chat.completions.create(**ask, cache=False)
+    assert client.chat.completions.create(**ask).hybrid.route is Route.IN_CLOUD  # not stored
+    assert client.chat.completions.create(**ask, cache=False).hybrid.route is Route.IN_CLOUD
+    assert client.chat.completions.create(**ask).hybrid.route is Route.CACHE
+    assert calls(counting_cloud) == 3
+
+
+def test_disabled_cache_creates_no_file(make_client, counting_cloud, tmp_path):
+    client = make_client(counting_cloud.base_url, cache=cached(tmp_path, enabled=False))
+    for _ in range(2):
+        client.chat.completions.create(messages=user("Name a colour."), **ASK)
+    assert calls(counting_cloud) == 2
+    assert not (tmp_path / "responses.sqlite").exists()
+
+
+def test_errors_and_cut_streams_are_never_stored(make_client, counting_cloud, tmp_path):
+    client = make_client(counting_cloud.base_url, cache=cached(tmp_path))
+    ask = {"messages": user("Name a colour."), **ASK}
+    counting_cloud.behavior = "status:500"
+    with pytest.raises(CloudStatusError):
+        client.chat.completions.create(**ask)
+    counting_cloud.behavior = "cut:3"
+    with pytest.raises(StreamInterruptedError):
+        list(client.chat.completions.create(**ask, stream=True))
+    counting_cloud.behavior = "pass"
+    # A stream the caller abandons is not stored either.
+    stream = client.chat.completions.create(**ask, stream=True)
+    next(iter(stream))
+    stream.close()
+    assert client.chat.completions.create(**ask).hybrid.route is Route.IN_CLOUD
+    assert client.chat.completions.create(**ask).hybrid.route is Route.CACHE
+    assert calls(counting_cloud) == 4
+
+
+def test_entries_expire_after_their_ttl(make_client, counting_cloud, tmp_path):
+    client = make_client(counting_cloud.base_url, cache=cached(tmp_path, ttl_s=0.5))
+    ask = {"messages": user("Name a colour."), **ASK}
+    client.chat.completions.create(**ask)
+    assert client.chat.completions.create(**ask).hybrid.route is Route.CACHE
+    time.sleep(0.6)
+    assert client.chat.completions.create(**ask).hybrid.route is Route.IN_CLOUD
+    assert calls(counting_cloud) == 2
+
+
+def test_the_least_recently_used_entry_is_evicted(make_client, counting_cloud, tmp_path):
+    client = make_client(counting_cloud.base_url, cache=cached(tmp_path, max_entries=2))
+
+    def route(question: str) -> Route:
+        return client.chat.completions.create(messages=user(question), **ASK).hybrid.route
+
+    assert [route("A"), route("B"), route("A"), route("C")] == [
+        Route.IN_CLOUD, Route.IN_CLOUD, Route.CACHE, Route.IN_CLOUD]  # C evicts B, not A
+    assert [route("A"), route("C"), route("B")] == [Route.CACHE, Route.CACHE, Route.IN_CLOUD]
+    assert client.pipeline.cache.store.count == 2
+
+
+def test_the_cache_outlives_the_client(make_client, counting_cloud, tmp_path):
+    settings = cached(tmp_path)
+    first = make_client(counting_cloud.base_url, cache=settings)
+    answer = first.chat.completions.create(messages=user("Name a colour."), **ASK)
+    first.close()
+    later = make_client(counting_cloud.base_url, cache=settings)
+    again = later.chat.completions.create(messages=user("Name a colour."), **ASK)
+    assert again.hybrid.route is Route.CACHE and again.text == answer.text
+    assert calls(counting_cloud) == 1
+
+
+def test_a_hit_needs_no_backend_at_all(make_client, counting_cloud, tmp_path):
+    settings = cached(tmp_path)
+    make_client(counting_cloud.base_url, cache=settings).chat.completions.create(
+        messages=user("Name a colour."), **ASK)
+    counting_cloud.behavior = "status:503"  # the cloud is down now
+    response = make_client(counting_cloud.base_url, cache=settings).chat.completions.create(
+        messages=user("Name a colour."), **ASK)
+    assert response.hybrid.route is Route.CACHE
+    assert calls(counting_cloud) == 1
+
+
+def test_async_client_hits_and_replays_streams(make_async_client, counting_cloud, tmp_path):
+    client = make_async_client(counting_cloud.base_url, cache=cached(tmp_path))
+
+    async def scenario() -> tuple[Any, list[Any]]:
+        first = await client.chat.completions.create(messages=user("Name a colour."), **ASK)
+        stream = await client.chat.completions.create(messages=user("Name a colour."),
+                                                      stream=True, **ASK)
+        return first, [chunk async for chunk in stream]
+
+    first, chunks = asyncio.run(scenario())
+    assert "".join(c.text for c in chunks) == first.text
+    assert chunks[-1].hybrid.route is Route.CACHE
+    assert calls(counting_cloud) == 1
+
+
+# -- through the gateway, in another process ---------------------------------------------------
+
+def test_the_gateway_answers_from_a_cache_another_process_filled(
+        make_client, counting_cloud, tmp_path, shared_cache):
+    settings = cached(tmp_path)
+    stored = make_client(counting_cloud.base_url, cache=settings).chat.completions.create(
+        messages=user("Name a colour."), **ASK)
+    log = tmp_path / "requests.sqlite.log"
+    config = write_config(tmp_path, cloud_url=counting_cloud.base_url, cache_dir=shared_cache,
+                          gateway={"log_path": log}, mode="only_in_cloud",
+                          cache={"path": settings.path})
+    # The suite's environment turns the cache off; this process gets it back on.
+    gateway = GatewayProcess(config, log, env={"HYBRIDAI_CACHE__ENABLED": "true"}).start()
+    body = {"model": "hybrid", "messages": user("Name a colour."), "max_tokens": 8,
+            "temperature": 0}
+    try:
+        hit = httpx.post(gateway.base_url + "/chat/completions", json=body, timeout=30)
+        assert hit.status_code == 200, hit.text
+        assert hit.headers["x-hybrid-route"] == "cache"
+        assert hit.headers["x-hybrid-reason"] == "cache:exact"
+        assert hit.headers["x-hybrid-cost-usd"] == "0.00000000"
+        assert hit.json()["choices"][0]["message"]["content"] == stored.text
+        assert hit.json()["hybrid"]["cache"]["route"] == "in_cloud"
+
+        with httpx.stream("POST", gateway.base_url + "/chat/completions",
+                          json={**body, "stream": True}, timeout=30) as streamed:
+            assert streamed.headers["x-hybrid-route"] == "cache"
+            events = [line[6:] for line in streamed.iter_lines() if line.startswith("data: ")]
+        assert events[-1] == "[DONE]"
+        chunks = [json.loads(e) for e in events[:-1]]
+        assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks
+                       if c["choices"]) == stored.text
+        assert chunks[-1]["hybrid"]["route"] == "cache"
+        assert calls(counting_cloud) == 1
+
+        off = httpx.post(gateway.base_url + "/chat/completions", json=body, timeout=30,
+                         headers={"x-hybrid-cache": "off"})
+        assert off.headers["x-hybrid-route"] == "in_cloud"
+        assert calls(counting_cloud) == 2
+        bad = httpx.post(gateway.base_url + "/chat/completions", json=body, timeout=30,
+                         headers={"x-hybrid-cache": "sometimes"})
+        assert bad.status_code == 400 and bad.json()["error"]["param"] == "x-hybrid-cache"
+
+        metrics = httpx.get(gateway.root + "/metrics", timeout=10).text
+        assert 'hybridai_requests_total{reason="cache:exact",route="cache",status="200"} 2.0' \
+            in metrics
+    finally:
+        gateway.stop()
+    rows = log_rows(log, where="route = 'cache'")
+    assert len(rows) == 2 and all(r["cost_usd"] == 0 for r in rows)
