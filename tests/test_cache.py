@@ -299,3 +299,61 @@ def test_the_gateway_answers_from_a_cache_another_process_filled(
         gateway.stop()
     rows = log_rows(log, where="route = 'cache'")
     assert len(rows) == 2 and all(r["cost_usd"] == 0 for r in rows)
+
+
+# -- semantic look-ups, with the real all-MiniLM-L6-v2 -----------------------------------------
+
+def semantic(tmp_path: Path, **settings: Any) -> CacheSettings:
+    return cached(tmp_path, mode="semantic", **{"threshold": 0.9, **settings})
+
+
+def test_a_paraphrase_hits_and_a_negation_misses(make_client, counting_cloud, tmp_path):
+    client = make_client(counting_cloud.base_url, cache=semantic(tmp_path))
+
+    def ask(question: str) -> Any:
+        return client.chat.completions.create(messages=user(question), **ASK)
+
+    original = ask("How do I enable dark mode?")
+    paraphrase = ask("How can I turn on dark mode?")
+    assert paraphrase.hybrid.route is Route.CACHE and paraphrase.text == original.text
+    assert paraphrase.hybrid.reason.startswith("cache:semantic:")
+    assert 0.9 <= paraphrase.hybrid.cache.similarity < 1
+    assert paraphrase.hybrid.cache.match == "semantic"
+    assert ask("How do I disable dark mode?").hybrid.route is Route.IN_CLOUD  # cosine 0.93
+    assert ask("What is 15% of 80?").hybrid.route is Route.IN_CLOUD
+    assert ask("What is 15% of 90?").hybrid.route is Route.IN_CLOUD  # numbers differ
+    assert calls(counting_cloud) == 4
+
+
+def test_semantic_hits_stay_within_the_scope(make_client, counting_cloud, tmp_path):
+    client = make_client(counting_cloud.base_url, cache=semantic(tmp_path))
+    client.chat.completions.create(messages=user("How do I enable dark mode?"), **ASK)
+    framed = [{"role": "system", "content": "You are a pirate."},
+              *user("How can I turn on dark mode?")]
+    assert client.chat.completions.create(messages=framed, **ASK).hybrid.route is Route.IN_CLOUD
+    longer = {**ASK, "max_tokens": 9}
+    assert client.chat.completions.create(messages=user("How can I turn on dark mode?"),
+                                          **longer).hybrid.route is Route.IN_CLOUD
+    assert calls(counting_cloud) == 3
+
+
+def test_the_semantic_index_is_rebuilt_from_disk(make_client, counting_cloud, tmp_path):
+    settings = semantic(tmp_path)
+    first = make_client(counting_cloud.base_url, cache=settings)
+    first.chat.completions.create(messages=user("How do I reset my password?"), **ASK)
+    first.close()
+    later = make_client(counting_cloud.base_url, cache=settings)
+    response = later.chat.completions.create(
+        messages=user("What's the way to reset my password?"), **ASK)
+    assert response.hybrid.route is Route.CACHE and response.hybrid.cache.match == "semantic"
+    assert calls(counting_cloud) == 1
+
+
+def test_semantic_threshold_of_one_allows_only_identical_meaning(make_client, counting_cloud,
+                                                                 tmp_path):
+    client = make_client(counting_cloud.base_url, cache=semantic(tmp_path, threshold=1.0))
+    client.chat.completions.create(messages=user("How do I enable dark mode?"), **ASK)
+    paraphrase = client.chat.completions.create(messages=user("How can I turn on dark mode?"),
+                                                **ASK)
+    assert paraphrase.hybrid.route is Route.IN_CLOUD
+    assert calls(counting_cloud) == 2

@@ -129,7 +129,7 @@ class CacheSettings(BaseModel):
     mode: Literal["exact", "semantic"] = Field(
         default="exact", description="exact: the same normalized request; semantic: also a "
         "question of the same meaning (embedding similarity) in the same scope")
-    threshold: float = Field(default=0.92, gt=0.0, le=1.0, description="cosine similarity at "
+    threshold: float = Field(default=0.91, gt=0.0, le=1.0, description="cosine similarity at "
                              "or above which a semantic look-up hits (bench/bench_cache.py)")
     ttl_s: float = Field(default=7 * 86400.0, gt=0, description="an entry's lifetime")
     max_entries: int = Field(default=10_000, ge=1, description="least recently used entries "

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..config import CacheSettings
 from ..modes import Mode, Route
 from ..schema import ChatRequest
+from .guard import conflict
 from .key import CacheKey, cache_key
 from .replay import CacheHit
 from .store import CacheStore, StoredAnswer
@@ -26,6 +27,11 @@ if TYPE_CHECKING:
 
     from ..recorder import RunRecorder
     from .semantic import Embedder, SemanticIndex
+
+
+MAX_QUESTION_CHARS = 1000
+"""Longer questions get exact look-ups only: the embedder reads just the first 256 tokens,
+and two long texts that differ after them must not match."""
 
 
 @dataclass(frozen=True)
@@ -75,13 +81,14 @@ class ResponseCache:
         entry = store.get(key.exact)
         if entry is not None:
             return CacheProbe(key, CacheHit(entry, "exact", 1.0, time.time()))
-        if self._index is None:
+        if self._index is None or len(key.question) > MAX_QUESTION_CHARS:
             return CacheProbe(key)
         vector = self.embedder.embed([key.question])[0]
         match = self._index.nearest(key.scope, vector)
         if match is not None and match.similarity >= self.settings.threshold:
             entry = store.get(match.key)
-            if entry is not None:
+            # Close in meaning is not enough: numbers, names, negations must agree too.
+            if entry is not None and conflict(key.question, entry.question) is None:
                 return CacheProbe(key, CacheHit(entry, "semantic", match.similarity,
                                                 time.time()), vector)
         return CacheProbe(key, embedding=vector)

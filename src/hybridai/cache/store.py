@@ -64,6 +64,7 @@ class StoredAnswer:
 @dataclass(frozen=True)
 class Entry:
     key: str
+    question: str
     answer: StoredAnswer
     created: float
 
@@ -97,7 +98,8 @@ class CacheStore:
         now = time.time() if now is None else now
         with self._lock:
             row = self._db.execute(
-                "SELECT answer, created, expires FROM entries WHERE key = ?", (key,)).fetchone()
+                "SELECT answer, created, expires, question FROM entries WHERE key = ?",
+                (key,)).fetchone()
             if row is None:
                 return None
             if row[2] <= now:
@@ -105,7 +107,7 @@ class CacheStore:
                 return None
             self._db.execute("UPDATE entries SET last_hit = ?, hits = hits + 1 WHERE key = ?",
                              (now, key))
-        return Entry(key, StoredAnswer(**json.loads(row[0])), row[1])
+        return Entry(key, row[3], StoredAnswer(**json.loads(row[0])), row[1])
 
     def put(self, key: str, scope: str, question: str, answer: StoredAnswer, *,
             embedder: str | None = None, embedding: np.ndarray | None = None,
