@@ -21,6 +21,14 @@ def near(vector: np.ndarray, rng: np.random.Generator, cosine: float) -> np.ndar
     return cosine * vector + np.sqrt(1 - cosine**2) * noise
 
 
+def filled(vectors: np.ndarray) -> SemanticIndex:
+    """An index holding ``vectors`` in one scope "s", under the keys k0, k1…"""
+    index = SemanticIndex()
+    for i, vector in enumerate(vectors):
+        index.add(f"k{i}", "s", vector)
+    return index
+
+
 def test_nearest_stays_within_the_scope():
     rng = np.random.default_rng(1)
     a, b = unit(rng, 2)
@@ -36,9 +44,7 @@ def test_nearest_stays_within_the_scope():
 def test_removal_keeps_the_other_rows_findable():
     rng = np.random.default_rng(2)
     vectors = unit(rng, 50)
-    index = SemanticIndex()
-    for i, vector in enumerate(vectors):
-        index.add(f"k{i}", "s", vector)
+    index = filled(vectors)
     index.remove(["k0", "k17", "missing"])
     assert len(index) == 48
     for i, vector in enumerate(vectors):
@@ -53,9 +59,7 @@ def test_removal_keeps_the_other_rows_findable():
 def test_the_hamming_preselection_finds_near_duplicates_in_a_large_block():
     rng = np.random.default_rng(3)
     vectors = unit(rng, 5000)
-    index = SemanticIndex()
-    for i, vector in enumerate(vectors):
-        index.add(f"k{i}", "s", vector)
+    index = filled(vectors)
     assert len(vectors) > RERANK
     for i in range(0, 5000, 250):
         match = index.nearest("s", near(vectors[i], rng, 0.85))
