@@ -20,6 +20,8 @@ from tests.conftest import user
 from tests.support import echo_openai
 from tests.support.fault_proxy import FaultProxy, ServerThread, free_port
 from tests.support.gateway_process import GatewayProcess, write_config
+from tests.test_cli import run as run_cli
+from tests.test_cli import write_config as cli_config
 from tests.test_gateway import log_rows
 
 pytestmark = pytest.mark.integration
@@ -356,4 +358,22 @@ def test_semantic_threshold_of_one_allows_only_identical_meaning(make_client, co
     paraphrase = client.chat.completions.create(messages=user("How can I turn on dark mode?"),
                                                 **ASK)
     assert paraphrase.hybrid.route is Route.IN_CLOUD
+    assert calls(counting_cloud) == 2
+
+
+def test_the_cli_answers_from_the_cache_unless_told_not_to(counting_cloud, tmp_path,
+                                                           monkeypatch):
+    monkeypatch.setenv("HYBRIDAI_CACHE__ENABLED", "true")
+    monkeypatch.setenv("HYBRIDAI_CACHE__PATH", str(tmp_path / "responses.sqlite"))
+    config = cli_config(tmp_path, counting_cloud.base_url)
+
+    def ask(*flags: str) -> dict[str, Any]:
+        result = run_cli("ask", "Name a fruit.", "--mode", "only_in_cloud", "--max-tokens", "8",
+                         "--temperature", "0", "--json", *flags, config=config)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)["hybrid"]
+
+    assert ask()["route"] == "in_cloud"
+    assert ask()["route"] == "cache"
+    assert ask("--no-cache")["route"] == "in_cloud"
     assert calls(counting_cloud) == 2

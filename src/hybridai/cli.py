@@ -100,6 +100,8 @@ def ask(
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
     temperature: Annotated[float | None, typer.Option("--temperature", min=0, max=2)] = None,
     seed: Annotated[int | None, typer.Option("--seed")] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help=(
+        "answer from the response cache when it can, and store the answer"))] = True,
     config: ConfigOption = None,
 ) -> None:
     """Answer PROMPT on the device or in the cloud; the route goes to stderr."""
@@ -108,7 +110,7 @@ def ask(
         {"role": "user", "content": text}]
     options: dict[str, Any] = {"messages": messages, "mode": mode, "stream": stream,
                                "max_tokens": max_tokens, "temperature": temperature,
-                               "seed": seed}
+                               "seed": seed, "cache": cache}
     with _client(config) as client:
         result = client.chat.completions.create(**options)
         if not stream:

@@ -89,3 +89,13 @@ def test_embeddings_round_trip_per_embedder(tmp_path):
     assert [(r.key, r.scope) for r in rows] == [("k", "scope")]
     assert rows[0].vector.tolist() == vector.tolist()
     assert list(store.embedded("e2", now=1001.0)) == []
+
+
+def test_a_read_without_touch_leaves_the_lru_order(tmp_path):
+    store = open_store(tmp_path, max_entries=2)
+    store.put("a", "s", "q", ANSWER, now=1000.0)
+    store.put("b", "s", "q", ANSWER, now=1001.0)
+    assert store.get("a", now=1002.0, touch=False) is not None
+    assert store.put("c", "s", "q", ANSWER, now=1003.0) == ["a"]
+    store.touch("b", now=1004.0)
+    assert store.put("d", "s", "q", ANSWER, now=1005.0) == ["c"]

@@ -86,17 +86,20 @@ class ResponseCache:
         vector = self.embedder.embed([key.question])[0]
         match = self._index.nearest(key.scope, vector)
         if match is not None and match.similarity >= self.settings.threshold:
-            entry = store.get(match.key)
+            entry = store.get(match.key, touch=False)
             # Close in meaning is not enough: numbers, names, negations must agree too.
             if entry is not None and conflict(key.question, entry.question) is None:
+                store.touch(entry.key)
                 return CacheProbe(key, CacheHit(entry, "semantic", match.similarity,
                                                 time.time()), vector)
         return CacheProbe(key, embedding=vector)
 
     def save(self, probe: CacheProbe | None, run: RunRecorder) -> bool:
         """Stores the run's answer if it is complete and came from a backend; True if stored."""
+        if probe is None or probe.hit is not None:
+            return False
         answer = answer_of(run)
-        if probe is None or probe.hit is not None or answer is None:
+        if answer is None:
             return False
         key = probe.key
         embedder = self.embedder.name if probe.embedding is not None else None

@@ -93,8 +93,9 @@ class CacheStore:
             migrate(self._db, MIGRATIONS)
             self.count = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
 
-    def get(self, key: str, now: float | None = None) -> Entry | None:
-        """The live entry for ``key``, marked as just used; None if absent or expired."""
+    def get(self, key: str, now: float | None = None, *, touch: bool = True) -> Entry | None:
+        """The live entry for ``key``, marked as just used (``touch``); None if absent or
+        expired."""
         now = time.time() if now is None else now
         with self._lock:
             row = self._db.execute(
@@ -105,9 +106,18 @@ class CacheStore:
             if row[2] <= now:
                 self._delete([key])
                 return None
-            self._db.execute("UPDATE entries SET last_hit = ?, hits = hits + 1 WHERE key = ?",
-                             (now, key))
+            if touch:
+                self._touch(key, now)
         return Entry(key, row[3], StoredAnswer(**json.loads(row[0])), row[1])
+
+    def touch(self, key: str, now: float | None = None) -> None:
+        """Marks ``key`` as just used: the least recently used entries are evicted first."""
+        with self._lock:
+            self._touch(key, time.time() if now is None else now)
+
+    def _touch(self, key: str, now: float) -> None:
+        self._db.execute("UPDATE entries SET last_hit = ?, hits = hits + 1 WHERE key = ?",
+                         (now, key))
 
     def put(self, key: str, scope: str, question: str, answer: StoredAnswer, *,
             embedder: str | None = None, embedding: np.ndarray | None = None,
