@@ -377,3 +377,13 @@ def test_the_cli_answers_from_the_cache_unless_told_not_to(counting_cloud, tmp_p
     assert ask()["route"] == "cache"
     assert ask("--no-cache")["route"] == "in_cloud"
     assert calls(counting_cloud) == 2
+
+
+def test_warm_up_loads_the_semantic_index_from_disk(make_client, counting_cloud, tmp_path):
+    settings = semantic(tmp_path)
+    make_client(counting_cloud.base_url, cache=settings).chat.completions.create(
+        messages=user("How do I reset my password?"), **ASK)
+    client = make_client(counting_cloud.base_url, cache=settings)
+    assert client.pipeline.cache.indexed == 0
+    client.pipeline.cache.warm_up()
+    assert client.pipeline.cache.indexed == 1

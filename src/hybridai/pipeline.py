@@ -101,6 +101,7 @@ class Pipeline:
         return self._loaded_router
 
     def warm_up(self) -> AvailabilityReport:
+        self.cache.warm_up()
         availability = self.device.availability()
         if availability.available:
             self.device.engine.start()

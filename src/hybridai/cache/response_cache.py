@@ -112,6 +112,18 @@ class ResponseCache:
         return True
 
     @property
+    def indexed(self) -> int:
+        """Entries in the semantic index (0 until the store is opened, or in exact mode)."""
+        return 0 if self._index is None else len(self._index)
+
+    def warm_up(self) -> None:
+        """Opens the store and, in semantic mode, loads the index and the embedding model."""
+        if self.settings.enabled:
+            self.store  # noqa: B018 - opening is the point
+            if self.semantic:
+                self.embedder.embed(["warm up"])
+
+    @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
             from .semantic import default_embedder
