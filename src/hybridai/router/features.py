@@ -1,7 +1,9 @@
 """Prompt features for the router, computed with nothing but the standard library and numpy.
 
-Hashed word unigrams and bigrams (sublinear tf, L2-normalized) plus a few structural
-features (length, digits, code, maths, multiple choice…). CRC32 hashing is stable across
+Hashed word unigrams and bigrams (sublinear tf, L2-normalized), once for the whole prompt
+and once, in a namespace of their own, for its final block (the text after the last blank
+line: in a few-shot prompt, the question actually asked), plus a few structural features
+(length, digits, code, maths, multiple choice…). CRC32 hashing is stable across
 processes and machines, so a router trained anywhere scores the same everywhere, and a
 decision costs tens of microseconds, not a model call.
 """
@@ -51,22 +53,42 @@ def structural(text: str) -> list[float]:
     ]
 
 
+def final_block(text: str) -> str:
+    """The text after the last blank line, with the block before it when it is very short
+    (a lone "Answer:"): in a few-shot prompt, the question actually asked."""
+    blocks = [b for b in text.split("\n\n") if b.strip()]
+    if not blocks:
+        return text
+    tail = blocks[-1]
+    if len(tail.strip()) < 40 and len(blocks) > 1:
+        tail = blocks[-2] + "\n\n" + tail
+    return tail
+
+
+def _hashed(text: str, namespace: str) -> tuple[np.ndarray, np.ndarray]:
+    tokens = _TOKEN.findall(text.lower())[:MAX_TOKENS]
+    counts: Counter[int] = Counter(_bucket(namespace + t) for t in tokens)
+    counts.update(_bucket(f"{namespace}{a} {b}") for a, b in zip(tokens, tokens[1:],
+                                                                strict=False))
+    if not counts:
+        return np.zeros(0, np.int64), np.zeros(0)
+    indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    values = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+    return indices, values / np.linalg.norm(values)
+
+
 def featurize(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(indices, values) of the prompt's sparse feature vector, indices sorted and unique."""
-    tokens = _TOKEN.findall(text.lower())[:MAX_TOKENS]
-    counts: Counter[int] = Counter(_bucket(t) for t in tokens)
-    counts.update(_bucket(a + " " + b) for a, b in zip(tokens, tokens[1:], strict=False))
-    if counts:
-        indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        values = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-        values /= np.linalg.norm(values)
-    else:
-        indices, values = np.zeros(0, np.int64), np.zeros(0)
+    whole_idx, whole_val = _hashed(text, "")
+    final_idx, final_val = _hashed(final_block(text), "final:")
     extra_idx = np.arange(HASHED, DIM, dtype=np.int64)
-    indices = np.concatenate([indices, extra_idx])
-    values = np.concatenate([values, np.asarray(structural(text))])
-    order = np.argsort(indices, kind="stable")
-    return indices[order], values[order]
+    # The two namespaces can collide in a bucket: such values add up.
+    indices, inverse = np.unique(np.concatenate([whole_idx, final_idx, extra_idx]),
+                                 return_inverse=True)
+    values = np.zeros(len(indices))
+    np.add.at(values, inverse, np.concatenate([whole_val, final_val,
+                                               np.asarray(structural(text))]))
+    return indices, values
 
 
 def matrix(texts: list[str]) -> object:

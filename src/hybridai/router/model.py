@@ -22,7 +22,7 @@ from ..errors import InvalidRequestError
 from .data import DataError, Row, require_models
 from .features import DIM, HASH_BITS, featurize, matrix
 
-FORMAT = "hybridai-router/1"
+FORMAT = "hybridai-router/2"  # /2: features of the final block added
 
 
 @dataclass
