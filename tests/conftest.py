@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -107,27 +107,30 @@ def settings_for(cloud_url: str | None, shared_cache: Path, *, timeout_s: float 
                     cache_dir=shared_cache, **overrides)
 
 
-def _clients(cls: type[Any], shared_cache: Path) -> Iterator[Callable[..., Any]]:
-    """A factory of clients on the test settings, all closed at teardown."""
-    made: list[Any] = []
+def _factory(cls: type[Any], shared_cache: Path, made: list[Any]) -> Callable[..., Any]:
+    """Clients on the test settings, each kept in ``made`` to close at teardown."""
 
     def factory(cloud_url: str | None = None, **kwargs: Any) -> Any:
         made.append(cls(settings_for(cloud_url, shared_cache, **kwargs)))
         return made[-1]
 
-    yield factory
-    for client in made:
-        client.pipeline.close()
+    return factory
 
 
 @pytest.fixture
 def make_client(shared_cache: Path) -> Iterator[Callable[..., HybridAI]]:
-    yield from _clients(HybridAI, shared_cache)
+    made: list[HybridAI] = []
+    yield _factory(HybridAI, shared_cache, made)
+    for client in made:
+        client.close()
 
 
 @pytest.fixture
-def make_async_client(shared_cache: Path) -> Iterator[Callable[..., AsyncHybridAI]]:
-    yield from _clients(AsyncHybridAI, shared_cache)
+async def make_async_client(shared_cache: Path) -> AsyncIterator[Callable[..., AsyncHybridAI]]:
+    made: list[AsyncHybridAI] = []
+    yield _factory(AsyncHybridAI, shared_cache, made)
+    for client in made:
+        await client.close()  # in the test's event loop, which owns the connections
 
 
 def user(text: str) -> list[dict[str, str]]:

@@ -6,7 +6,13 @@ import asyncio
 
 import pytest
 
-from hybridai.errors import DeviceBusyError, InvalidRequestError
+from hybridai.errors import (
+    CloudConnectionError,
+    CloudTimeoutError,
+    DeviceBusyError,
+    InvalidRequestError,
+    StreamInterruptedError,
+)
 from hybridai.modes import Route
 from tests.conftest import user
 
@@ -114,3 +120,67 @@ async def test_waiting_too_long_for_the_engine_is_busy(make_async_client, proxy)
     assert waiting[1].hybrid.route is Route.IN_CLOUD
     assert waiting[1].hybrid.reason == "fallback:device_busy"
     assert (await holder).hybrid.route is Route.ON_DEVICE
+
+
+# -- the async client's own transport (aiohttp) through real faults ------------------------
+
+async def test_async_refused_connection_is_a_connection_error(make_async_client, refused_url):
+    client = make_async_client(refused_url)
+    with pytest.raises(CloudConnectionError, match="could not be reached"):
+        await client.chat.completions.create(messages=user("Hi"), mode="only_in_cloud",
+                                             max_tokens=6, temperature=0.0)
+    response = await client.chat.completions.create(
+        messages=user("Hi"), mode="prefer_in_cloud", max_tokens=6, temperature=0.0)
+    assert response.hybrid.route is Route.ON_DEVICE
+    assert response.hybrid.reason == "fallback:cloud_connection_error"
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["unstreamed", "streamed"])
+async def test_async_hang_is_a_timeout(make_async_client, proxy, stream):
+    proxy.behavior = "hang"
+    client = make_async_client(proxy.base_url, timeout_s=1.5)
+    with pytest.raises(CloudTimeoutError):
+        answer = await client.chat.completions.create(
+            messages=user("Hi"), mode="only_in_cloud", max_tokens=6, temperature=0.0,
+            stream=stream)
+        if stream:
+            [chunk async for chunk in answer]
+    assert len(proxy.requests) == 1
+
+
+async def test_async_stream_cut_after_first_token_is_interrupted(make_async_client, proxy):
+    proxy.behavior = "cut:3"  # a role chunk and two tokens, then the connection drops
+    client = make_async_client(proxy.base_url)
+    stream = await client.chat.completions.create(
+        messages=user("Count from one to twenty."), mode="prefer_in_cloud", stream=True,
+        max_tokens=40, temperature=0.0)
+    received = []
+    with pytest.raises(StreamInterruptedError, match="after the answer had started"):
+        async for chunk in stream:
+            received.append(chunk.text)
+    assert "".join(received)  # the caller got tokens before the cut
+
+
+async def test_async_unstreamed_answer_cut_midway_falls_back(make_async_client, proxy):
+    proxy.behavior = "cutbytes:40"  # the JSON answer breaks off after 40 bytes
+    client = make_async_client(proxy.base_url)
+    response = await client.chat.completions.create(
+        messages=user("Count from one to twenty."), mode="prefer_in_cloud", max_tokens=40,
+        temperature=0.0)
+    assert response.hybrid.route is Route.ON_DEVICE
+    assert response.hybrid.reason == "fallback:cloud_connection_error"
+
+
+def test_async_client_serves_one_event_loop_after_another(make_async_client, proxy):
+    client = make_async_client(proxy.base_url)
+
+    async def ask(*, then_close: bool = False) -> str:
+        response = await client.chat.completions.create(
+            messages=user("Hi"), mode="only_in_cloud", max_tokens=6, temperature=0.0)
+        if then_close:
+            await client.close()
+        return response.text
+
+    # The first loop's connections die with it; the second loop gets a client of its own.
+    assert asyncio.run(ask()) and asyncio.run(ask(then_close=True))
+    assert len(proxy.requests) == 2

@@ -9,14 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import aiohttp
 import httpx
 import httpx2
 import openai
 import pytest
+from openai._vendor.httpx_aiohttp.transport import map_aiohttp_exceptions
 from openai.types.chat import ChatCompletionChunk
 
-from hybridai.backends import TextDelta
-from hybridai.cloud import CloudBackend, _StreamTracker, estimate_tokens, translate_error
+from hybridai.backends import Finished, Started, TextDelta
+from hybridai.cloud import (
+    CloudBackend,
+    _StreamTracker,
+    _whole_answer,
+    estimate_tokens,
+    translate_error,
+)
 from hybridai.config import CloudTarget
 from hybridai.errors import (
     CloudConnectionError,
@@ -151,6 +159,42 @@ def test_httpx2_transport_errors_are_translated(exc: Exception,
     assert type(translate_error(CLOUD, exc)) is expected
 
 
+def through_aiohttp_transport(raw: Exception) -> openai.APIError:
+    """``raw`` as the async client raises it: mapped by the aiohttp transport's own table,
+    then wrapped by openai as its request loop does."""
+    try:
+        with map_aiohttp_exceptions():
+            raise raw
+    except httpx2.TimeoutException as mapped:
+        wrapped: openai.APIError = openai.APITimeoutError(request=request())
+        wrapped.__cause__ = mapped
+    except httpx2.HTTPError as mapped:
+        wrapped = openai.APIConnectionError(request=request())
+        wrapped.__cause__ = mapped
+    return wrapped
+
+
+# That table files any connection error under ConnectTimeout: the aiohttp error decides.
+@pytest.mark.parametrize(("raw", "expected"), [
+    (aiohttp.ServerDisconnectedError(), CloudConnectionError),
+    (aiohttp.ClientOSError(111, "Connect call failed"), CloudConnectionError),
+    (aiohttp.ClientPayloadError("Response payload is not completed"), CloudConnectionError),
+    (aiohttp.SocketTimeoutError("Timeout on reading data from socket"), CloudTimeoutError),
+    (aiohttp.ConnectionTimeoutError("Connection timeout"), CloudTimeoutError),
+], ids=lambda e: type(e).__name__ if isinstance(e, Exception) else "")
+def test_aiohttp_transport_errors_are_translated_by_their_aiohttp_cause(
+        raw: Exception, expected: type[CloudError]) -> None:
+    error = translate_error(CLOUD, through_aiohttp_transport(raw))
+    assert type(error) is expected
+    if expected is CloudConnectionError:
+        assert str(raw) in str(error)
+
+
+def test_a_raw_aiohttp_error_is_translated() -> None:
+    assert type(translate_error(CLOUD, aiohttp.ClientPayloadError("cut"))) is (
+        CloudConnectionError)
+
+
 class _BodyCutOff(httpx2.SyncByteStream):
     """An error body that breaks off half-way, as from a proxy that drops the connection."""
 
@@ -187,7 +231,8 @@ def test_estimate_tokens(text: str, tokens: int) -> None:
 # -- _StreamTracker ------------------------------------------------------------------------------
 
 def chunk(content: str | None = None, finish_reason: str | None = None,
-          usage: dict[str, int] | None = None, *, choices: bool = True) -> ChatCompletionChunk:
+          usage: dict[str, int] | None = None, *, choices: bool = True) -> dict[str, Any]:
+    """A chunk as the cloud sends it (JSON), checked against openai's own chunk type."""
     data: dict[str, Any] = {
         "id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m",
         "choices": [{"index": 0, "delta": {"content": content},
@@ -195,7 +240,8 @@ def chunk(content: str | None = None, finish_reason: str | None = None,
     }
     if usage is not None:
         data["usage"] = {**usage, "total_tokens": sum(usage.values())}
-    return ChatCompletionChunk.model_validate(data)
+    ChatCompletionChunk.model_validate(data)
+    return data
 
 
 def tracker(prompt_estimate: int = 20) -> _StreamTracker:
@@ -204,7 +250,7 @@ def tracker(prompt_estimate: int = 20) -> _StreamTracker:
     return _StreamTracker(backend, prompt_estimate)
 
 
-def feed(stream: _StreamTracker, chunks: list[ChatCompletionChunk]) -> list[str]:
+def feed(stream: _StreamTracker, chunks: list[dict[str, Any]]) -> list[str]:
     events = [event for c in chunks for event in stream.feed(c)]
     assert all(isinstance(event, TextDelta) for event in events)  # the tracker finishes apart
     return [event.text for event in events if isinstance(event, TextDelta)]
@@ -240,8 +286,29 @@ def test_tracker_ignores_empty_deltas() -> None:
     [chunk("Hi"), chunk(usage={"prompt_tokens": 3, "completion_tokens": 1}, choices=False)],
 ], ids=["nothing", "text-only", "usage-but-no-finish"])
 def test_stream_that_ends_unfinished_is_a_connection_error(
-        chunks: list[ChatCompletionChunk]) -> None:
+        chunks: list[dict[str, Any]]) -> None:
     stream = tracker()
     feed(stream, chunks)
     with pytest.raises(CloudConnectionError, match="ended before the answer was finished"):
         stream.finish()
+
+
+# -- _whole_answer -------------------------------------------------------------------------------
+
+def test_whole_answer_reads_text_finish_and_usage() -> None:
+    events = list(_whole_answer(CLOUD, {
+        "choices": [{"index": 0, "finish_reason": "length",
+                     "message": {"role": "assistant", "content": "Hello"}}],
+        "usage": {"prompt_tokens": 7, "completion_tokens": 2, "total_tokens": 9}}, 30))
+    assert events == [Started(prompt_tokens=7), TextDelta("Hello"), Finished("length", 7, 2)]
+
+
+def test_whole_answer_without_usage_or_choices_estimates() -> None:
+    events = list(_whole_answer(CLOUD, {"choices": []}, 30))
+    assert events == [Started(prompt_tokens=None), Finished("stop", 30, 0)]
+
+
+@pytest.mark.parametrize("answer", ["<html>Bad gateway</html>", ["a", "list"], None])
+def test_whole_answer_that_is_not_a_completion_is_a_connection_error(answer: object) -> None:
+    with pytest.raises(CloudConnectionError, match="not a chat completion"):
+        list(_whole_answer(CLOUD, answer, 30))
