@@ -6,12 +6,13 @@ name-keyed migrations recorded in ``_migrations``, so opening an old log upgrade
 
 from __future__ import annotations
 
+import operator
 import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,7 @@ def migrate(db: sqlite3.Connection, migrations: list[tuple[str, str]] = MIGRATIO
 
 _COLUMNS = [f for f in LogEntry.__dataclass_fields__]
 _INSERT = f"INSERT INTO requests ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+_row = operator.attrgetter(*_COLUMNS)  # an entry's values in column order (asdict copies)
 
 
 class RequestLog:
@@ -121,7 +123,7 @@ class RequestLog:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            rows = [tuple(asdict(e).values()) for e in batch if e is not None]
+            rows = [_row(e) for e in batch if e is not None]
             if rows:
                 with self._db:
                     self._db.executemany(_INSERT, rows)
