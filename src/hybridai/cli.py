@@ -247,8 +247,9 @@ def serve(
                                 "API keys (set gateway.api_keys_env)[/yellow]")
     _stderr_console().print(f"hybridai gateway on http://{gateway.host}:{gateway.port}/v1 "
                             f"(log: {gateway.request_log_path()})")
+    # access_log off: at log level warning it printed nothing, yet built each line's path.
     uvicorn.run(create_app(state), host=gateway.host, port=gateway.port, log_level="warning",
-                timeout_graceful_shutdown=int(gateway.drain_timeout_s) or None)
+                access_log=False, timeout_graceful_shutdown=int(gateway.drain_timeout_s) or None)
 
 
 def _log_path(config: Path | None) -> Path:
