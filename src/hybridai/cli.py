@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .router.cli import router_app  # light: its commands import their work on call
+from .router.cli import label, router_app  # light: commands import their work on call
 
 if TYPE_CHECKING:
     from .client import HybridAI
@@ -29,6 +29,7 @@ app = typer.Typer(
 )
 
 app.add_typer(router_app, name="router")
+app.command()(label)
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="TOML config file", show_default=False)]
@@ -337,7 +338,8 @@ def main() -> None:
     from .errors import ConfigError, HybridAIError, InvalidRequestError
 
     try:
-        app(standalone_mode=False)
+        # Not standalone, typer returns the exit code of typer.Exit, and 130 for Ctrl-C.
+        code = app(standalone_mode=False)
     except HybridAIError as exc:
         code = EXIT_BAD_INPUT if isinstance(exc, InvalidRequestError | ConfigError) else EXIT_FAILED
         _fail(f"error [{exc.code}]: {exc}", code)
@@ -350,6 +352,11 @@ def main() -> None:
         if os.environ.get("HYBRIDAI_DEBUG"):
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (HYBRIDAI_DEBUG=1 shows more)", 70)
+    else:
+        if code == 130:
+            _fail("interrupted", 130)
+        if isinstance(code, int) and code:
+            sys.exit(code)
 
 
 def _click_errors() -> tuple[type[Any], ...]:

@@ -130,3 +130,105 @@ def calibrate(
         router.save(router_file)
     typer.echo(json.dumps({"threshold": round(threshold, 6), "cloud_share": round(share, 4),
                            **achieved}))
+
+
+def label(
+    prompts: Annotated[Path, typer.Argument(help="prompts JSONL (see docs/router.md)",
+                                            exists=True, dir_okay=False)],
+    local: Annotated[str, typer.Option("--local", help="device | a cloud target | URL#MODEL")],
+    cloud: Annotated[str, typer.Option(
+        "--cloud", help="a cloud target | URL#MODEL | reference (the reference answer stands "
+        "in for a strong model)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="labeled JSONL; appended to, "
+                                         "so a second run resumes")],
+    judge: Annotated[str | None, typer.Option(
+        "--judge", help="grades answers to rows without a reference (a target, as above)")]
+    = None,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", min=1, help="per answer")] = 256,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="only the first N rows")]
+    = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file")]
+    = None,
+) -> None:
+    """Run LOCAL and CLOUD on every prompt and score each answer, for `router train`.
+
+    Answers are scored against the row's reference answer (exact, contains, numeric, choice)
+    or, without one, by the --judge model. Rows are appended to OUTPUT as they finish; run
+    the command again to resume after an interruption.
+    """
+    from ..config import load_settings
+    from ..errors import InvalidRequestError
+    from ..pipeline import Pipeline
+    from .label import Labeler, errors_path, pending_rows
+    from .prompts import read_prompts
+    from .targets import resolve
+
+    rows = read_prompts(prompts)[:limit]
+    unreferenced = [row for row in rows if row.reference is None]
+    if unreferenced and judge is None:
+        raise InvalidRequestError(f"{prompts}: line {unreferenced[0].line} has no reference "
+                                  "answer: give --judge TARGET to grade such rows")
+    if unreferenced and cloud == "reference":
+        raise InvalidRequestError(f"{prompts}: line {unreferenced[0].line} has no reference "
+                                  "answer, which --cloud reference needs in every row")
+    pipeline = Pipeline(load_settings(config))
+    try:
+        labeler = Labeler(resolve(local, pipeline), resolve(cloud, pipeline, allow_reference=True),
+                          resolve(judge, pipeline) if judge else None, max_tokens,
+                          pipeline.prices)
+        if labeler.local.model == labeler.cloud.model:
+            raise InvalidRequestError(f"--local and --cloud are both named "
+                                      f"{labeler.local.model!r}: their scores would collide")
+        todo = pending_rows(rows, output)
+        outcome = _label_with_progress(labeler, todo, len(rows), output)
+    finally:
+        pipeline.close()
+    typer.echo(f"labeled {outcome.labeled} rows this run; {output} holds "
+               f"{len(rows) - len(todo) + outcome.labeled} of {len(rows)}", err=True)
+    if outcome.failed:
+        first_row, first_error = outcome.failed[0]
+        typer.echo(f"{len(outcome.failed)} rows failed (first: line {first_row.line}: "
+                   f"{first_error}); see {errors_path(output)}; run again to retry them",
+                   err=True)
+    if outcome.stopped:
+        typer.echo(f"stopped: {outcome.stopped}", err=True)
+    if outcome.failed or outcome.stopped:
+        raise typer.Exit(1)
+
+
+def _label_with_progress(labeler: Any, todo: list[Any], total: int, output: Path) -> Any:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from .label import run
+
+    wins = {labeler.local.model: 0.0, labeler.cloud.model: 0.0}
+    counted = 0
+    columns = (TextColumn("labeling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TimeRemainingColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=Console(stderr=True)) as progress:
+        task = progress.add_task("", total=total, completed=total - len(todo))
+
+        def advance(row: dict[str, Any] | None) -> None:
+            nonlocal counted
+            if row is not None:
+                counted += 1
+                for model in wins:
+                    wins[model] += row["scores"][model]
+            means = " · ".join(f"{model} {wins[model] / max(counted, 1):.0%}" for model in wins)
+            progress.update(task, advance=1, description=means)
+
+        try:
+            return run(labeler, todo, output, advance)
+        except KeyboardInterrupt:
+            progress.stop()
+            typer.echo(f"interrupted: the finished rows are in {output}; run the same command "
+                       "again to resume", err=True)
+            raise

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InvalidRequestError
 
 LABELS = ("on_device", "in_cloud")
+T = TypeVar("T")
 
 
 class DataError(InvalidRequestError):
@@ -89,8 +90,9 @@ def _number_map(value: Any, name: str, line: int, *, unit: bool) -> dict[str, fl
     return out
 
 
-def read_rows(path: Path) -> list[Row]:
-    rows = []
+def read_jsonl(path: Path, parse: Callable[[Any, int], T]) -> list[T]:
+    """``parse(object, line)`` for each non-blank line; errors name the file and the line."""
+    items: list[T] = []
     with path.open(encoding="utf-8") as f:
         for line, text in enumerate(f, start=1):
             if not text.strip():
@@ -100,12 +102,16 @@ def read_rows(path: Path) -> list[Row]:
             except json.JSONDecodeError as exc:
                 raise DataError(f"{path}: line {line}: not valid JSON ({exc.msg})") from None
             try:
-                rows.append(parse_row(obj, line))
+                items.append(parse(obj, line))
             except DataError as exc:
                 raise DataError(f"{path}: {exc}") from None
-    if not rows:
+    if not items:
         raise DataError(f"{path}: no rows")
-    return rows
+    return items
+
+
+def read_rows(path: Path) -> list[Row]:
+    return read_jsonl(path, parse_row)
 
 
 def require_models(rows: Iterable[Row], models: Iterable[str]) -> None:
