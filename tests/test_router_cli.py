@@ -11,6 +11,7 @@ import pytest
 from hybridai.config import RouterSettings
 from hybridai.errors import InvalidRequestError
 from hybridai.modes import Route
+from hybridai.router.model import DEFAULT_ROUTER, Router
 from tests.conftest import user
 from tests.support.gateway_process import HYBRIDAI
 from tests.support.router_data import write_rows
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.integration
 
 HARD = "Solve the equation 7x + 3 = 52 and show each step."
 EASY = "Say hello to Ana."
+GSM8K_STYLE = ("A baker makes 24 muffins a day and sells them for $3 each. After paying $20 a "
+               "day for ingredients, how much profit does he make in a week?")
 
 
 def hybridai(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -107,10 +110,29 @@ def test_threshold_setting_overrides_the_file(trained, make_client, proxy):
     assert client.route(user(HARD))["route"] == "on_device"  # nothing scores >= 1.0
 
 
-def test_auto_mode_without_a_router_is_a_clear_error(make_client):
-    with pytest.raises(InvalidRequestError, match="needs a router") as raised:
-        make_client(None).chat.completions.create(messages=user(EASY), mode="auto")
-    assert raised.value.code == "no_router"
+def test_auto_mode_uses_the_shipped_router_when_none_is_configured(make_client, proxy):
+    client = make_client(proxy.base_url)  # no [router] at all
+    assert client.settings.router.path is None
+    easy = client.chat.completions.create(
+        messages=user("What is the capital of Japan?"), mode="auto", max_tokens=8)
+    assert easy.hybrid.reason.startswith("router:")
+    hard = client.chat.completions.create(messages=user(GSM8K_STYLE), mode="auto", max_tokens=8)
+    assert hard.hybrid.route is Route.IN_CLOUD and ">=" in hard.hybrid.reason
+    assert easy.hybrid.route is Route.ON_DEVICE and "<" in easy.hybrid.reason
+    assert len(proxy.requests) == 1  # only the hard prompt reached the cloud
+
+
+def test_the_shipped_router_names_its_pair_and_provenance():
+    router = Router.load(DEFAULT_ROUTER)
+    assert router.local == "smollm2-135m-instruct" and router.cloud == "reference"
+    provenance = (DEFAULT_ROUTER.parent / "PROVENANCE.md").read_text()
+    assert "MIT" in provenance and "hybridai label" in provenance
+
+
+def test_a_missing_router_file_is_a_clear_error(make_client, tmp_path):
+    client = make_client(None, router=RouterSettings(path=tmp_path / "nowhere.npz"))
+    with pytest.raises(InvalidRequestError, match="nowhere.npz is not a hybridai router file"):
+        client.route(user(EASY))
 
 
 def test_route_command(trained, tmp_path):

@@ -114,7 +114,8 @@ class RouterSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: Path | None = Field(default=None, description="router file from `hybridai router "
-                              "train`; unset = the default router, when one ships")
+                              "train`; unset = the default router shipped for the bundled "
+                              "model")
     threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="cloud score at "
                                     "or above which a prompt goes to the cloud; unset = the "
                                     "file's own")

@@ -22,7 +22,6 @@ from .errors import (
     BackendError,
     ContextOverflowError,
     EngineError,
-    InvalidRequestError,
     StreamInterruptedError,
 )
 from .modes import Mode, Route, mode_from_model
@@ -89,14 +88,10 @@ class Pipeline:
 
     def _router(self) -> Router:
         if self._loaded_router is None:
-            from .router.model import Router
+            from .router.model import DEFAULT_ROUTER, Router
 
-            path = self.settings.router.path
-            if path is None:
-                # The caller asked for a mode this setup can't serve: a request error.
-                raise InvalidRequestError("mode auto needs a router, and none is configured "
-                                          "(router.path: a file from `hybridai router train`)",
-                                          code="no_router")
+            # Unset: the router shipped for the bundled model (router/default/PROVENANCE.md).
+            path = self.settings.router.path or DEFAULT_ROUTER
             self._loaded_router = Router.load(path.expanduser())
         return self._loaded_router
 

@@ -23,6 +23,7 @@ from .data import DataError, Row, require_models
 from .features import DIM, HASH_BITS, featurize, matrix
 
 FORMAT = "hybridai-router/2"  # /2: features of the final block added
+DEFAULT_ROUTER = Path(__file__).with_name("default") / "smollm2-vs-frontier.npz"
 
 
 @dataclass
