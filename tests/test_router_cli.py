@@ -138,7 +138,9 @@ def test_a_missing_router_file_is_a_clear_error(make_client, tmp_path):
 def test_route_command(trained, tmp_path):
     _, router = trained
     config = tmp_path / "route.toml"
-    config.write_text(f'[router]\npath = "{router}"\n[device]\nmin_decode_tokens_per_s = 0.5\n')
+    # A low speed floor: the test checks routing, not this (possibly busy) machine's speed.
+    config.write_text(f'[router]\npath = "{router}"\n[device]\nmin_decode_tokens_per_s = 0.5\n'
+                      'min_prefill_tokens_per_s = 1.0\n')
     result = hybridai("route", HARD, "--config", config)
     assert result.returncode == 0, result.stderr
     decision = json.loads(result.stdout)
