@@ -16,3 +16,5 @@ def test_example_config_loads():
     assert settings.prices["gpt-4o-mini"].output_per_1m == 0.60
     assert settings.device.n_ctx == 4096
     assert settings.cache.mode == "exact" and settings.cache.max_entries == 10_000
+    assert settings.budget.timezone == "UTC" and settings.budget.reserve_tokens == 1024
+    assert not settings.budget.capped

@@ -1,4 +1,4 @@
-"""The ``hybridai`` command: ask, device, models, serve, logs, report.
+"""The ``hybridai`` command: ask, device, models, serve, logs, report, budget.
 
 Heavy modules load inside the commands, so ``hybridai --help`` stays quick. Errors print
 one line, ``error [code]: message``, on stderr and exit non-zero: 2 for bad input or
@@ -251,6 +251,41 @@ def serve(
     # access_log off: at log level warning it printed nothing, yet built each line's path.
     uvicorn.run(create_app(state), host=gateway.host, port=gateway.port, log_level="warning",
                 access_log=False, timeout_graceful_shutdown=int(gateway.drain_timeout_s) or None)
+
+
+@app.command()
+def budget(as_json: JsonOption = False, config: ConfigOption = None) -> None:
+    """Cloud spend today and this month against the caps (budget.daily_usd, monthly_usd)."""
+    from .budget import open_ledger
+    from .config import load_settings
+    from .errors import ConfigError
+
+    settings = load_settings(config)
+    if not settings.budget.capped:
+        raise ConfigError("no cloud budget is set (budget.daily_usd or budget.monthly_usd)",
+                          code="no_budget")
+    ledger = open_ledger(settings)
+    try:
+        status = ledger.status()
+    finally:
+        ledger.close()
+    if as_json:
+        print(json.dumps({"ledger": str(ledger.path), **status.to_dict()}, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("period", "spent", "cap", "remaining", "resets at",
+                  title=f"cloud budget ({settings.budget.timezone})", title_justify="left")
+    for period in (status.daily, status.monthly):
+        table.add_row(period.name, f"${period.spent_usd:.6f}",
+                      "-" if period.cap_usd is None else f"${period.cap_usd:.6f}",
+                      "-" if period.remaining_usd is None else f"${period.remaining_usd:.6f}",
+                      period.resets_at.strftime("%Y-%m-%d %H:%M %Z"))
+    Console().print(table)
+    if status.reserved_usd:
+        _stderr_console().print(f"[dim]${status.reserved_usd:.6f} of it is held by calls in "
+                                "flight[/dim]")
 
 
 def _log_path(config: Path | None) -> Path:

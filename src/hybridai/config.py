@@ -145,6 +145,36 @@ class CacheSettings(BaseModel):
         return (self.path or cache_dir / "responses.sqlite").expanduser()
 
 
+class BudgetSettings(BaseModel):
+    """Caps on cloud spend (USD); once one is spent, requests run on the device."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    daily_usd: float | None = Field(default=None, ge=0, description="unset = no daily cap")
+    monthly_usd: float | None = Field(default=None, ge=0, description="unset = no monthly cap")
+    timezone: str = Field(default="UTC", description="where days and months begin (IANA name)")
+    ledger_path: Path | None = Field(default=None, description="SQLite spend ledger; unset = "
+                                     "<cache_dir>/budget.sqlite")
+    reserve_tokens: int = Field(default=1024, ge=1, description="completion tokens held "
+                                "against the cap for a request that sets no max_tokens")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} (an IANA name such as "
+                             "'UTC' or 'Europe/Paris')") from None
+        return name
+
+    @property
+    def capped(self) -> bool:
+        return self.daily_usd is not None or self.monthly_usd is not None
+
+
 class Price(BaseModel):
     """USD per one million tokens."""
 
@@ -216,6 +246,7 @@ class Settings(BaseSettings):
     gateway: GatewaySettings = Field(default_factory=GatewaySettings)
     router: RouterSettings = Field(default_factory=RouterSettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
+    budget: BudgetSettings = Field(default_factory=BudgetSettings)
 
     @classmethod
     def settings_customise_sources(

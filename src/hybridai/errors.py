@@ -5,7 +5,8 @@
     ├── InvalidRequestError          the request itself is wrong (no messages, bad role, bad mode…)
     │   └── ContextOverflowError     the prompt fits no context window that the mode may use
     ├── NoRouteError                 no target the mode allows could take the request
-    │   └── DeviceUnavailableError   the mode needs the device and the device can't run it
+    │   ├── DeviceUnavailableError   the mode needs the device and the device can't run it
+    │   └── BudgetExhaustedError     a cloud spend cap is reached (``cap``, ``retry_after``)
     ├── BackendError                 one target failed while running a request
     │   ├── EngineError              the on-device engine failed
     │   │   ├── EngineCrashedError   its process died (native crash, OOM kill…)
@@ -75,6 +76,22 @@ class DeviceUnavailableError(NoRouteError):
                  attempts: Sequence[tuple[str, BaseException]] | None = None) -> None:
         super().__init__(message, attempts=attempts)
         self.reason = reason
+
+
+class BudgetExhaustedError(NoRouteError):
+    """The daily or monthly cloud budget can't take this request; ``cap`` says which."""
+
+    code = "budget_exhausted"
+
+    def __init__(self, message: str, *, cap: str, spent_usd: float = 0.0,
+                 cap_usd: float = 0.0, resets_at: str = "",
+                 retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.cap = cap
+        self.spent_usd = spent_usd
+        self.cap_usd = cap_usd
+        self.resets_at = resets_at
+        self.retry_after = retry_after
 
 
 class BackendError(HybridAIError):

@@ -9,17 +9,21 @@ A cache hit is a plan of one attempt whose backend replays the stored answer.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .backends import Backend
+from .budget import BudgetLedger, open_ledger
 from .cache import CacheProbe, ReplayBackend, ResponseCache
-from .cloud import CloudBackend
+from .cloud import CloudBackend, estimate_tokens
 from .config import Settings
 from .device.availability import AvailabilityReport
 from .device.manager import Device
 from .errors import (
     BackendError,
+    BudgetExhaustedError,
+    ConfigError,
     ContextOverflowError,
     EngineError,
     StreamInterruptedError,
@@ -34,7 +38,7 @@ if TYPE_CHECKING:
     from .router.model import Router
 
 # Errors after which the plan may move on; anything else is a bug and propagates as is.
-_ROUTABLE_ERRORS = (BackendError, ContextOverflowError)
+_ROUTABLE_ERRORS = (BackendError, ContextOverflowError, BudgetExhaustedError)
 
 
 class Pipeline:
@@ -50,6 +54,17 @@ class Pipeline:
         self.reference = Reference(next(iter(self.clouds.values()), None))
         self.cache = ResponseCache(settings.cache, settings.cache_dir)
         self._loaded_router: Router | None = None
+        self.budget = self._budget_ledger()
+
+    def _budget_ledger(self) -> BudgetLedger | None:
+        budget = self.settings.budget
+        if not budget.capped:
+            return None
+        unpriced = [c.model for c in self.clouds.values() if c.price is None]
+        if unpriced:
+            raise ConfigError(f"a budget needs the price of every cloud model; add [prices] "
+                              f"for {', '.join(unpriced)}", code="missing_price")
+        return open_ledger(self.settings)
 
     # 1. validate ---------------------------------------------------------------------------
     def prepare(self, payload: dict[str, Any]) -> tuple[ChatRequest, RoutePlan]:
@@ -63,8 +78,11 @@ class Pipeline:
         device = self.device.availability() if mode is not Mode.ONLY_IN_CLOUD else (
             _NOT_ASKED)
         decision = self.router_decision(request) if mode is Mode.AUTO else None
+        blocked = None
+        if self.budget is not None and self.clouds and mode is not Mode.ONLY_ON_DEVICE:
+            blocked = self.budget.check(self.cloud_estimate(next(iter(self.clouds)), request))
         return request, replace(plan(mode, device, self.device.engine.name, list(self.clouds),
-                                     decision), cache=probe)
+                                     decision, blocked), cache=probe)
 
     def prepares_without_io(self) -> bool:
         """Whether ``prepare`` may run on an event loop: no device check, no embedding due."""
@@ -79,6 +97,29 @@ class Pipeline:
         if mode is Mode.ONLY_IN_CLOUD:
             return clouds[:1]
         return device + clouds
+
+    def cloud_estimate(self, target: str, request: ChatRequest) -> float:
+        """The most a call to ``target`` may cost: what the budget holds until it ends."""
+        cloud = self.clouds[target]
+        prompt_tokens = sum(estimate_tokens(m.content) + 4 for m in request.messages)
+        completion_tokens = request.max_tokens or self.settings.budget.reserve_tokens
+        return self.prices.cost(cloud.model, prompt_tokens, completion_tokens,
+                                price=cloud.price) or 0.0
+
+    @contextmanager
+    def spending(self, attempt: Attempt, run: RunRecorder) -> Iterator[None]:
+        """Holds a cloud attempt's cost against the budget, then books what it cost."""
+        if self.budget is None or attempt.route is not Route.IN_CLOUD:
+            yield
+            return
+        cloud = self.clouds[attempt.target]
+        reservation = self.budget.reserve(attempt.target,
+                                          self.cloud_estimate(attempt.target, run.request),
+                                          hold_s=cloud.target.timeout_s + 60)
+        try:
+            yield
+        finally:
+            self.budget.settle(reservation, run.attempt_cost())
 
     def router_decision(self, request: ChatRequest) -> RouterDecision:
         router = self._router()
@@ -140,9 +181,10 @@ class Pipeline:
             backend = self.backend(attempt, route_plan)
             run.begin(attempt, backend)
             try:
-                for event in backend.stream(request):
-                    if (chunk := run.feed(event)) is not None:
-                        yield chunk
+                with self.spending(attempt, run):
+                    for event in backend.stream(request):
+                        if (chunk := run.feed(event)) is not None:
+                            yield chunk
                 self.cache.save(route_plan.cache, run)
                 return
             except _ROUTABLE_ERRORS as error:
@@ -156,9 +198,10 @@ class Pipeline:
             backend = self.backend(attempt, route_plan)
             run.begin(attempt, backend)
             try:
-                async for event in backend.astream(request):
-                    if (chunk := run.feed(event)) is not None:
-                        yield chunk
+                with self.spending(attempt, run):
+                    async for event in backend.astream(request):
+                        if (chunk := run.feed(event)) is not None:
+                            yield chunk
                 self.cache.save(route_plan.cache, run)
                 return
             except _ROUTABLE_ERRORS as error:
@@ -170,10 +213,14 @@ class Pipeline:
         self.cache.close()
         for cloud in self.clouds.values():
             cloud.close()
+        if self.budget is not None:
+            self.budget.close()
 
     async def aclose(self) -> None:
         self.device.close()
         self.cache.close()
+        if self.budget is not None:
+            self.budget.close()
         for cloud in self.clouds.values():
             await cloud.aclose()
 

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from .backends import Backend, Finished, Started, StreamEvent, TextDelta
 from .cache.replay import ReplayBackend
 from .cloud import estimate_tokens
+from .errors import BudgetExhaustedError
 from .modes import Route
 from .pricing import PriceTable
 from .routing import Attempt, RoutePlan, fallback_reason
 from .schema import (
+    BudgetNote,
     ChatCompletion,
     ChatCompletionChunk,
     ChatRequest,
@@ -61,6 +63,7 @@ class RunRecorder:
         self.backend: Backend | None = None
         self.reason = ""
         self.detail = ""
+        self.budget = _budget_note(plan.budget)
         self._reset_output()
 
     def _reset_output(self) -> None:
@@ -86,6 +89,8 @@ class RunRecorder:
         self.fallbacks.append(Fallback(target=self.attempt.target, code=code,
                                        message=str(error)))
         self.reason, self.detail = fallback_reason(self.attempt, error)
+        if isinstance(error, BudgetExhaustedError):
+            self.budget = _budget_note(error)
         self._reset_output()
 
     def feed(self, event: StreamEvent) -> ChatCompletionChunk | None:
@@ -123,14 +128,10 @@ class RunRecorder:
         assert self.attempt is not None and self.backend is not None
         if self.routing is not None:
             return self.routing
-        text = "".join(self.text_parts)
-        finished = self.finished
-        prompt_tokens = (finished and finished.prompt_tokens) or self.prompt_tokens or sum(
-            estimate_tokens(m.content) for m in self.request.messages)
-        completion_tokens = (finished.completion_tokens if finished and
-                             finished.completion_tokens is not None else estimate_tokens(text))
+        prompt_tokens, completion_tokens = self._tokens()
         on_device = self.attempt.route is Route.ON_DEVICE
         from_cache = self.attempt.route is Route.CACHE
+        cost: float | None
         if from_cache:
             cost = 0.0  # nothing ran
         elif on_device:
@@ -155,10 +156,29 @@ class RunRecorder:
             prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
             cost_usd=round(cost or 0.0, 8),
             cloud_cost_usd=None if cloud_cost is None else round(cloud_cost, 8),
-            saved_usd=round(saved, 8),
+            saved_usd=round(saved, 8), budget=self.budget,
             cache=self.backend.hit.info() if isinstance(self.backend, ReplayBackend) else None,
         )
         return self.routing
+
+    def _tokens(self) -> tuple[int, int]:
+        """Prompt and completion tokens of the current attempt: counted, else estimated."""
+        finished = self.finished
+        prompt_tokens = (finished and finished.prompt_tokens) or self.prompt_tokens or sum(
+            estimate_tokens(m.content) for m in self.request.messages)
+        completion_tokens = (finished.completion_tokens if finished and
+                             finished.completion_tokens is not None
+                             else estimate_tokens("".join(self.text_parts)))
+        return prompt_tokens, completion_tokens
+
+    def attempt_cost(self) -> float:
+        """What the current attempt cost so far (USD): nothing if it produced nothing."""
+        assert self.backend is not None
+        if self.finished is None and not self.streamed_text:
+            return 0.0
+        prompt_tokens, completion_tokens = self._tokens()
+        return self.prices.cost(self.backend.model, prompt_tokens, completion_tokens,
+                                price=self.backend.price) or 0.0
 
     def completion(self) -> ChatCompletion:
         routing = self.routing_info()
@@ -169,6 +189,13 @@ class RunRecorder:
                             else None)],
             usage=_usage(routing), hybrid=routing,
         )
+
+
+def _budget_note(error: BudgetExhaustedError | None) -> BudgetNote | None:
+    if error is None:
+        return None
+    return BudgetNote(cap=error.cap, spent_usd=error.spent_usd, cap_usd=error.cap_usd,
+                      resets_at=error.resets_at)
 
 
 def _usage(routing: RoutingInfo) -> Usage:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .device.availability import AvailabilityReport
 from .errors import (
     BackendError,
+    BudgetExhaustedError,
     ContextOverflowError,
     DeviceUnavailableError,
     HybridAIError,
@@ -56,12 +57,26 @@ class RoutePlan:
     router: RouterDecision | None = None
     cache: CacheProbe | None = None
     """The cache look-up: a hit is the plan's only attempt; a miss is stored after the run."""
+    budget: BudgetExhaustedError | None = None  # set when a spent budget took the cloud away
 
 
 def plan(mode: Mode, device: AvailabilityReport, device_target: str,
-         cloud_targets: list[str], router: RouterDecision | None = None) -> RoutePlan:
-    """The attempts for ``mode``, first choice first; NoRouteError when there are none."""
+         cloud_targets: list[str], router: RouterDecision | None = None,
+         budget: BudgetExhaustedError | None = None) -> RoutePlan:
+    """The attempts for ``mode``, first choice first; NoRouteError when there are none.
+
+    ``budget`` is the refusal a cloud call would meet now: the cloud leaves the plan, so
+    only_in_cloud raises it and the other modes run on the device (or raise it too).
+    """
     cloud = cloud_targets[0] if cloud_targets else None
+    if budget is not None and cloud is not None and mode is not Mode.ONLY_ON_DEVICE:
+        if mode is Mode.ONLY_IN_CLOUD or not device.available:
+            if mode is not Mode.ONLY_IN_CLOUD:
+                budget.message += f"; and the device is {device.status}: {device.detail}"
+            raise budget
+        attempt = Attempt(device_target, Route.ON_DEVICE, f"budget_exhausted:{budget.cap}",
+                          str(budget))
+        return RoutePlan(mode, (attempt,), router, budget=budget)
 
     def on_device(reason: str, detail: str) -> Attempt:
         return Attempt(device_target, Route.ON_DEVICE, reason, detail)
@@ -138,12 +153,13 @@ def may_fall_back(error: BaseException, *, streamed_text: bool, stream: bool) ->
     """Whether the plan's next attempt may take over after ``error``.
 
     Falls back on failures of the place, not of the request: a crashed or hung engine,
-    a prompt that does not fit, and for the cloud connection errors, timeouts, 5xx and 429.
+    a prompt that does not fit, a cloud budget spent since planning, and for the cloud
+    connection errors, timeouts, 5xx and 429.
     A streamed request falls back only before its first token reached the caller.
     """
     if stream and streamed_text:
         return False
-    if isinstance(error, ContextOverflowError):
+    if isinstance(error, ContextOverflowError | BudgetExhaustedError):
         return True
     return isinstance(error, BackendError) and error.retryable
 

@@ -146,6 +146,15 @@ class CacheInfo(BaseModel):
     age_s: float
 
 
+class BudgetNote(BaseModel):
+    """The spent cloud budget that kept a request on the device."""
+
+    cap: str = Field(description="daily or monthly")
+    spent_usd: float
+    cap_usd: float
+    resets_at: str
+
+
 class RoutingInfo(BaseModel):
     """Where a request ran, why, how fast, and what it cost and saved (USD)."""
 
@@ -166,6 +175,8 @@ class RoutingInfo(BaseModel):
     )
     saved_usd: float = 0.0
     cache: CacheInfo | None = None
+    budget: BudgetNote | None = Field(
+        default=None, description="set when a spent cloud budget changed the route")
 
 
 class ResponseMessage(BaseModel):

@@ -28,13 +28,17 @@ def toml_value(value: Any) -> str:
 def write_config(folder: Path, *, cloud_url: str | None, cache_dir: Path,
                  gateway: dict[str, Any], device: dict[str, Any] | None = None,
                  cloud: dict[str, Any] | None = None, mode: str | None = None,
-                 cache: dict[str, Any] | None = None) -> Path:
+                 cache: dict[str, Any] | None = None,
+                 sections: dict[str, dict[str, Any]] | None = None) -> Path:
     lines = [f"cache_dir = {toml_value(cache_dir)}"]
     if mode:
         lines.append(f"mode = {toml_value(mode)}")
     if cache:
         lines.append("[cache]")
         lines += [f"{k} = {toml_value(v)}" for k, v in cache.items()]
+    for name, values in (sections or {}).items():  # [budget], [cascade]…
+        lines.append(f"[{name}]")
+        lines += [f"{k} = {toml_value(v)}" for k, v in values.items()]
     lines.append("[gateway]")
     lines += [f"{k} = {toml_value(v)}" for k, v in gateway.items()]
     lines.append("[device]")

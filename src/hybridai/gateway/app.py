@@ -54,7 +54,9 @@ class GatewayState:
         return cls(
             client=client,
             log=RequestLog(gateway.request_log_path(), log_content=gateway.log_content),
-            metrics=Metrics(queue_depth=lambda: engine.waiting),
+            metrics=Metrics(queue_depth=lambda: engine.waiting,
+                            budget=client.pipeline.budget.status if client.pipeline.budget
+                            else None),
             readiness=Readiness(client.pipeline),
             api_keys=tuple(k.encode() for k in gateway.api_keys()),
         )
@@ -346,7 +348,8 @@ _CHAT_OPENAPI: dict[str, Any] = {
         "401": {"description": "missing or wrong API key"},
         "404": {"description": "unknown model"},
         "413": {"description": "body too large"},
-        "429": {"description": "device queue full and the mode forbids the cloud"},
+        "429": {"description": "device queue full and the mode forbids the cloud, or the "
+                "cloud budget is spent (type insufficient_quota)"},
         "502": {"description": "the cloud target failed and the mode allows no fallback"},
         "503": {"description": "no target the mode allows can serve (device unavailable)"},
         "504": {"description": "the target timed out and the mode allows no fallback"},

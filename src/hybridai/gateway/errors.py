@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import (
+    BudgetExhaustedError,
     CloudError,
     CloudStatusError,
     CloudTimeoutError,
@@ -53,6 +54,11 @@ def http_error(exc: HybridAIError) -> HTTPError:
         if code == "model_not_found":
             return HTTPError(404, "invalid_request_error", code, message, "model")
         return bad_request(message, code)
+    if isinstance(exc, BudgetExhaustedError):
+        # OpenAI's own answer to a spent quota: 429 with type insufficient_quota, which every
+        # OpenAI client already understands (402 is "reserved" in HTTP and means nothing to
+        # them). Retry-After says when the cap resets.
+        return HTTPError(429, "insufficient_quota", code, message, retry_after=exc.retry_after)
     if isinstance(exc, DeviceBusyError):
         return HTTPError(429, "rate_limit_error", code, message, retry_after=exc.retry_after)
     if isinstance(exc, CloudStatusError) and exc.status == 429:

@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
+from ..budget import BudgetStatus
 from ..requestlog import LogEntry
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 
 
+class BudgetCollector(Collector):
+    """Cloud spend against its caps, read from the ledger at each scrape (all processes)."""
+
+    def __init__(self, status: Callable[[], BudgetStatus]) -> None:
+        self.status = status
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        status = self.status()
+        spent = GaugeMetricFamily("hybridai_budget_spent_usd", "Cloud spend this period, "
+                                  "calls in flight included", labels=["period"])
+        cap = GaugeMetricFamily("hybridai_budget_cap_usd", "Cloud spend cap", labels=["period"])
+        for period in (status.daily, status.monthly):
+            spent.add_metric([period.name], period.spent_usd)
+            if period.cap_usd is not None:
+                cap.add_metric([period.name], period.cap_usd)
+        yield spent
+        yield cap
+        yield GaugeMetricFamily("hybridai_budget_reserved_usd",
+                                "Cloud spend held by calls in flight", value=status.reserved_usd)
+
+
 class Metrics:
-    def __init__(self, queue_depth: Callable[[], float]) -> None:
+    def __init__(self, queue_depth: Callable[[], float],
+                 budget: Callable[[], BudgetStatus] | None = None) -> None:
         self.registry = CollectorRegistry()
+        if budget is not None:
+            self.registry.register(BudgetCollector(budget))
         self.requests = Counter(
             "hybridai_requests", "Chat requests by route, reason and HTTP status",
             ["route", "reason", "status"], registry=self.registry)
