@@ -155,6 +155,10 @@ def test_the_gateway_refuses_with_429_insufficient_quota_and_shows_spend(
         error = refused.json()["error"]
         assert error["type"] == "insufficient_quota" and error["code"] == "budget_exhausted"
         assert int(refused.headers["retry-after"]) >= 1
+        # (The same running gateway checks the cascade header, which needs no engine.)
+        bad = httpx.post(gateway.base_url + "/chat/completions", json=body, timeout=60,
+                         headers={"x-hybrid-cascade": "maybe"})
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_cascade"
         metrics = httpx.get(gateway.root + "/metrics", timeout=10).text
         assert 'hybridai_budget_spent_usd{period="daily"} 1.53e-05' in metrics
         assert 'hybridai_budget_cap_usd{period="daily"} 1.8e-05' in metrics

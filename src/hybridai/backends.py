@@ -28,6 +28,7 @@ class Finished:
     finish_reason: str
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    logprobs: tuple[float, ...] | None = None  # per token, when the request cascades
 
 
 StreamEvent = Started | TextDelta | Finished

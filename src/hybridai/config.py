@@ -175,6 +175,18 @@ class BudgetSettings(BaseModel):
         return self.daily_usd is not None or self.monthly_usd is not None
 
 
+class CascadeSettings(BaseModel):
+    """Answer on the device, and escalate to the cloud when its confidence is low."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(default=False, description="cascade every request that does not "
+                          "say otherwise (request field or x-hybrid-cascade header)")
+    threshold: float = Field(default=0.6, ge=0.0, le=1.0, description="device answers whose "
+                             "confidence (geometric-mean token probability) is below this "
+                             "go to the cloud")
+
+
 class Price(BaseModel):
     """USD per one million tokens."""
 
@@ -247,6 +259,7 @@ class Settings(BaseSettings):
     router: RouterSettings = Field(default_factory=RouterSettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
+    cascade: CascadeSettings = Field(default_factory=CascadeSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .backends import Backend
+from .backends import Backend, Finished, StreamEvent
 from .budget import BudgetLedger, open_ledger
 from .cache import CacheProbe, ReplayBackend, ResponseCache
+from .cascade import Verdict, cascade_threshold, confidence
 from .cloud import CloudBackend, estimate_tokens
 from .config import Settings
 from .device.availability import AvailabilityReport
@@ -69,6 +70,8 @@ class Pipeline:
     # 1. validate ---------------------------------------------------------------------------
     def prepare(self, payload: dict[str, Any]) -> tuple[ChatRequest, RoutePlan]:
         request = ChatRequest.parse(payload)
+        # From here on ``cascade`` is the threshold, or None when the request does not cascade.
+        request.cascade = cascade_threshold(request.cascade, self.settings.cascade)
         mode = request.mode or mode_from_model(request.model) or self.settings.mode
         # 2. cache: a stored answer needs neither a plan, nor the device, nor the cloud.
         probe = self.cache.probe(request, mode, self.models_of(mode))
@@ -177,11 +180,19 @@ class Pipeline:
     def run(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder
             ) -> Iterator[ChatCompletionChunk]:
         failures: list[tuple[Attempt, Exception]] = []
+        set_aside: _SetAside | None = None  # the device's answer, while the cloud tries
         for index, attempt in enumerate(route_plan.attempts):
             backend = self.backend(attempt, route_plan)
             run.begin(attempt, backend)
             try:
                 with self.spending(attempt, run):
+                    if self._cascades(request, route_plan, index):
+                        answer = list(backend.stream(request))
+                        if self._escalates(request, route_plan, index, answer, run):
+                            set_aside = _SetAside(attempt, backend, answer)
+                            continue
+                        yield from run.replay(answer)
+                        return
                     for event in backend.stream(request):
                         if (chunk := run.feed(event)) is not None:
                             yield chunk
@@ -189,16 +200,28 @@ class Pipeline:
                 return
             except _ROUTABLE_ERRORS as error:
                 failures.append((attempt, error))
+                if set_aside is not None and not run.streamed_text:
+                    yield from set_aside.keep(run, error)
+                    return
                 self._fall_back_or_raise(route_plan, failures, index, run)
 
     async def arun(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder
                    ) -> AsyncIterator[ChatCompletionChunk]:
         failures: list[tuple[Attempt, Exception]] = []
+        set_aside: _SetAside | None = None
         for index, attempt in enumerate(route_plan.attempts):
             backend = self.backend(attempt, route_plan)
             run.begin(attempt, backend)
             try:
                 with self.spending(attempt, run):
+                    if self._cascades(request, route_plan, index):
+                        answer = [event async for event in backend.astream(request)]
+                        if self._escalates(request, route_plan, index, answer, run):
+                            set_aside = _SetAside(attempt, backend, answer)
+                            continue
+                        for replayed in run.replay(answer):
+                            yield replayed
+                        return
                     async for event in backend.astream(request):
                         if (chunk := run.feed(event)) is not None:
                             yield chunk
@@ -206,7 +229,30 @@ class Pipeline:
                 return
             except _ROUTABLE_ERRORS as error:
                 failures.append((attempt, error))
+                if set_aside is not None and not run.streamed_text:
+                    for kept in set_aside.keep(run, error):
+                        yield kept
+                    return
                 self._fall_back_or_raise(route_plan, failures, index, run)
+
+    # The cascade: the device answers whole (never streamed: its tokens can't be taken back
+    # once shown), the answer is scored, and below the threshold the cloud answers instead.
+    @staticmethod
+    def _cascades(request: ChatRequest, route_plan: RoutePlan, index: int) -> bool:
+        return (request.cascade is not None and request.cascade is not False
+                and route_plan.attempts[index].route is Route.ON_DEVICE)
+
+    @staticmethod
+    def _escalates(request: ChatRequest, route_plan: RoutePlan, index: int,
+                   answer: list[StreamEvent], run: RunRecorder) -> bool:
+        finished = answer[-1]
+        assert isinstance(finished, Finished) and not isinstance(request.cascade, bool)
+        assert request.cascade is not None
+        verdict = Verdict(confidence(finished.logprobs or ()), request.cascade)
+        later = route_plan.attempts[index + 1:]
+        escalating = verdict.escalate and bool(later) and later[0].route is Route.IN_CLOUD
+        run.scored(verdict, escalating=escalating, finished=finished)
+        return escalating
 
     def close(self) -> None:
         self.device.close()
@@ -223,6 +269,19 @@ class Pipeline:
             self.budget.close()
         for cloud in self.clouds.values():
             await cloud.aclose()
+
+
+@dataclass(frozen=True)
+class _SetAside:
+    """A device answer the cascade put aside; it stands if the escalation fails."""
+
+    attempt: Attempt
+    backend: Backend
+    answer: list[StreamEvent]
+
+    def keep(self, run: RunRecorder, error: Exception) -> list[ChatCompletionChunk]:
+        run.kept_after_failed_escalation(self.attempt, self.backend, error)
+        return run.replay(self.answer)
 
 
 class _NotAsked:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from .backends import Backend, Finished, Started, StreamEvent, TextDelta
 from .cache.replay import ReplayBackend
+from .cascade import Verdict
 from .cloud import estimate_tokens
 from .errors import BudgetExhaustedError
 from .modes import Route
@@ -18,6 +19,7 @@ from .pricing import PriceTable
 from .routing import Attempt, RoutePlan, fallback_reason
 from .schema import (
     BudgetNote,
+    CascadeInfo,
     ChatCompletion,
     ChatCompletionChunk,
     ChatRequest,
@@ -64,6 +66,8 @@ class RunRecorder:
         self.reason = ""
         self.detail = ""
         self.budget = _budget_note(plan.budget)
+        self.cascade: CascadeInfo | None = None
+        self.attempt_started_at = self.started_at
         self._reset_output()
 
     def _reset_output(self) -> None:
@@ -81,17 +85,50 @@ class RunRecorder:
         if self.attempt is None:
             self.reason, self.detail = attempt.reason, attempt.detail
         self.attempt, self.backend = attempt, backend
+        self.attempt_started_at = self.clock()
 
     def failed(self, error: Exception) -> None:
         """The current attempt failed and the next one will run."""
         assert self.attempt is not None
+        self._note_failure(error)
+        self.reason, self.detail = fallback_reason(self.attempt, error)
+        self._reset_output()
+
+    def _note_failure(self, error: Exception) -> str:
+        assert self.attempt is not None
         code = getattr(error, "code", type(error).__name__)
         self.fallbacks.append(Fallback(target=self.attempt.target, code=code,
                                        message=str(error)))
-        self.reason, self.detail = fallback_reason(self.attempt, error)
         if isinstance(error, BudgetExhaustedError):
             self.budget = _budget_note(error)
+        return code
+
+    def scored(self, verdict: Verdict, *, escalating: bool, finished: Finished) -> None:
+        """The device's buffered answer was scored; ``escalating`` if the cloud takes over."""
+        self.cascade = CascadeInfo(
+            confidence=round(verdict.confidence, 4), threshold=verdict.threshold,
+            escalated=escalating, answer="cloud" if escalating else "device",
+            device_latency_s=round(self.clock() - self.attempt_started_at, 4),
+            device_completion_tokens=finished.completion_tokens or 0)
+        if escalating:
+            self.reason = verdict.describe()
+            self.detail = (f"the device's answer had confidence {verdict.confidence:.2f}, "
+                           f"under {verdict.threshold:.2f}; escalated to the cloud")
+
+    def kept_after_failed_escalation(self, device: Attempt, backend: Backend,
+                                     error: Exception) -> None:
+        """The escalation failed: the device's answer, set aside, is the answer after all."""
+        assert self.attempt is not None and self.cascade is not None
+        code = self._note_failure(error)
+        self.reason = f"cascade:escalation_failed:{code}"
+        self.detail = f"{self.attempt.target} failed ({error}); kept the device's answer"
+        self.cascade = self.cascade.model_copy(update={"answer": "device"})
+        self.attempt, self.backend = device, backend
         self._reset_output()
+
+    def replay(self, events: list[StreamEvent]) -> list[ChatCompletionChunk]:
+        """A buffered answer's events, fed now: the chunks a streaming caller gets."""
+        return [chunk for event in events if (chunk := self.feed(event)) is not None]
 
     def feed(self, event: StreamEvent) -> ChatCompletionChunk | None:
         """Records ``event``; returns the chunk to send a streaming caller, if any."""
@@ -156,7 +193,7 @@ class RunRecorder:
             prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
             cost_usd=round(cost or 0.0, 8),
             cloud_cost_usd=None if cloud_cost is None else round(cloud_cost, 8),
-            saved_usd=round(saved, 8), budget=self.budget,
+            saved_usd=round(saved, 8), budget=self.budget, cascade=self.cascade,
             cache=self.backend.hit.info() if isinstance(self.backend, ReplayBackend) else None,
         )
         return self.routing

@@ -66,6 +66,16 @@ class ChatRequest(BaseModel):
     user: str | None = None
     cache: bool = Field(default=True, description="false: neither answer from the response "
                         "cache nor store this answer in it")
+    cascade: bool | float | None = Field(
+        default=None, description="answer on the device and escalate to the cloud below a "
+        "confidence threshold: true (the configured threshold), false, or the threshold")
+
+    @field_validator("cascade")
+    @classmethod
+    def _threshold(cls, cascade: bool | float | None) -> bool | float | None:
+        if not isinstance(cascade, bool) and cascade is not None and not 0 <= cascade <= 1:
+            raise ValueError(f"a cascade threshold is a probability in [0, 1], got {cascade}")
+        return cascade
 
     @field_validator("messages")
     @classmethod
@@ -155,6 +165,18 @@ class BudgetNote(BaseModel):
     resets_at: str
 
 
+class CascadeInfo(BaseModel):
+    """How a cascaded request went: the device's confidence, and whose answer came back."""
+
+    confidence: float = Field(description="geometric-mean token probability of the device's "
+                              "answer")
+    threshold: float
+    escalated: bool
+    answer: Literal["device", "cloud"]
+    device_latency_s: float = Field(description="time the device spent on its answer")
+    device_completion_tokens: int = 0
+
+
 class RoutingInfo(BaseModel):
     """Where a request ran, why, how fast, and what it cost and saved (USD)."""
 
@@ -177,6 +199,8 @@ class RoutingInfo(BaseModel):
     cache: CacheInfo | None = None
     budget: BudgetNote | None = Field(
         default=None, description="set when a spent cloud budget changed the route")
+    cascade: CascadeInfo | None = Field(
+        default=None, description="set when the request cascaded from the device")
 
 
 class ResponseMessage(BaseModel):

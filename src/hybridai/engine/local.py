@@ -322,6 +322,7 @@ class LocalEngine:
             "messages": [m.model_dump() for m in request.messages],
             "max_tokens": request.max_tokens, "temperature": request.temperature,
             "top_p": request.top_p, "seed": request.seed, "stop": request.stop,
+            "logprobs": request.cascade is not None and request.cascade is not False,
         }
         if not proc.send(message):
             self._wait(proc, 5.0, what="accept the request")  # raises: it is gone
@@ -340,8 +341,10 @@ class LocalEngine:
                     yield TextDelta(event["text"])
                 elif kind == "done":
                     finished = True
+                    logprobs = event.get("logprobs")
                     yield Finished(event["finish_reason"], event["prompt_tokens"],
-                                   event["completion_tokens"])
+                                   event["completion_tokens"],
+                                   None if logprobs is None else tuple(logprobs))
                     return
                 elif kind == "error":
                     finished = True

@@ -2,7 +2,7 @@
 
 Host → engine, one object a line:
     {"op": "chat", "id": ID, "messages": [...], "max_tokens", "temperature", "top_p",
-     "seed", "stop"}
+     "seed", "stop", "logprobs": bool}        logprobs: report each sampled token's
     {"op": "cancel", "id": ID}            stop generating for ID (takes effect between tokens)
     {"op": "bench", "id": ID, "decode_tokens": N, "runs": R}      best of R runs
     {"op": "count_tokens", "id": ID, "messages": [...]}
@@ -12,7 +12,8 @@ Engine → host:
     {"event": "fatal", "message"}                                            load failed
     {"event": "start", "id", "prompt_tokens"}
     {"event": "delta", "id", "text"}
-    {"event": "done", "id", "finish_reason", "prompt_tokens", "completion_tokens"}
+    {"event": "done", "id", "finish_reason", "prompt_tokens", "completion_tokens",
+     "logprobs": [float, ...] when asked}
     {"event": "error", "id", "code", "message", ...}
     {"event": "bench", "id", "prefill_tokens_per_s", "decode_tokens_per_s", ...}
     {"event": "count", "id", "prompt_tokens"}

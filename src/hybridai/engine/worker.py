@@ -101,6 +101,11 @@ class Worker:
             sampling["temperature"] = message["temperature"]
         if message.get("top_p") is not None:
             sampling["top_p"] = message["top_p"]
+        recorder = TokenLogprobs(self.llm) if message.get("logprobs") else None
+        if recorder is not None:
+            from llama_cpp import StoppingCriteriaList
+
+            sampling["stopping_criteria"] = StoppingCriteriaList([recorder])
         # llama.cpp resets and re-evaluates shared prefixes itself; we pass the tokens.
         stream = cast(Generator[dict[str, Any], None, None], self.llm.create_completion(
             prompt=tokens,
@@ -129,8 +134,9 @@ class Worker:
         completion = "".join(text_parts)
         completion_tokens = len(self.llm.tokenize(completion.encode("utf-8"), add_bos=False,
                                                   special=False)) if completion else 0
+        extra = {} if recorder is None else {"logprobs": recorder.logprobs}
         self.send(event="done", id=request_id, finish_reason=finish_reason,
-                  prompt_tokens=len(tokens), completion_tokens=completion_tokens)
+                  prompt_tokens=len(tokens), completion_tokens=completion_tokens, **extra)
 
     def bench(self, message: dict[str, Any]) -> None:
         """Prefill and decode speed with the engine's own eval/sample calls, best of
@@ -157,6 +163,39 @@ class Worker:
             prefill_tokens_per_s=round(prefill_best, 2),
             decode_tokens_per_s=round(decode_best, 2),
         )
+
+
+class TokenLogprobs:
+    """Log-probability of each sampled token, read from the live logits.
+
+    ``logprobs=`` in llama-cpp-python needs ``logits_all`` (n_ctx x vocab floats, ~800 MB
+    here), so this rides on the stopping-criteria hook instead, which runs after every
+    sample: it keeps the distribution the new token was drawn from, and learns which token
+    that was on the next call, once the token has been evaluated into ``input_ids``. The
+    last token (end of turn, or the max_tokens-th) is never evaluated, so it is left out.
+    """
+
+    def __init__(self, llm: Any) -> None:
+        import numpy as np
+
+        self._np = np
+        self.llm = llm
+        self.logprobs: list[float] = []
+        self._pending: Any = None
+        self._seen = -1
+
+    def __call__(self, input_ids: Any, _scores: Any) -> bool:
+        np = self._np
+        if len(input_ids) == self._seen:  # the call after the loop: nothing new evaluated
+            return False
+        if self._pending is not None:
+            self.logprobs.append(round(float(self._pending[int(input_ids[-1])]), 5))
+        self._seen = len(input_ids)
+        logits = np.ctypeslib.as_array(self.llm._ctx.get_logits_ith(-1),
+                                       shape=(self.llm.n_vocab(),)).astype(np.float64)
+        peak = logits.max()
+        self._pending = logits - (peak + np.log(np.exp(logits - peak).sum()))
+        return False
 
 
 def read_commands(worker: Worker, inbox: queue.Queue[dict[str, Any] | None]) -> None:

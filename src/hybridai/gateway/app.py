@@ -5,7 +5,8 @@
     GET  /healthz, /readyz      alive; device engine loaded and cloud targets reachable
     GET  /metrics               Prometheus
 
-The mode comes from the model name (``hybrid/cloud``…) or the ``x-hybrid-mode`` header.
+The mode comes from the model name (``hybrid/cloud``…) or the ``x-hybrid-mode`` header;
+the cascade from the body's ``cascade`` or the ``x-hybrid-cascade`` header.
 Routing comes back in ``x-hybrid-*`` headers and the body's ``hybrid`` field. A streamed
 response's headers are sent with its first token, when the route is settled.
 """
@@ -121,6 +122,8 @@ def create_app(state: GatewayState) -> FastAPI:
             payload.setdefault("mode", header_mode)
         if header_cache := request.headers.get("x-hybrid-cache"):
             payload.setdefault("cache", _cache_switch(header_cache))
+        if (header_cascade := request.headers.get("x-hybrid-cascade")) is not None:
+            payload.setdefault("cascade", _cascade_header(header_cascade))
         limit = gateway.max_tokens_limit
         for name in ("max_tokens", "max_completion_tokens"):
             value = payload.get(name)
@@ -299,6 +302,19 @@ def _cache_switch(value: str) -> bool:
     except KeyError:
         raise _Rejected(bad_request(f"x-hybrid-cache must be on or off, got {value!r}",
                                     "invalid_header", "x-hybrid-cache")) from None
+def _cascade_header(value: str) -> bool | float:
+    """``x-hybrid-cascade``: on/off words, or a threshold between 0 and 1."""
+    word = value.strip().lower()
+    if word in ("1", "true", "on", "yes"):
+        return True
+    if word in ("0", "false", "off", "no"):
+        return False
+    try:
+        return float(word)  # the request's validation checks the range
+    except ValueError:
+        raise _Rejected(bad_request(
+            f"x-hybrid-cascade must be true, false or a threshold in [0, 1], got {value!r}",
+            "invalid_cascade", "x-hybrid-cascade")) from None
 
 
 def _too_large(limit: int) -> HTTPError:
@@ -327,6 +343,8 @@ _CHAT_OPENAPI: dict[str, Any] = {
                         "name": {"type": "string"},
                     }}},
                 "mode": {"type": "string", "enum": [m.value for m in Mode]},
+                "cascade": {"oneOf": [{"type": "boolean"},
+                                      {"type": "number", "minimum": 0, "maximum": 1}]},
                 "stream": {"type": "boolean"},
                 "max_tokens": {"type": "integer", "minimum": 1},
                 "max_completion_tokens": {"type": "integer", "minimum": 1},
