@@ -18,4 +18,4 @@ def test_example_config_loads():
     assert settings.cache.mode == "exact" and settings.cache.max_entries == 10_000
     assert settings.budget.timezone == "UTC" and settings.budget.reserve_tokens == 1024
     assert not settings.budget.capped
-    assert settings.cascade.enabled is False and settings.cascade.threshold == 0.6
+    assert settings.cascade.enabled is False and settings.cascade.threshold == 0.5

@@ -182,7 +182,7 @@ class CascadeSettings(BaseModel):
 
     enabled: bool = Field(default=False, description="cascade every request that does not "
                           "say otherwise (request field or x-hybrid-cascade header)")
-    threshold: float = Field(default=0.6, ge=0.0, le=1.0, description="device answers whose "
+    threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="device answers whose "
                              "confidence (geometric-mean token probability) is below this "
                              "go to the cloud")
 
