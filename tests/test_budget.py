@@ -50,7 +50,8 @@ def budget_settings(echo_url: str, ledger: Path, shared_cache: Path, **budget: o
     return Settings(
         cloud={"echo": CloudTarget(base_url=echo_url, model="echo-model", timeout_s=30)},
         prices={"echo-model": PRICE}, cache_dir=shared_cache,
-        device=DeviceSettings(**TEST_SPEED_FLOOR),
+        # One engine thread: on a shared, busy machine two threads thrash (docs/benchmarks.md).
+        device=DeviceSettings(**TEST_SPEED_FLOOR, n_threads=1),
         budget=BudgetSettings(ledger_path=ledger, **budget))  # type: ignore[arg-type]
 
 

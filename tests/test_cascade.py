@@ -22,6 +22,8 @@ ECHO_TEXT = "".join(REPLY)
 # SmolLM2-135M answers this at temperature 0 with a geometric-mean token probability of
 # about 0.5 ("The answer to this classic math problem is 4."): well over 0.3.
 CONFIDENT = user("What is 2 + 2?")
+# One engine thread: on a shared, busy machine two threads thrash.
+ONE_THREAD = {"n_threads": 1}
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,7 @@ def ask(client: HybridAI, cascade: object, **options: Any) -> Any:
 
 def test_a_confident_device_answer_stays_on_the_device(
         make_client: Callable[..., HybridAI], echo_url: str) -> None:
-    answer = ask(make_client(echo_url), 0.3)
+    answer = ask(make_client(echo_url, device=ONE_THREAD), 0.3)
     info = answer.hybrid
     assert info.reason == "device_available", info.detail
     assert info.route == "on_device" and "4" in answer.text
@@ -50,7 +52,7 @@ def test_a_confident_device_answer_stays_on_the_device(
 
 def test_a_high_threshold_escalates_to_the_cloud(
         make_client: Callable[..., HybridAI], echo_url: str) -> None:
-    answer = ask(make_client(echo_url), 0.99)
+    answer = ask(make_client(echo_url, device=ONE_THREAD), 0.99)
     info = answer.hybrid
     assert info.route == "in_cloud" and answer.text == ECHO_TEXT
     assert info.cascade is not None and info.cascade.escalated
@@ -62,7 +64,8 @@ def test_a_high_threshold_escalates_to_the_cloud(
 
 def test_the_settings_turn_the_cascade_on_and_a_request_turns_it_off(
         make_client: Callable[..., HybridAI], echo_url: str) -> None:
-    client = make_client(echo_url, cascade=CascadeSettings(enabled=True, threshold=0.99))
+    client = make_client(echo_url, device=ONE_THREAD,
+                         cascade=CascadeSettings(enabled=True, threshold=0.99))
     escalated = client.chat.completions.create(messages=CONFIDENT, max_tokens=16,
                                                temperature=0.0)
     assert escalated.hybrid.route == "in_cloud" and escalated.hybrid.cascade is not None
@@ -72,7 +75,7 @@ def test_the_settings_turn_the_cascade_on_and_a_request_turns_it_off(
 
 def test_a_failed_escalation_keeps_the_device_answer(
         make_client: Callable[..., HybridAI], refused_url: str) -> None:
-    answer = ask(make_client(refused_url), 0.99)
+    answer = ask(make_client(refused_url, device=ONE_THREAD), 0.99)
     info = answer.hybrid
     assert info.route == "on_device" and "4" in answer.text
     assert info.reason == "cascade:escalation_failed:cloud_connection_error"
@@ -83,7 +86,7 @@ def test_a_failed_escalation_keeps_the_device_answer(
 
 def test_a_streamed_cascade_is_buffered_then_sent(
         make_client: Callable[..., HybridAI], echo_url: str) -> None:
-    client = make_client(echo_url)
+    client = make_client(echo_url, device=ONE_THREAD)
     chunks = list(ask(client, 0.3, stream=True))
     # The device answer comes whole, after scoring: its chunks, then the info. (Its text is
     # not compared with an unstreamed run: llama.cpp's prompt-cache reuse can change a
@@ -103,7 +106,7 @@ def test_a_streamed_cascade_is_buffered_then_sent(
 
 async def test_async_cascade_escalates_too(
         make_async_client: Callable[..., AsyncHybridAI], echo_url: str) -> None:
-    client = make_async_client(echo_url)
+    client = make_async_client(echo_url, device=ONE_THREAD)
     answer = await client.chat.completions.create(
         messages=CONFIDENT, max_tokens=16, temperature=0.0, cascade=0.99)
     assert answer.hybrid.route == "in_cloud" and answer.hybrid.cascade.escalated
