@@ -10,6 +10,7 @@ See ``hybridai.example.toml`` for every setting.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +25,8 @@ from pydantic_settings import (
 
 from .errors import ConfigError
 from .modes import Mode
+from .privacy.kinds import BUILTIN_KINDS
+from .privacy.policy import Policy
 from .schema import describe_validation_error
 
 
@@ -187,6 +190,60 @@ class CascadeSettings(BaseModel):
                              "go to the cloud")
 
 
+class PrivacySettings(BaseModel):
+    """Personal data and secrets found in a request, and what may then leave the device."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    policy: Policy = Field(default=Policy.REDACT, description="keep_local: any finding runs "
+                           "on the device only; redact: the cloud sees placeholders; allow")
+    detect: list[str] = Field(default_factory=lambda: list(BUILTIN_KINDS),
+                              description="built-in kinds to look for")
+    phone_region: str = Field(default="US", description="country of phone numbers written "
+                              "without a country code (ISO 3166 alpha-2)")
+    patterns: dict[str, str] = Field(default_factory=dict, description="kind name -> regular "
+                                     "expression of the owner's own private data")
+    keywords: list[str] = Field(default_factory=list, description="words that are private "
+                                "wherever they appear (whole words, any case)")
+
+    @field_validator("detect")
+    @classmethod
+    def _known_kinds(cls, kinds: list[str]) -> list[str]:
+        unknown = [k for k in kinds if k not in BUILTIN_KINDS]
+        if unknown:
+            raise ValueError(f"unknown kind(s) {', '.join(map(repr, unknown))}; expected some "
+                             f"of {', '.join(BUILTIN_KINDS)}")
+        return kinds
+
+    @field_validator("phone_region")
+    @classmethod
+    def _region(cls, region: str) -> str:
+        import phonenumbers
+
+        if region.upper() not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"{region!r} is not a region phonenumbers knows (e.g. US, GB, DE)")
+        return region.upper()
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns(cls, patterns: dict[str, str]) -> dict[str, str]:
+        for name, pattern in patterns.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in (*BUILTIN_KINDS,
+                                                                      "keyword"):
+                raise ValueError(f"pattern name {name!r} must be lower_snake_case and not a "
+                                 "built-in kind")
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {name!r} is not a valid regular expression: "
+                                 f"{exc}") from None
+        return patterns
+
+    def ordered_kinds(self) -> list[str]:
+        """The enabled built-in kinds, most specific first."""
+        return [kind for kind in BUILTIN_KINDS if kind in self.detect]
+
+
 class Price(BaseModel):
     """USD per one million tokens."""
 
@@ -260,6 +317,7 @@ class Settings(BaseSettings):
     cache: CacheSettings = Field(default_factory=CacheSettings)
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
     cascade: CascadeSettings = Field(default_factory=CascadeSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
 
     @classmethod
     def settings_customise_sources(

@@ -6,7 +6,8 @@
     │   └── ContextOverflowError     the prompt fits no context window that the mode may use
     ├── NoRouteError                 no target the mode allows could take the request
     │   ├── DeviceUnavailableError   the mode needs the device and the device can't run it
-    │   └── BudgetExhaustedError     a cloud spend cap is reached (``cap``, ``retry_after``)
+    │   ├── BudgetExhaustedError     a cloud spend cap is reached (``cap``, ``retry_after``)
+    │   └── PrivateDataError         private data must stay on the device, which can't run it
     ├── BackendError                 one target failed while running a request
     │   ├── EngineError              the on-device engine failed
     │   │   ├── EngineCrashedError   its process died (native crash, OOM kill…)
@@ -92,6 +93,21 @@ class BudgetExhaustedError(NoRouteError):
         self.cap_usd = cap_usd
         self.resets_at = resets_at
         self.retry_after = retry_after
+
+
+class PrivateDataError(NoRouteError):
+    """The privacy policy keeps this request on the device, and the device can't run it.
+
+    ``kinds`` names what was found (``email,phone``), never the values. Nothing was sent to
+    the cloud, and nothing will be: no fallback follows this error.
+    """
+
+    code = "private_data_needs_device"
+
+    def __init__(self, message: str, *, kinds: str, code: str | None = None,
+                 attempts: Sequence[tuple[str, BaseException]] | None = None) -> None:
+        super().__init__(message, attempts=attempts, code=code)
+        self.kinds = kinds
 
 
 class BackendError(HybridAIError):

@@ -1,5 +1,9 @@
-"""The request pipeline, top to bottom: validate → cache → plan → execute with fallback →
-store → record.
+"""The request pipeline, top to bottom: validate → cache → screen → plan → execute with
+fallback → store → record.
+
+Screening (``privacy/``) finds personal data and secrets before planning: under
+``keep_local`` the plan holds only the device, under ``redact`` every cloud attempt is
+sent placeholders and its answer is restored on the way back.
 
 ``Pipeline`` holds everything that does no I/O of its own (settings, backends, planning);
 ``run`` and ``arun`` are the sync and async execution loops and differ only in ``await``.
@@ -31,8 +35,17 @@ from .errors import (
 )
 from .modes import Mode, Route, mode_from_model
 from .pricing import PriceTable
+from .privacy.screening import PrivacyGuard
 from .recorder import Reference, RunRecorder
-from .routing import Attempt, RoutePlan, RouterDecision, final_error, may_fall_back, plan
+from .routing import (
+    Attempt,
+    RoutePlan,
+    RouterDecision,
+    final_error,
+    may_fall_back,
+    plan,
+    plan_private,
+)
 from .schema import ChatCompletionChunk, ChatRequest
 
 if TYPE_CHECKING:
@@ -54,6 +67,7 @@ class Pipeline:
         }
         self.reference = Reference(next(iter(self.clouds.values()), None))
         self.cache = ResponseCache(settings.cache, settings.cache_dir)
+        self.privacy = PrivacyGuard.from_settings(settings.privacy)
         self._loaded_router: Router | None = None
         self.budget = self._budget_ledger()
 
@@ -77,15 +91,21 @@ class Pipeline:
         probe = self.cache.probe(request, mode, self.models_of(mode))
         if probe is not None and probe.hit is not None:
             return request, cached_plan(mode, probe)
-        # 3. plan: the device's availability is only asked for when the mode could use it.
+        # 3. screen: personal data and secrets decide what may leave the device.
+        screening = self.privacy.screen(request)
+        # 4. plan: the device's availability is only asked for when the mode could use it.
         device = self.device.availability() if mode is not Mode.ONLY_IN_CLOUD else (
             _NOT_ASKED)
+        if screening.keep_local:
+            return request, replace(plan_private(mode, device, self.device.engine.name,
+                                                 screening), cache=probe)
         decision = self.router_decision(request) if mode is Mode.AUTO else None
         blocked = None
         if self.budget is not None and self.clouds and mode is not Mode.ONLY_ON_DEVICE:
             blocked = self.budget.check(self.cloud_estimate(next(iter(self.clouds)), request))
-        return request, replace(plan(mode, device, self.device.engine.name, list(self.clouds),
-                                     decision, blocked), cache=probe)
+        route_plan = plan(mode, device, self.device.engine.name, list(self.clouds), decision,
+                          blocked)
+        return request, replace(route_plan, cache=probe, privacy=screening)
 
     def prepares_without_io(self) -> bool:
         """Whether ``prepare`` may run on an event loop: no device check, no embedding due."""
@@ -176,7 +196,22 @@ class Pipeline:
             raise error
         raise final from error
 
-    # 4. execute with fallback, 5. store in the cache, 6. record ------------------------------
+    def events(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan
+               ) -> Iterator[StreamEvent]:
+        """The backend's events; a cloud gets the screened request, its answer restored."""
+        screening = route_plan.privacy
+        if backend.route is Route.ON_DEVICE or screening is None:
+            return backend.stream(request)
+        return screening.restore(backend.stream(screening.cloud_request()))
+
+    def aevents(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan
+                ) -> AsyncIterator[StreamEvent]:
+        screening = route_plan.privacy
+        if backend.route is Route.ON_DEVICE or screening is None:
+            return backend.astream(request)
+        return screening.arestore(backend.astream(screening.cloud_request()))
+
+    # 5. execute with fallback, 6. store in the cache, 7. record ------------------------------
     def run(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder
             ) -> Iterator[ChatCompletionChunk]:
         failures: list[tuple[Attempt, Exception]] = []
@@ -187,13 +222,13 @@ class Pipeline:
             try:
                 with self.spending(attempt, run):
                     if self._cascades(request, route_plan, index):
-                        answer = list(backend.stream(request))
+                        answer = list(self.events(backend, request, route_plan))
                         if self._escalates(request, route_plan, index, answer, run):
                             set_aside = _SetAside(attempt, backend, answer)
                             continue
                         yield from run.replay(answer)
                         return
-                    for event in backend.stream(request):
+                    for event in self.events(backend, request, route_plan):
                         if (chunk := run.feed(event)) is not None:
                             yield chunk
                 self.cache.save(route_plan.cache, run)
@@ -215,14 +250,14 @@ class Pipeline:
             try:
                 with self.spending(attempt, run):
                     if self._cascades(request, route_plan, index):
-                        answer = [event async for event in backend.astream(request)]
+                        answer = [event async for event in self.aevents(backend, request, route_plan)]
                         if self._escalates(request, route_plan, index, answer, run):
                             set_aside = _SetAside(attempt, backend, answer)
                             continue
                         for replayed in run.replay(answer):
                             yield replayed
                         return
-                    async for event in backend.astream(request):
+                    async for event in self.aevents(backend, request, route_plan):
                         if (chunk := run.feed(event)) is not None:
                             yield chunk
                 self.cache.save(route_plan.cache, run)

@@ -195,6 +195,8 @@ class RunRecorder:
             cloud_cost_usd=None if cloud_cost is None else round(cloud_cost, 8),
             saved_usd=round(saved, 8), budget=self.budget, cascade=self.cascade,
             cache=self.backend.hit.info() if isinstance(self.backend, ReplayBackend) else None,
+            privacy=None if self.plan.privacy is None else
+            self.plan.privacy.info(redacted=not on_device),
         )
         return self.routing
 

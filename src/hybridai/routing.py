@@ -8,7 +8,7 @@ one may run. The pipeline executes the plan; every rule lives here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .device.availability import AvailabilityReport
@@ -19,11 +19,13 @@ from .errors import (
     DeviceUnavailableError,
     HybridAIError,
     NoRouteError,
+    PrivateDataError,
 )
 from .modes import Mode, Route
 
 if TYPE_CHECKING:
     from .cache import CacheProbe
+    from .privacy.screening import Screening
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class RoutePlan:
     cache: CacheProbe | None = None
     """The cache look-up: a hit is the plan's only attempt; a miss is stored after the run."""
     budget: BudgetExhaustedError | None = None  # set when a spent budget took the cloud away
+    # What the privacy step found; it holds the values in memory, so it is never printed.
+    privacy: Screening | None = field(default=None, repr=False, compare=False)
 
 
 def plan(mode: Mode, device: AvailabilityReport, device_target: str,
@@ -149,6 +153,23 @@ def plan(mode: Mode, device: AvailabilityReport, device_target: str,
     return RoutePlan(mode, tuple(attempts))
 
 
+def plan_private(mode: Mode, device: AvailabilityReport, device_target: str,
+                 screening: Screening) -> RoutePlan:
+    """Policy keep_local found private data: the device, and only the device, whatever the
+    mode; when it can't, an error rather than the cloud."""
+    kinds = screening.kinds()
+    found = f"the request contains {kinds}, which the privacy policy keep_local keeps on the device"
+    if mode is Mode.ONLY_IN_CLOUD:
+        raise PrivateDataError(f"{found}, but mode only_in_cloud forbids the device",
+                               kinds=kinds, code="private_data_cloud_only_mode")
+    if not device.available:
+        raise PrivateDataError(f"{found}, but the device is {device.status}: {device.detail}; "
+                               "nothing was sent to the cloud", kinds=kinds)
+    attempt = Attempt(device_target, Route.ON_DEVICE, f"private:{kinds}",
+                      f"found {kinds}; policy keep_local allows only the device")
+    return RoutePlan(mode, (attempt,), privacy=screening)
+
+
 def may_fall_back(error: BaseException, *, streamed_text: bool, stream: bool) -> bool:
     """Whether the plan's next attempt may take over after ``error``.
 
@@ -167,6 +188,12 @@ def may_fall_back(error: BaseException, *, streamed_text: bool, stream: bool) ->
 def final_error(plan: RoutePlan, failures: Sequence[tuple[Attempt, Exception]]) -> Exception:
     """What the caller gets when no attempt succeeded."""
     last_attempt, last_error = failures[-1]
+    if plan.privacy is not None and plan.privacy.keep_local:
+        kinds = plan.privacy.kinds()
+        return PrivateDataError(f"the device could not run a request that contains {kinds}, "
+                                "which the privacy policy keep_local keeps on the device; "
+                                "nothing was sent to the cloud", kinds=kinds,
+                                attempts=[(a.target, e) for a, e in failures])
     if len(failures) == 1:
         return last_error
     tried = [(a.target, e) for a, e in failures]

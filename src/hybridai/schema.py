@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import InvalidRequestError
 from .modes import Mode, Route
+from .privacy.policy import Policy
 
 Role = Literal["system", "developer", "user", "assistant", "tool"]
 ROLES: tuple[str, ...] = ("system", "developer", "user", "assistant", "tool")
@@ -76,6 +77,7 @@ class ChatRequest(BaseModel):
         if not isinstance(cascade, bool) and cascade is not None and not 0 <= cascade <= 1:
             raise ValueError(f"a cascade threshold is a probability in [0, 1], got {cascade}")
         return cascade
+    privacy: Policy | None = Field(default=None, description="tighten the privacy policy")
 
     @field_validator("messages")
     @classmethod
@@ -93,6 +95,11 @@ class ChatRequest(BaseModel):
     @classmethod
     def _mode(cls, mode: Any) -> Any:
         return None if mode is None else Mode.parse(mode)
+
+    @field_validator("privacy", mode="before")
+    @classmethod
+    def _privacy(cls, privacy: Any) -> Any:
+        return None if privacy is None else Policy.parse(privacy)
 
     @property
     def deterministic(self) -> bool:
@@ -177,6 +184,14 @@ class CascadeInfo(BaseModel):
     device_completion_tokens: int = 0
 
 
+class PrivacyInfo(BaseModel):
+    """What the privacy step found: kinds and counts, never the values."""
+
+    policy: Policy
+    detected: dict[str, int] = Field(default_factory=dict, description="kind -> occurrences")
+    redacted: bool = Field(default=False, description="the answering cloud saw placeholders")
+
+
 class RoutingInfo(BaseModel):
     """Where a request ran, why, how fast, and what it cost and saved (USD)."""
 
@@ -201,6 +216,7 @@ class RoutingInfo(BaseModel):
         default=None, description="set when a spent cloud budget changed the route")
     cascade: CascadeInfo | None = Field(
         default=None, description="set when the request cascaded from the device")
+    privacy: PrivacyInfo | None = None
 
 
 class ResponseMessage(BaseModel):

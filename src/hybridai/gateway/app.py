@@ -7,6 +7,7 @@
 
 The mode comes from the model name (``hybrid/cloud``…) or the ``x-hybrid-mode`` header;
 the cascade from the body's ``cascade`` or the ``x-hybrid-cascade`` header.
+``x-hybrid-privacy`` (or the body's ``privacy``) may tighten the privacy policy, never loosen it.
 Routing comes back in ``x-hybrid-*`` headers and the body's ``hybrid`` field. A streamed
 response's headers are sent with its first token, when the route is settled.
 """
@@ -29,6 +30,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from ..client import AsyncHybridAI
 from ..errors import HybridAIError
 from ..modes import Mode
+from ..privacy.policy import Policy
 from ..recorder import RunRecorder
 from ..requestlog import LogEntry, RequestLog
 from ..schema import ChatCompletionChunk, ChatRequest
@@ -124,6 +126,8 @@ def create_app(state: GatewayState) -> FastAPI:
             payload.setdefault("cache", _cache_switch(header_cache))
         if (header_cascade := request.headers.get("x-hybrid-cascade")) is not None:
             payload.setdefault("cascade", _cascade_header(header_cascade))
+        if header_privacy := request.headers.get("x-hybrid-privacy"):
+            payload.setdefault("privacy", header_privacy)
         limit = gateway.max_tokens_limit
         for name in ("max_tokens", "max_completion_tokens"):
             value = payload.get(name)
@@ -140,8 +144,10 @@ def create_app(state: GatewayState) -> FastAPI:
         entry = LogEntry(request_id=request_id, status=status,
                          stream=bool(request and request.stream),
                          latency_s=round(time.perf_counter() - started, 4))
+        # Text bound for the log has every value the privacy step finds as placeholders.
+        scrub = run.plan.privacy.scrub if run is not None and run.plan.privacy else _unscrubbed
         if request is not None:
-            entry.prompt = request.messages[-1].content
+            entry.prompt = scrub(request.messages[-1].content)
         if run is not None and run.attempt is not None:
             entry.mode = run.plan.mode.value
             if run.finished is not None or run.streamed_text:
@@ -151,7 +157,7 @@ def create_app(state: GatewayState) -> FastAPI:
                 entry.prompt_tokens, entry.completion_tokens = (info.prompt_tokens,
                                                                 info.completion_tokens)
                 entry.cost_usd, entry.saved_usd = info.cost_usd, info.saved_usd
-                entry.answer = "".join(run.text_parts)
+                entry.answer = scrub("".join(run.text_parts))
         if error is not None:
             entry.error_code, entry.error = error.code, error.message
         state.log.append(entry)
@@ -279,6 +285,10 @@ async def _until_done_or_gone(request: Request, chunks: AsyncIterator[ChatComple
     return True
 
 
+def _unscrubbed(text: str) -> str:
+    return text
+
+
 def _sse(chunk: ChatCompletionChunk) -> bytes:
     return b"data: " + chunk.model_dump_json(exclude_none=True).encode() + b"\n\n"
 
@@ -345,6 +355,7 @@ _CHAT_OPENAPI: dict[str, Any] = {
                 "mode": {"type": "string", "enum": [m.value for m in Mode]},
                 "cascade": {"oneOf": [{"type": "boolean"},
                                       {"type": "number", "minimum": 0, "maximum": 1}]},
+                "privacy": {"type": "string", "enum": [p.value for p in Policy]},
                 "stream": {"type": "boolean"},
                 "max_tokens": {"type": "integer", "minimum": 1},
                 "max_completion_tokens": {"type": "integer", "minimum": 1},

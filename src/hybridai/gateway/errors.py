@@ -18,6 +18,7 @@ from ..errors import (
     HybridAIError,
     InvalidRequestError,
     NoRouteError,
+    PrivateDataError,
 )
 
 
@@ -54,6 +55,10 @@ def http_error(exc: HybridAIError) -> HTTPError:
         if code == "model_not_found":
             return HTTPError(404, "invalid_request_error", code, message, "model")
         return bad_request(message, code)
+    if isinstance(exc, PrivateDataError):
+        if code == "private_data_cloud_only_mode":  # the request asked for the impossible
+            return HTTPError(400, "invalid_request_error", code, message, "mode")
+        return HTTPError(503, "service_unavailable", code, message)
     if isinstance(exc, BudgetExhaustedError):
         # OpenAI's own answer to a spent quota: 429 with type insufficient_quota, which every
         # OpenAI client already understands (402 is "reserved" in HTTP and means nothing to

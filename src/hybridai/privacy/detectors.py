@@ -1,0 +1,225 @@
+"""Detectors: one kind of personal data or secret each, as compiled regexes plus validators.
+
+A detector yields ``(start, end)`` spans of its kind in a text. Candidates found by a loose
+regex are kept only when a validator agrees (Luhn, IBAN mod-97, SSN rules, ``ipaddress``,
+``phonenumbers``), which is what keeps order numbers, version strings and hashes out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol
+
+from . import validators
+
+Span = tuple[int, int]
+
+
+class Detector(Protocol):
+    kind: str
+
+    def find(self, text: str) -> Iterator[Span]: ...
+
+
+class RegexDetector:
+    """Every match of ``pattern`` (or of its group ``group``) that ``accept`` agrees with."""
+
+    def __init__(self, kind: str, pattern: re.Pattern[str], group: int = 0) -> None:
+        self.kind = kind
+        self.pattern = pattern
+        self.group = group
+
+    def accept(self, match: re.Match[str], text: str) -> bool:
+        return True
+
+    def find(self, text: str) -> Iterator[Span]:
+        for match in self.pattern.finditer(text):
+            if self.accept(match, text):
+                yield match.span(self.group)
+
+
+class EmailDetector(RegexDetector):
+    def __init__(self) -> None:
+        super().__init__("email", re.compile(
+            r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+            r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"))
+
+
+class CardDetector(RegexDetector):
+    def __init__(self) -> None:
+        super().__init__("card", re.compile(r"(?<![\d.,/-])\d(?:[ -]?\d){12,18}(?![\d-]|[.,/]\d)"))
+
+    def accept(self, match: re.Match[str], text: str) -> bool:
+        return validators.is_card_number(re.sub(r"\D", "", match.group()))
+
+
+class SsnDetector:
+    """``123-45-6789`` (dashes or spaces), or nine bare digits right after "SSN"."""
+
+    kind = "ssn"
+    _grouped = re.compile(r"(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])")
+    _bare = re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?)\W{0,6}(\d{9})(?!\d)")
+
+    def find(self, text: str) -> Iterator[Span]:
+        for match in self._grouped.finditer(text):
+            if validators.is_ssn(match.group()):
+                yield match.span()
+        for match in self._bare.finditer(text):
+            if validators.is_ssn(match.group(1)):
+                yield match.span(1)
+
+
+class IbanDetector:
+    """Printed (groups of four) or compact; the longest prefix that validates wins."""
+
+    kind = "iban"
+    _candidate = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}")
+
+    def find(self, text: str) -> Iterator[Span]:
+        for match in self._candidate.finditer(text):
+            raw = match.group()
+            # A following word in capitals may have been swallowed: try each group boundary.
+            ends = [len(raw)] + [i for i in range(len(raw) - 1, 0, -1) if raw[i] == " "]
+            for end in ends:
+                if end < len(raw) and raw[end - 1] == " ":
+                    continue
+                if validators.is_iban(raw[:end].replace(" ", "")):
+                    yield match.start(), match.start() + end
+                    break
+
+
+class IpDetector:
+    kind = "ip"
+    _v4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
+    _v6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
+                     r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])")
+    # "version 1.2.3.4" names a release, not a host.
+    _version_before = re.compile(r"(?i)\b(?:version|release|build|ver\.?)\s*$")
+
+    def find(self, text: str) -> Iterator[Span]:
+        for match in self._v4.finditer(text):
+            if validators.is_ipv4(match.group()) and not self._version_before.search(
+                    text, max(0, match.start() - 12), match.start()):
+                yield match.span()
+        for match in self._v6.finditer(text):
+            if validators.is_ipv6(match.group()):
+                yield match.span()
+
+
+class PhoneDetector:
+    """Phone numbers as Google's libphonenumber finds and validates them.
+
+    Numbers without a country code are read as numbers of ``region``. A bare run of digits
+    counts only after a word like "phone" or "call": unformatted, it is more often an ID.
+    """
+
+    kind = "phone"
+    _cue = re.compile(r"(?i)(?:phone|tel|call|mobile|cell|fax|whatsapp|text|sms|number|"
+                      r"reach|contact|dial)\b\W{0,30}$")
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+
+    def find(self, text: str) -> Iterator[Span]:
+        if sum(c.isdigit() for c in text) < 7:
+            return  # nothing to find; spares the matcher's start-up
+        import phonenumbers
+
+        matcher = phonenumbers.PhoneNumberMatcher(text, self.region,
+                                                  leniency=phonenumbers.Leniency.VALID)
+        for match in matcher:
+            raw = match.raw_string
+            formatted = raw.startswith("+") or any(c in raw for c in " -.()")
+            if formatted or self._cue.search(text, max(0, match.start - 40), match.start):
+                yield match.start, match.end
+
+
+class PrivateKeyDetector(RegexDetector):
+    """PEM private keys of any kind, from BEGIN to END (or to where a cut-off paste ends)."""
+
+    def __init__(self) -> None:
+        super().__init__("private_key", re.compile(
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+            r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,-]*)"))
+
+
+# Tokens with a vendor's prefix: their shape alone says what they are.
+_PREFIXED_TOKENS = [
+    r"sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",  # OpenAI, Anthropic
+    r"gh[pousr]_[A-Za-z0-9]{36,}",                            # GitHub
+    r"github_pat_[A-Za-z0-9_]{22,}",
+    r"(?:AKIA|ASIA)[0-9A-Z]{16}",                             # AWS access key id
+    r"xox[abposr]-[A-Za-z0-9-]{10,}",                         # Slack
+    r"AIza[0-9A-Za-z_-]{35}",                                 # Google
+    r"[rs]k_(?:live|test)_[0-9A-Za-z]{16,}",                  # Stripe
+    r"glpat-[A-Za-z0-9_-]{20,}",                              # GitLab
+    r"hf_[A-Za-z0-9]{30,}",                                   # Hugging Face
+    r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",  # JWT
+]
+
+
+class SecretDetector:
+    """API keys and tokens: vendor prefixes, values assigned to secret-sounding names, bearer
+    tokens, and long random-looking strings (not hex: hashes and UUIDs are not secrets)."""
+
+    kind = "secret"
+    _prefixed = re.compile(r"(?<![A-Za-z0-9_-])(?:" + "|".join(_PREFIXED_TOKENS) +
+                           r")(?![A-Za-z0-9_-])")
+    _assigned = re.compile(
+        r"(?i)\b(?:api[_-]?key|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?token|"
+        r"auth[_-]?token|token|password|passwd|pwd)[\"']?\s{0,3}(?:[:=]|is)\s{0,3}[\"']?"
+        r"([^\s\"'`,;]{6,})")
+    _bearer = re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)")
+    _random = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_=-])")
+    _not_a_value = re.compile(r"(?i)^(?:none|null|true|false|undefined|\*+|x+|\.+|<.*|\$.*|"
+                              r"\{.*|\[.*|%.*|os\.|env\b|process\.env|getenv).*|.*[()].*")
+
+    def find(self, text: str) -> Iterator[Span]:
+        for match in self._prefixed.finditer(text):
+            yield match.span()
+        for pattern in (self._assigned, self._bearer):
+            for match in pattern.finditer(text):
+                if not self._not_a_value.match(match.group(1)):
+                    yield match.span(1)
+        for match in self._random.finditer(text):
+            if looks_random(match.group()):
+                yield match.span()
+
+
+def looks_random(token: str) -> bool:
+    """Mixed case and digits, high entropy, no long lowercase words (identifiers, paths)."""
+    core = token.rstrip("=")
+    if all(c in "0123456789abcdefABCDEF-" for c in core):
+        return False  # hex: git SHAs, digests, UUIDs
+    digits = sum(c.isdigit() for c in core)
+    upper = sum(c.isupper() for c in core)
+    lower = sum(c.islower() for c in core)
+    longest_word = max((len(w) for w in re.findall(r"[a-z]+", core)), default=0)
+    return (digits >= 2 and upper >= 2 and lower >= 2 and longest_word <= 6
+            and validators.shannon_entropy(core) >= 4.0)
+
+
+class PatternDetector(RegexDetector):
+    """A pattern the app owner added; its name is its kind."""
+
+
+class KeywordDetector(RegexDetector):
+    """Words the app owner added, matched whole and in any case."""
+
+    def __init__(self, keywords: Iterable[str]) -> None:
+        words = sorted({k.strip() for k in keywords if k.strip()}, key=len, reverse=True)
+        super().__init__("keyword", re.compile(
+            r"(?i)(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)"))
+
+
+_BUILTIN: dict[str, Callable[[], Detector]] = {
+    "private_key": PrivateKeyDetector, "secret": SecretDetector, "card": CardDetector,
+    "iban": IbanDetector, "ssn": SsnDetector, "email": EmailDetector, "ip": IpDetector,
+}
+
+
+def builtin_detector(kind: str, *, phone_region: str) -> Detector:
+    if kind == "phone":
+        return PhoneDetector(phone_region)
+    return _BUILTIN[kind]()

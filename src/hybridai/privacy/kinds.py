@@ -1,0 +1,7 @@
+"""The kinds of personal data and secrets hybridai finds on its own, most specific first.
+
+When spans of two kinds overlap, they are merged and named after the kind listed first.
+"""
+
+BUILTIN_KINDS: tuple[str, ...] = ("private_key", "secret", "card", "iban", "ssn", "email",
+                                  "ip", "phone")
