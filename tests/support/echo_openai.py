@@ -2,6 +2,8 @@
 
 A real HTTP server (uvicorn) speaking OpenAI's chat completion shapes, streamed and not,
 for load tests and for measuring the gateway's own overhead without a model in the way.
+``app(echo=True)`` answers with the last message's text instead, streamed three characters
+a chunk, so placeholders the privacy step sent come back cut across chunks.
 
     python -m tests.support.echo_openai --port 9100
 """
@@ -12,6 +14,7 @@ import argparse
 import json
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -27,14 +30,22 @@ def _chunk(model: str, delta: dict[str, str], finish: str | None = None) -> byte
     return b"data: " + json.dumps(body).encode() + b"\n\n"
 
 
+def _reply(payload: dict[str, Any], echo: bool) -> list[str]:
+    if not echo:
+        return REPLY
+    text = str(payload["messages"][-1]["content"])
+    return [text[i:i + 3] for i in range(0, len(text), 3)]
+
+
 async def chat(request: Request) -> Response:
     payload = json.loads(await request.body())
     model = payload.get("model", "echo")
-    usage = {"prompt_tokens": 10, "completion_tokens": len(REPLY), "total_tokens": 10 + len(REPLY)}
+    reply = _reply(payload, request.app.state.echo)
+    usage = {"prompt_tokens": 10, "completion_tokens": len(reply), "total_tokens": 10 + len(reply)}
     if payload.get("stream"):
         async def events() -> AsyncIterator[bytes]:
             yield _chunk(model, {"role": "assistant", "content": ""})
-            for word in REPLY:
+            for word in reply:
                 yield _chunk(model, {"content": word})
             yield _chunk(model, {}, "stop")
             tail = {"id": "chatcmpl-echo", "object": "chat.completion.chunk", "choices": [],
@@ -46,16 +57,18 @@ async def chat(request: Request) -> Response:
         "id": "chatcmpl-echo", "object": "chat.completion", "created": int(time.time()),
         "model": model, "usage": usage,
         "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": "".join(REPLY)}}]})
+                     "message": {"role": "assistant", "content": "".join(reply)}}]})
 
 
 async def models(request: Request) -> Response:
     return JSONResponse({"object": "list", "data": [{"id": "echo", "object": "model"}]})
 
 
-def app() -> Starlette:
-    return Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]),
-                             Route("/v1/models", models)])
+def app(echo: bool = False) -> Starlette:
+    server = Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]),
+                               Route("/v1/models", models)])
+    server.state.echo = echo
+    return server
 
 
 if __name__ == "__main__":

@@ -39,6 +39,21 @@ class RegexDetector:
                 yield match.span(self.group)
 
 
+def valid_pieces(run: str, separators: str, longest: int,
+                 valid: Callable[[int, int], bool]) -> list[Span]:
+    """The longest sub-spans of ``run`` (up to ``longest`` characters, starting and ending at
+    its separators) that ``valid`` accepts, without overlaps: a run of digits may hold several
+    numbers, or one with stray numbers glued on either side."""
+    starts = [0] + [i + 1 for i, c in enumerate(run) if c in separators]
+    ends = [len(run)] + [i for i, c in enumerate(run) if c in separators]
+    found: list[Span] = []
+    for a, b in sorted(((a, b) for a in starts for b in ends if 0 < b - a <= longest),
+                       key=lambda s: s[0] - s[1]):
+        if all(b <= x or a >= y for x, y in found) and valid(a, b):
+            found.append((a, b))
+    return found
+
+
 class EmailDetector(RegexDetector):
     def __init__(self) -> None:
         super().__init__("email", re.compile(
@@ -46,12 +61,19 @@ class EmailDetector(RegexDetector):
             r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"))
 
 
-class CardDetector(RegexDetector):
-    def __init__(self) -> None:
-        super().__init__("card", re.compile(r"(?<![\d.,/-])\d(?:[ -]?\d){12,18}(?![\d-]|[.,/]\d)"))
+class CardDetector:
+    """13-19 digits, grouped or not, that pass Luhn; a run with a stray number before or after
+    it ("qty 2 4539 1488 …") is tried group by group."""
 
-    def accept(self, match: re.Match[str], text: str) -> bool:
-        return validators.is_card_number(re.sub(r"\D", "", match.group()))
+    kind = "card"
+    _run = re.compile(r"(?<![\d.,/-])\d(?:[ -]?\d){12,}(?![\d-]|[.,/]\d)")
+
+    def find(self, text: str) -> Iterator[Span]:
+        for run in self._run.finditer(text):
+            raw = run.group()
+            for a, b in valid_pieces(raw, " -", 23, lambda a, b: validators.is_card_number(
+                    re.sub(r"\D", "", raw[a:b]))):
+                yield run.start() + a, run.start() + b
 
 
 class SsnDetector:
@@ -71,22 +93,17 @@ class SsnDetector:
 
 
 class IbanDetector:
-    """Printed (groups of four) or compact; the longest prefix that validates wins."""
+    """Printed (groups of four) or compact; a following word in capitals may join the run."""
 
     kind = "iban"
-    _candidate = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}")
+    _run = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,}")
 
     def find(self, text: str) -> Iterator[Span]:
-        for match in self._candidate.finditer(text):
-            raw = match.group()
-            # A following word in capitals may have been swallowed: try each group boundary.
-            ends = [len(raw)] + [i for i in range(len(raw) - 1, 0, -1) if raw[i] == " "]
-            for end in ends:
-                if end < len(raw) and raw[end - 1] == " ":
-                    continue
-                if validators.is_iban(raw[:end].replace(" ", "")):
-                    yield match.start(), match.start() + end
-                    break
+        for run in self._run.finditer(text):
+            raw = run.group()
+            for a, b in valid_pieces(raw, " ", 42, lambda a, b: validators.is_iban(
+                    raw[a:b].replace(" ", ""))):
+                yield run.start() + a, run.start() + b
 
 
 class IpDetector:
@@ -112,11 +129,15 @@ class PhoneDetector:
 
     Numbers without a country code are read as numbers of ``region``. A bare run of digits
     counts only after a word like "phone" or "call": unformatted, it is more often an ID.
+    libphonenumber's matcher gives up on a number followed by another number ("555-0132 5
+    times"), so each run of digits and separators is also tried with its tail cut off.
     """
 
     kind = "phone"
     _cue = re.compile(r"(?i)(?:phone|tel|call|mobile|cell|fax|whatsapp|text|sms|number|"
                       r"reach|contact|dial)\b\W{0,30}$")
+    _run = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
+    _date = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
 
     def __init__(self, region: str) -> None:
         self.region = region
@@ -129,10 +150,28 @@ class PhoneDetector:
         matcher = phonenumbers.PhoneNumberMatcher(text, self.region,
                                                   leniency=phonenumbers.Leniency.VALID)
         for match in matcher:
-            raw = match.raw_string
-            formatted = raw.startswith("+") or any(c in raw for c in " -.()")
-            if formatted or self._cue.search(text, max(0, match.start - 40), match.start):
+            if self._plausible(text, match.start, match.raw_string):
                 yield match.start, match.end
+        for run in self._run.finditer(text):
+            raw, at = run.group(), run.start()
+            for a, b in valid_pieces(raw, " ", 24, lambda a, b: self._valid(raw[a:b]) and
+                                     self._plausible(text, at + a, raw[a:b])):
+                yield at + a, at + b
+
+    def _valid(self, candidate: str) -> bool:
+        import phonenumbers
+
+        try:
+            number = phonenumbers.parse(candidate, self.region)
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.is_valid_number(number)
+
+    def _plausible(self, text: str, start: int, raw: str) -> bool:
+        if self._date.search(raw):
+            return False
+        formatted = raw.startswith("+") or any(c in raw for c in " -.()")
+        return formatted or bool(self._cue.search(text, max(0, start - 40), start))
 
 
 class PrivateKeyDetector(RegexDetector):

@@ -1,0 +1,116 @@
+"""Validators and detectors: real identifiers found, look-alikes left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from hybridai.config import PrivacySettings
+from hybridai.privacy import validators
+from hybridai.privacy.scanner import Scanner
+
+
+def kinds_in(text: str, **settings: object) -> list[tuple[str, str]]:
+    scanner = Scanner.from_settings(PrivacySettings(**settings))  # type: ignore[arg-type]
+    return [(f.kind, text[f.start:f.end]) for f in scanner.scan(text)]
+
+
+@pytest.mark.parametrize(("number", "valid"), [
+    ("4539148803436467", True),       # Visa
+    ("378282246310005", True),        # Amex, 15 digits
+    ("5555555555554444", True),       # Mastercard
+    ("4539148803436468", False),      # last digit off: Luhn fails
+    ("1234567812345670", False),      # passes Luhn, but no card network starts with 1
+    ("0000000000000000", False),      # passes Luhn, one digit repeated
+    ("453914880343", False),          # 12 digits: too short
+    ("45391488034364671234", False),  # 20 digits: too long
+])
+def test_card_numbers(number, valid):
+    assert validators.is_card_number(number) is valid
+
+
+@pytest.mark.parametrize(("iban", "valid"), [
+    ("GB82WEST12345698765432", True),
+    ("DE89370400440532013000", True),
+    ("FR1420041010050500013M02606", True),
+    ("NL91ABNA0417164300", True),
+    ("GB82WEST12345698765433", False),   # check digits wrong
+    ("GB82WEST1234569876543", False),    # one short of GB's 22 characters
+    ("DE8937040044053201300000", False),  # longer than Germany's 22
+    ("XX82WEST12345698765432", False),   # no such country
+])
+def test_ibans(iban, valid):
+    assert validators.is_iban(iban) is valid
+
+
+@pytest.mark.parametrize(("ssn", "valid"), [
+    ("536-22-1234", True),
+    ("000-12-3456", False),   # area 000
+    ("666-12-3456", False),   # area 666
+    ("912-12-3456", False),   # area 9xx
+    ("536-00-1234", False),   # group 00
+    ("536-22-0000", False),   # serial 0000
+    ("078-05-1120", False),   # the Woolworth wallet card number
+])
+def test_ssns(ssn, valid):
+    assert validators.is_ssn(ssn) is valid
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("write to jane.doe@example.org today", [("email", "jane.doe@example.org")]),
+    ("call (415) 555-0132 after six", [("phone", "(415) 555-0132")]),
+    ("London office +44 20 7946 0958.", [("phone", "+44 20 7946 0958")]),
+    ("card 4539 1488 0343 6467, exp 09/27", [("card", "4539 1488 0343 6467")]),
+    ("IBAN GB82 WEST 1234 5698 7654 32 OK", [("iban", "GB82 WEST 1234 5698 7654 32")]),
+    ("my SSN is 536-22-1234", [("ssn", "536-22-1234")]),
+    ("ssn: 536221234", [("ssn", "536221234")]),
+    ("host 203.0.113.42:8080 is down", [("ip", "203.0.113.42")]),
+    ("ping [2001:db8::1] now", [("ip", "2001:db8::1")]),
+    ("OPENAI_API_KEY=sk-proj-Q3x9TbL2mN8vR4kZ7yW1aH6c", [("secret",
+                                                        "sk-proj-Q3x9TbL2mN8vR4kZ7yW1aH6c")]),
+    ("token ghp_" + "a1B2" * 9 + " leaked", [("secret", "ghp_" + "a1B2" * 9)]),
+    ("aws AKIAIOSFODNN7EXAMPLE key", [("secret", "AKIAIOSFODNN7EXAMPLE")]),
+    ('password = "hunter2hunter2"', [("secret", "hunter2hunter2")]),
+])
+def test_detectors_find(text, expected):
+    assert kinds_in(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "order 4829301847 shipped",                                  # an ID, not a phone
+    "ISBN 978-3-16-148410-0",
+    "upgrade to version 1.2.3.4 first",                          # a release, not a host
+    "commit 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b",          # a git SHA (hex)
+    "id 123e4567-e89b-12d3-a456-426614174000",                   # a UUID
+    "at 2024-01-15T12:30:45Z and 12:30:45",                      # timestamps
+    "card 4539 1488 0343 6468",                                  # fails Luhn
+    "IBAN GB82 WEST 1234 5698 7654 33",                          # fails mod-97
+    "SSN 666-12-3456",                                           # area 666
+    "see src/hybridai/privacy/detectors.py and AbstractFactoryBean",
+    "x = api_key(); token = os.environ['TOKEN']",                # code, not values
+    "std::vector<int> v; a::b::c",
+    "MAC 00:1A:2B:3C:4D:5E",
+    "total: 1,234,567.89 USD on 15/01/2024",
+])
+def test_hard_negatives(text):
+    assert kinds_in(text) == []
+
+
+def test_private_key_whole_block():
+    key = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n"
+           "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u\n"
+           "-----END RSA PRIVATE KEY-----")
+    assert kinds_in(f"here:\n{key}\nthanks") == [("private_key", key)]
+
+
+def test_overlaps_are_merged_not_dropped():
+    # The keyword sits inside the email: one span covers both, named by the keyword.
+    found = kinds_in("mail falcon.team@example.org", keywords=["falcon"])
+    assert found == [("keyword", "falcon.team@example.org")]
+
+
+def test_owner_patterns_keywords_and_disabled_kinds():
+    text = "EMP-123456 of Project Falcon at 203.0.113.42, jane@example.org"
+    found = kinds_in(text, patterns={"employee_id": r"EMP-\d{6}"},
+                     keywords=["project falcon"], detect=["email"])
+    assert found == [("employee_id", "EMP-123456"), ("keyword", "Project Falcon"),
+                     ("email", "jane@example.org")]
