@@ -22,6 +22,8 @@ TEST_SPEED_FLOOR = {"min_decode_tokens_per_s": 0.5, "min_prefill_tokens_per_s": 
 
 
 def toml_value(value: Any) -> str:
+    if isinstance(value, dict):  # an inline table
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
     return json.dumps(str(value)) if isinstance(value, Path) else json.dumps(value)
 
 

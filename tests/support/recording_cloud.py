@@ -62,10 +62,18 @@ class RecordingCloud:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._loop.call_soon_threadsafe(self._server.close)
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
+        self._loop.close()
         self._echo.__exit__()
+
+    async def _stop(self) -> None:
+        self._server.close()
+        taps = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in taps:
+            task.cancel()
+        await asyncio.gather(*taps, return_exceptions=True)
 
     async def _start(self) -> asyncio.Server:
         return await asyncio.start_server(self._tap, "127.0.0.1", self.port)
@@ -84,7 +92,7 @@ class RecordingCloud:
                             self._received += data
                     writer.write(data)
                     await writer.drain()
-            except ConnectionError:
+            except (ConnectionError, asyncio.CancelledError):
                 pass
             finally:
                 writer.close()

@@ -200,29 +200,35 @@ _PREFIXED_TOKENS = [
 
 class SecretDetector:
     """API keys and tokens: vendor prefixes, values assigned to secret-sounding names, bearer
-    tokens, and long random-looking strings (not hex: hashes and UUIDs are not secrets)."""
+    tokens, and long random-looking strings (not hex: hashes and UUIDs are not secrets; not
+    the body of a public key or certificate)."""
 
     kind = "secret"
     _prefixed = re.compile(r"(?<![A-Za-z0-9_-])(?:" + "|".join(_PREFIXED_TOKENS) +
                            r")(?![A-Za-z0-9_-])")
     _assigned = re.compile(
-        r"(?i)\b(?:api[_-]?key|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?token|"
-        r"auth[_-]?token|token|password|passwd|pwd)[\"']?\s{0,3}(?:[:=]|is)\s{0,3}[\"']?"
-        r"([^\s\"'`,;]{6,})")
+        r"(?i)(?<![a-z0-9])(?:api[_-]?key|secret(?:[_-]?key)?|client[_-]?secret|"
+        r"access[_-]?token|auth[_-]?token|token|password|passwd|pwd)[\"']?\s{0,3}(?:[:=]|is)"
+        r"\s{0,3}[\"']?([^\s\"'`,;]{6,})")
     _bearer = re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)")
-    _random = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_=-])")
+    _random = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_=-])")
     _not_a_value = re.compile(r"(?i)^(?:none|null|true|false|undefined|\*+|x+|\.+|<.*|\$.*|"
                               r"\{.*|\[.*|%.*|os\.|env\b|process\.env|getenv).*|.*[()].*")
+    _public_block = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*(?:PUBLIC KEY|CERTIFICATE)-----"
+                               r"[\s\S]*?-----END [A-Z0-9 ]+-----")
 
     def find(self, text: str) -> Iterator[Span]:
         for match in self._prefixed.finditer(text):
             yield match.span()
         for pattern in (self._assigned, self._bearer):
             for match in pattern.finditer(text):
-                if not self._not_a_value.match(match.group(1)):
-                    yield match.span(1)
+                value = match.group(1).rstrip(".:!?)]")  # the sentence's end is not the value's
+                if len(value) >= 6 and not self._not_a_value.match(value):
+                    yield match.start(1), match.start(1) + len(value)
+        public = [m.span() for m in self._public_block.finditer(text)]
         for match in self._random.finditer(text):
-            if looks_random(match.group()):
+            if looks_random(match.group()) and not any(a <= match.start() < b
+                                                       for a, b in public):
                 yield match.span()
 
 

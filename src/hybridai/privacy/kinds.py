@@ -3,5 +3,5 @@
 When spans of two kinds overlap, they are merged and named after the kind listed first.
 """
 
-BUILTIN_KINDS: tuple[str, ...] = ("private_key", "secret", "card", "iban", "ssn", "email",
+BUILTIN_KINDS: tuple[str, ...] = ("private_key", "secret", "iban", "card", "ssn", "email",
                                   "ip", "phone")

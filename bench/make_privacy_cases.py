@@ -1,0 +1,293 @@
+"""Writes tests/data/privacy_cases.jsonl: the labeled set behind bench_privacy.py.
+
+Realistic sentences holding values of every kind at known spans, and hard negatives that look
+like them (order numbers, ISBNs, versions, dates, hashes, UUIDs, numbers that fail Luhn or
+mod-97, code). Deterministic (seeded): re-running it gives the same file.
+
+    .venv/bin/python bench/make_privacy_cases.py
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import string
+from collections.abc import Callable
+from pathlib import Path
+
+from stdnum import iban, luhn
+
+OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "privacy_cases.jsonl"
+rng = random.Random(20261121)
+
+FIRST = ["jane", "omar", "li", "sofia", "raj", "anna", "mateo", "yuki", "kofi", "elena"]
+LAST = ["doe", "haddad", "wei", "rossi", "patel", "novak", "garcia", "tanaka", "mensah", "ivanova"]
+DOMAINS = ["example.org", "mail.example.com", "corp.example.net", "uni.example.edu", "example.co.uk"]
+
+
+def digits(n: int) -> str:
+    return "".join(rng.choice(string.digits) for _ in range(n))
+
+
+def email() -> str:
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    local = rng.choice([f"{first}.{last}", f"{first}{rng.randint(1, 99)}", f"{first[0]}{last}",
+                        f"{first}+billing", f"{first}_{last}"])
+    return f"{local}@{rng.choice(DOMAINS)}"
+
+
+def card(valid: bool = True) -> str:
+    prefix, length = rng.choice([("4", 16), ("51", 16), ("55", 16), ("2221", 16), ("34", 15),
+                                 ("37", 15), ("6011", 16), ("35", 16)])
+    body = prefix + digits(length - len(prefix) - 1)
+    check = luhn.calc_check_digit(body)
+    if not valid:
+        check = str((int(check) + rng.randint(1, 9)) % 10)
+    number = body + check
+    style = rng.choice(["space", "dash", "plain"])
+    groups = ([number[:4], number[4:10], number[10:]] if length == 15
+              else [number[i:i + 4] for i in range(0, 16, 4)])
+    return {"space": " ".join(groups), "dash": "-".join(groups), "plain": number}[style]
+
+
+IBAN_SHAPES = {"DE": "n18", "GB": "a4n14", "FR": "n10c11n2", "NL": "a4n10", "ES": "n20",
+               "IT": "a1n10c12", "BE": "n12", "AT": "n16", "PL": "n24", "CH": "n5c12"}
+
+
+def _bban(shape: str) -> str:
+    out, i = "", 0
+    while i < len(shape):
+        kind = shape[i]
+        j = i + 1
+        while j < len(shape) and shape[j].isdigit():
+            j += 1
+        n = int(shape[i + 1:j])
+        pool = {"n": string.digits, "a": string.ascii_uppercase,
+                "c": string.digits + string.ascii_uppercase}[kind]
+        out += "".join(rng.choice(pool) for _ in range(n))
+        i = j
+    return out
+
+
+def iban_value(valid: bool = True) -> str:
+    while True:
+        country = rng.choice(sorted(IBAN_SHAPES))
+        bban = _bban(IBAN_SHAPES[country])
+        number = country + iban.calc_check_digits(country + "00" + bban) + bban
+        if not iban.is_valid(number):
+            continue  # some countries check the BBAN too; draw again
+        if not valid:
+            flipped = str((int(number[-1]) + 1) % 10) if number[-1].isdigit() else "0"
+            number = number[:-1] + flipped
+            if iban.is_valid(number):
+                continue
+        printed = rng.random() < 0.6
+        return " ".join(number[i:i + 4] for i in range(0, len(number), 4)) if printed else number
+
+
+def ssn(valid: bool = True) -> str:
+    if valid:
+        area = rng.choice([rng.randint(1, 665), rng.randint(667, 899)])
+        group, serial = rng.randint(1, 99), rng.randint(1, 9999)
+    else:
+        area, group, serial = rng.choice([(0, rng.randint(1, 99), rng.randint(1, 9999)),
+                                          (666, rng.randint(1, 99), rng.randint(1, 9999)),
+                                          (rng.randint(900, 999), 12, 3456),
+                                          (rng.randint(1, 665), 0, rng.randint(1, 9999))])
+    return f"{area:03d}-{group:02d}-{serial:04d}"
+
+
+def phone() -> str:
+    import phonenumbers
+
+    if rng.random() < 0.55:
+        while True:
+            number = phonenumbers.parse(f"+1{rng.choice(['212', '415', '312', '617', '206', '303', '512', '646', '718', '917'])}{rng.randint(200, 999)}{digits(4)}")
+            if phonenumbers.is_valid_number(number):
+                break
+    else:
+        region = rng.choice(["GB", "DE", "FR", "IN", "BR", "JP", "AU", "ES", "IT", "NL"])
+        number = phonenumbers.example_number_for_type(
+            region, rng.choice([phonenumbers.PhoneNumberType.MOBILE,
+                                phonenumbers.PhoneNumberType.FIXED_LINE]))
+    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL
+           if number.country_code == 1 and rng.random() < 0.6
+           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, fmt)
+
+
+def ip() -> str:
+    if rng.random() < 0.7:
+        return ".".join(str(rng.randint(1, 254)) for _ in range(4))
+    return rng.choice([f"2001:db8:{rng.randint(1, 0xffff):x}::{rng.randint(1, 0xff):x}",
+                       f"fe80::{rng.randint(1, 0xffff):x}:{rng.randint(1, 0xffff):x}",
+                       f"2606:4700:{rng.randint(1, 0xfff):x}::{rng.randint(1, 0xfff):x}"])
+
+
+def rand(pool: str, n: int) -> str:
+    return "".join(rng.choice(pool) for _ in range(n))
+
+
+ALNUM = string.ascii_letters + string.digits
+
+
+def secret() -> str:
+    return rng.choice([
+        lambda: "sk-proj-" + rand(ALNUM + "_-", 48),
+        lambda: "sk-ant-api03-" + rand(ALNUM + "_-", 40),
+        lambda: "ghp_" + rand(ALNUM, 36),
+        lambda: "github_pat_" + rand(ALNUM, 22) + "_" + rand(ALNUM, 40),
+        lambda: "AKIA" + rand(string.ascii_uppercase + string.digits, 16),
+        lambda: "xoxb-" + digits(11) + "-" + digits(12) + "-" + rand(ALNUM, 24),
+        lambda: "AIza" + rand(ALNUM + "_-", 35),
+        lambda: "sk_live_" + rand(ALNUM, 24),
+        lambda: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI" + rand(ALNUM, 20) + "." + rand(ALNUM + "_-", 43),
+        lambda: rand(ALNUM + "+/", 40),
+    ])()
+
+
+def private_key() -> str:
+    label = rng.choice(["RSA PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY",
+                        "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY"])
+    body = base64.b64encode(rng.randbytes(rng.choice([96, 144, 192]))).decode()
+    lines = "\n".join(body[i:i + 64] for i in range(0, len(body), 64))
+    return f"-----BEGIN {label}-----\n{lines}\n-----END {label}-----"
+
+
+POSITIVE: dict[str, tuple[Callable[[], str], list[str]]] = {
+    "email": (email, ["Please send the invoice to {v} by Friday.", "My email is {v}",
+                      "cc {v} on the thread, thanks", "Contact: {v}",
+                      "Can you draft a reply to {v} declining the offer?"]),
+    "phone": (phone, ["Call me at {v} after 6pm.", "My number is {v}.",
+                      "Reach the front desk on {v} for late check-in.",
+                      "Phone: {v}", "If nobody answers, try {v} instead."]),
+    "card": (card, ["Charge it to my card {v}, exp 09/28.", "The card number is {v}",
+                    "Why was {v} declined yesterday?", "Visa: {v} (business)"]),
+    "iban": (iban_value, ["Wire the deposit to IBAN {v} please.", "Our account: {v}",
+                          "Refund to {v}, reference 4471.", "IBAN {v} belongs to the landlord."]),
+    "ssn": (ssn, ["My SSN is {v}.", "Employee SSN: {v}",
+                  "Fill in the W-4 with social security number {v}",
+                  "Is {v} a valid SSN format?"]),
+    "ip": (ip, ["The server at {v} keeps timing out.", "Block {v} in the firewall.",
+                "ssh admin@{v} fails with permission denied", "Logs show requests from {v}:443"]),
+    "secret": (secret, ["Why does my request with key {v} return 401?",
+                        "export OPENAI_API_KEY={v}", "Authorization: Bearer {v}",
+                        "config: token={v}", "I pasted {v} into the script by mistake."]),
+    "private_key": (private_key, ["Why won't ssh accept this key?\n{v}\nIt says invalid format.",
+                                  "Here is the deploy key:\n{v}", "{v}\nconvert this to PEM"]),
+}
+
+NEGATIVE = [
+    ("order number", lambda: f"Order #{digits(10)} shipped on Tuesday."),
+    ("order number", lambda: f"Your order {rng.choice('ABCDEFG')}-{digits(5)}-{digits(2)} is ready."),
+    ("isbn", lambda: f"ISBN 978-{rng.randint(0, 1)}-{digits(3)}-{digits(5)}-{rng.randint(0, 9)}"),
+    ("isbn", lambda: f"The book's ISBN is 978{digits(10)}."),
+    ("version", lambda: f"Upgrade to version {rng.randint(1, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 30)}.{rng.randint(0, 99)} first."),
+    ("version", lambda: f"pip install numpy=={rng.randint(1, 2)}.{rng.randint(0, 30)}.{rng.randint(0, 9)}"),
+    ("date", lambda: f"The meeting is on 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} at {rng.randint(8, 18)}:{rng.choice(['00', '15', '30'])}."),
+    ("date", lambda: f"Born {rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.randint(1950, 2005)}, moved in 2019."),
+    ("timestamp", lambda: f"Error at 2026-11-{rng.randint(10, 28)}T{rng.randint(10, 23)}:{rng.randint(10, 59)}:{rng.randint(10, 59)}.{digits(3)}Z in worker 3"),
+    ("timestamp", lambda: f"unix time {rng.randint(1600000000, 1800000000)} ms {digits(13)}"),
+    ("git sha", lambda: f"Revert commit {rand('0123456789abcdef', 40)} please."),
+    ("git sha", lambda: f"fixed in {rand('0123456789abcdef', 7)} and {rand('0123456789abcdef', 12)}"),
+    ("uuid", lambda: f"request id {rand('0123456789abcdef', 8)}-{rand('0123456789abcdef', 4)}-4{rand('0123456789abcdef', 3)}-a{rand('0123456789abcdef', 3)}-{rand('0123456789abcdef', 12)}"),
+    ("sha256", lambda: f"sha256: {rand('0123456789abcdef', 64)}"),
+    ("luhn fails", lambda: f"Ticket {card(valid=False)} was closed."),
+    ("luhn fails", lambda: f"Tracking number {card(valid=False).replace(' ', '').replace('-', '')}"),
+    ("iban fails", lambda: f"Is {iban_value(valid=False)} right? The bank rejected it."),
+    ("ssn rules fail", lambda: f"Sample SSN {ssn(valid=False)} from the form template."),
+    ("code", lambda: "def get_token(self):\n    token = os.environ['API_TOKEN']\n    return token"),
+    ("code", lambda: "const apiKey = process.env.API_KEY; // never hard-code it"),
+    ("code", lambda: "std::vector<int> v; a::b::c(); x = y ? 1 : 2;"),
+    ("code", lambda: f"for i in range({rng.randint(10, 999)}): total += prices[i] * 1.{digits(2)}"),
+    ("path", lambda: "see src/hybridai/privacy/detectors.py and tests/unit/test_privacy_detectors.py"),
+    ("identifier", lambda: "AbstractSingletonProxyFactoryBean extends HttpServletRequestWrapper"),
+    ("price", lambda: f"The laptop costs $1,{digits(3)}.{digits(2)} and ships in {rng.randint(2, 9)} days."),
+    ("math", lambda: f"Compute {digits(6)} * {digits(6)} and round to 3.14159."),
+    ("mac", lambda: ":".join(rand("0123456789ABCDEF", 2) for _ in range(6)) + " is the NIC"),
+    ("time", lambda: f"Run the backup at {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d} nightly."),
+    ("oid", lambda: "OID 1.3.6.1.4.1.311 identifies the vendor"),
+    ("handle", lambda: f"Thanks @{rng.choice(FIRST)}, see @types/node and @app.route('/')"),
+    ("public key", lambda: "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"),
+    ("short hex", lambda: f"color #{rand('0123456789abcdef', 6)} on hover"),
+    ("base64 word", lambda: "decode dGVzdA== and aGVsbG8gd29ybGQ= for me"),
+    ("phone-like id", lambda: f"Ref {digits(10)} in the ledger"),
+    ("prose", lambda: "Write a haiku about autumn leaves in Kyoto."),
+    ("prose", lambda: "Summarize the plot of Hamlet in three sentences."),
+    ("prose", lambda: "What is 15% of 2,340? Show your work."),
+]
+
+
+# Written by hand after the detectors, and not tuned against: forms people use that a
+# pattern-based scanner may miss or misread. Their results are reported as they come.
+HARD_CASES: list[tuple[str, list[tuple[str, str]]]] = [
+    ("write to jane (at) example (dot) org", [("email", "jane (at) example (dot) org")]),
+    ("gb82 west 1234 5698 7654 32 is my iban", [("iban", "gb82 west 1234 5698 7654 32")]),
+    ("card 4539.1488.0343.6467 please", [("card", "4539.1488.0343.6467")]),
+    ("my social is 536 22 1234", [("ssn", "536 22 1234")]),
+    ("text me: 415.555.0132", [("phone", "415.555.0132")]),
+    ("call 4155550132 tomorrow", [("phone", "4155550132")]),
+    ("Mailto:JANE.DOE@EXAMPLE.ORG", [("email", "JANE.DOE@EXAMPLE.ORG")]),
+    ("connect to ::ffff:192.0.2.128 from the VPN", [("ip", "::ffff:192.0.2.128")]),
+    ("the password for the wifi is Sunflower-Garden-42",
+     [("secret", "Sunflower-Garden-42")]),
+    ("DB_PASS=correcthorsebatterystaple", [("secret", "correcthorsebatterystaple")]),
+    ("mysql://admin:S3cr3tPa55@db.internal:3306/app", [("secret", "S3cr3tPa55")]),
+    ("her number is five five five, zero one three two", []),
+    ("version 10.0.0.1 of the firmware fixes it", []),
+    ("the ratio was 1234-5678-9012-3456 in the test fixture", []),
+]
+
+
+def hard_cases() -> list[dict[str, object]]:
+    cases = []
+    for text, values in HARD_CASES:
+        spans = [{"kind": kind, "start": text.index(value), "end": text.index(value) + len(value)}
+                 for kind, value in values]
+        cases.append({"text": text, "spans": spans, "note": "hand-written hard case"})
+    return cases
+
+
+def positive_case(kind: str) -> dict[str, object]:
+    make, templates = POSITIVE[kind]
+    value, template = make(), rng.choice(templates)
+    start = template.index("{v}")
+    return {"text": template.replace("{v}", value),
+            "spans": [{"kind": kind, "start": start, "end": start + len(value)}],
+            "note": f"positive: {kind}"}
+
+
+def mixed_case() -> dict[str, object]:
+    """Two or three values of different kinds in one message, plus a look-alike."""
+    kinds = rng.sample(["email", "phone", "card", "iban", "ssn", "ip", "secret"], rng.randint(2, 3))
+    text, spans = "Hi, please update my records.", []
+    for kind in kinds:
+        value = POSITIVE[kind][0]()
+        text += f" New {kind}: "
+        spans.append({"kind": kind, "start": len(text), "end": len(text) + len(value)})
+        text += value + "."
+    note, make_negative = rng.choice(NEGATIVE)
+    text += " " + make_negative()
+    return {"text": text, "spans": spans, "note": "mixed + " + note}
+
+
+def main() -> None:
+    cases = []
+    for kind in POSITIVE:
+        cases += [positive_case(kind) for _ in range(30 if kind != "private_key" else 15)]
+    cases += [mixed_case() for _ in range(40)]
+    cases += hard_cases()
+    for _ in range(4):
+        for note, make in NEGATIVE:
+            cases.append({"text": make(), "spans": [], "note": f"negative: {note}"})
+    rng.shuffle(cases)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    with OUT.open("w", encoding="utf-8") as out:
+        for case in cases:
+            out.write(json.dumps(case, ensure_ascii=False) + "\n")
+    print(f"{len(cases)} cases -> {OUT}")
+
+
+if __name__ == "__main__":
+    main()
