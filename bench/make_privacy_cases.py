@@ -23,7 +23,9 @@ rng = random.Random(20261121)
 
 FIRST = ["jane", "omar", "li", "sofia", "raj", "anna", "mateo", "yuki", "kofi", "elena"]
 LAST = ["doe", "haddad", "wei", "rossi", "patel", "novak", "garcia", "tanaka", "mensah", "ivanova"]
-DOMAINS = ["example.org", "mail.example.com", "corp.example.net", "uni.example.edu", "example.co.uk"]
+DOMAINS = ["example.org", "mail.example.com", "corp.example.net", "uni.example.edu",
+           "example.co.uk"]
+US_AREAS = ["212", "415", "312", "617", "206", "303", "512", "646", "718", "917"]
 
 
 def digits(n: int) -> str:
@@ -103,7 +105,8 @@ def phone() -> str:
 
     if rng.random() < 0.55:
         while True:
-            number = phonenumbers.parse(f"+1{rng.choice(['212', '415', '312', '617', '206', '303', '512', '646', '718', '917'])}{rng.randint(200, 999)}{digits(4)}")
+            number = phonenumbers.parse(
+                f"+1{rng.choice(US_AREAS)}{rng.randint(200, 999)}{digits(4)}")
             if phonenumbers.is_valid_number(number):
                 break
     else:
@@ -130,6 +133,11 @@ def rand(pool: str, n: int) -> str:
 
 
 ALNUM = string.ascii_letters + string.digits
+r = rng.randint
+
+
+def hx(n: int) -> str:
+    return rand("0123456789abcdef", n)
 
 
 def secret() -> str:
@@ -180,37 +188,43 @@ POSITIVE: dict[str, tuple[Callable[[], str], list[str]]] = {
 
 NEGATIVE = [
     ("order number", lambda: f"Order #{digits(10)} shipped on Tuesday."),
-    ("order number", lambda: f"Your order {rng.choice('ABCDEFG')}-{digits(5)}-{digits(2)} is ready."),
-    ("isbn", lambda: f"ISBN 978-{rng.randint(0, 1)}-{digits(3)}-{digits(5)}-{rng.randint(0, 9)}"),
+    ("order number",
+     lambda: f"Your order {rng.choice('ABCDEFG')}-{digits(5)}-{digits(2)} is ready."),
+    ("isbn", lambda: f"ISBN 978-{r(0, 1)}-{digits(3)}-{digits(5)}-{r(0, 9)}"),
     ("isbn", lambda: f"The book's ISBN is 978{digits(10)}."),
-    ("version", lambda: f"Upgrade to version {rng.randint(1, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 30)}.{rng.randint(0, 99)} first."),
-    ("version", lambda: f"pip install numpy=={rng.randint(1, 2)}.{rng.randint(0, 30)}.{rng.randint(0, 9)}"),
-    ("date", lambda: f"The meeting is on 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} at {rng.randint(8, 18)}:{rng.choice(['00', '15', '30'])}."),
-    ("date", lambda: f"Born {rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.randint(1950, 2005)}, moved in 2019."),
-    ("timestamp", lambda: f"Error at 2026-11-{rng.randint(10, 28)}T{rng.randint(10, 23)}:{rng.randint(10, 59)}:{rng.randint(10, 59)}.{digits(3)}Z in worker 3"),
-    ("timestamp", lambda: f"unix time {rng.randint(1600000000, 1800000000)} ms {digits(13)}"),
-    ("git sha", lambda: f"Revert commit {rand('0123456789abcdef', 40)} please."),
-    ("git sha", lambda: f"fixed in {rand('0123456789abcdef', 7)} and {rand('0123456789abcdef', 12)}"),
-    ("uuid", lambda: f"request id {rand('0123456789abcdef', 8)}-{rand('0123456789abcdef', 4)}-4{rand('0123456789abcdef', 3)}-a{rand('0123456789abcdef', 3)}-{rand('0123456789abcdef', 12)}"),
-    ("sha256", lambda: f"sha256: {rand('0123456789abcdef', 64)}"),
+    ("version", lambda: f"Upgrade to version {r(1, 9)}.{r(0, 20)}.{r(0, 30)}.{r(0, 99)} first."),
+    ("version", lambda: f"pip install numpy=={r(1, 2)}.{r(0, 30)}.{r(0, 9)}"),
+    ("date", lambda: f"The meeting is on 2026-{r(1, 12):02d}-{r(1, 28):02d} at {r(8, 18)}:"
+                     f"{rng.choice(['00', '15', '30'])}."),
+    ("date", lambda: f"Born {r(1, 12):02d}/{r(1, 28):02d}/{r(1950, 2005)}, moved in 2019."),
+    ("timestamp", lambda: f"Error at 2026-11-{r(10, 28)}T{r(10, 23)}:{r(10, 59)}:"
+                          f"{r(10, 59)}.{digits(3)}Z in worker 3"),
+    ("timestamp", lambda: f"unix time {r(1600000000, 1800000000)} ms {digits(13)}"),
+    ("git sha", lambda: f"Revert commit {hx(40)} please."),
+    ("git sha", lambda: f"fixed in {hx(7)} and {hx(12)}"),
+    ("uuid", lambda: f"request id {hx(8)}-{hx(4)}-4{hx(3)}-a{hx(3)}-{hx(12)}"),
+    ("sha256", lambda: f"sha256: {hx(64)}"),
     ("luhn fails", lambda: f"Ticket {card(valid=False)} was closed."),
-    ("luhn fails", lambda: f"Tracking number {card(valid=False).replace(' ', '').replace('-', '')}"),
+    ("luhn fails",
+     lambda: f"Tracking number {card(valid=False).replace(' ', '').replace('-', '')}"),
     ("iban fails", lambda: f"Is {iban_value(valid=False)} right? The bank rejected it."),
     ("ssn rules fail", lambda: f"Sample SSN {ssn(valid=False)} from the form template."),
     ("code", lambda: "def get_token(self):\n    token = os.environ['API_TOKEN']\n    return token"),
     ("code", lambda: "const apiKey = process.env.API_KEY; // never hard-code it"),
     ("code", lambda: "std::vector<int> v; a::b::c(); x = y ? 1 : 2;"),
-    ("code", lambda: f"for i in range({rng.randint(10, 999)}): total += prices[i] * 1.{digits(2)}"),
-    ("path", lambda: "see src/hybridai/privacy/detectors.py and tests/unit/test_privacy_detectors.py"),
+    ("code", lambda: f"for i in range({r(10, 999)}): total += prices[i] * 1.{digits(2)}"),
+    ("path", lambda: "see src/hybridai/privacy/detectors.py and "
+                     "tests/unit/test_privacy_detectors.py"),
     ("identifier", lambda: "AbstractSingletonProxyFactoryBean extends HttpServletRequestWrapper"),
-    ("price", lambda: f"The laptop costs $1,{digits(3)}.{digits(2)} and ships in {rng.randint(2, 9)} days."),
+    ("price", lambda: f"The laptop costs $1,{digits(3)}.{digits(2)} and ships in {r(2, 9)} days."),
     ("math", lambda: f"Compute {digits(6)} * {digits(6)} and round to 3.14159."),
     ("mac", lambda: ":".join(rand("0123456789ABCDEF", 2) for _ in range(6)) + " is the NIC"),
-    ("time", lambda: f"Run the backup at {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d} nightly."),
+    ("time", lambda: f"Run the backup at {r(0, 23):02d}:{r(0, 59):02d}:{r(0, 59):02d} nightly."),
     ("oid", lambda: "OID 1.3.6.1.4.1.311 identifies the vendor"),
     ("handle", lambda: f"Thanks @{rng.choice(FIRST)}, see @types/node and @app.route('/')"),
-    ("public key", lambda: "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"),
-    ("short hex", lambda: f"color #{rand('0123456789abcdef', 6)} on hover"),
+    ("public key", lambda: "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n"
+                           "-----END PUBLIC KEY-----"),
+    ("short hex", lambda: f"color #{hx(6)} on hover"),
     ("base64 word", lambda: "decode dGVzdA== and aGVsbG8gd29ybGQ= for me"),
     ("phone-like id", lambda: f"Ref {digits(10)} in the ledger"),
     ("prose", lambda: "Write a haiku about autumn leaves in Kyoto."),

@@ -63,6 +63,7 @@ def test_ssns(ssn, valid):
     ("IBAN GB82 WEST 1234 5698 7654 32 OK", [("iban", "GB82 WEST 1234 5698 7654 32")]),
     ("my SSN is 536-22-1234", [("ssn", "536-22-1234")]),
     ("ssn: 536221234", [("ssn", "536221234")]),
+    ("my social is 536 22 1234", [("ssn", "536 22 1234")]),
     ("host 203.0.113.42:8080 is down", [("ip", "203.0.113.42")]),
     ("ping [2001:db8::1] now", [("ip", "2001:db8::1")]),
     ("OPENAI_API_KEY=sk-proj-Q3x9TbL2mN8vR4kZ7yW1aH6c", [("secret",

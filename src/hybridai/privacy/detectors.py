@@ -39,19 +39,34 @@ class RegexDetector:
                 yield match.span(self.group)
 
 
-def valid_pieces(run: str, separators: str, longest: int,
-                 valid: Callable[[int, int], bool]) -> list[Span]:
-    """The longest sub-spans of ``run`` (up to ``longest`` characters, starting and ending at
-    its separators) that ``valid`` accepts, without overlaps: a run of digits may hold several
-    numbers, or one with stray numbers glued on either side."""
-    starts = [0] + [i + 1 for i, c in enumerate(run) if c in separators]
-    ends = [len(run)] + [i for i, c in enumerate(run) if c in separators]
-    found: list[Span] = []
-    for a, b in sorted(((a, b) for a in starts for b in ends if 0 < b - a <= longest),
-                       key=lambda s: s[0] - s[1]):
-        if all(b <= x or a >= y for x, y in found) and valid(a, b):
-            found.append((a, b))
-    return found
+class RunDetector:
+    """Runs of characters and separators, of which the longest valid pieces are kept.
+
+    A piece starts and ends at the run's separators and is at most ``longest`` characters:
+    a run may hold several numbers, or one with stray numbers glued on either side
+    ("qty 2 4539 1488 …"), which a single regex match would misread.
+    """
+
+    kind: str
+    run: re.Pattern[str]
+    separators: str = " "
+    longest: int = 24
+
+    def valid(self, text: str, start: int, piece: str) -> bool:
+        raise NotImplementedError
+
+    def find(self, text: str) -> Iterator[Span]:
+        for match in self.run.finditer(text):
+            raw, at = match.group(), match.start()
+            starts = [0] + [i + 1 for i, c in enumerate(raw) if c in self.separators]
+            ends = [len(raw)] + [i for i, c in enumerate(raw) if c in self.separators]
+            found: list[Span] = []
+            for a, b in sorted(((a, b) for a in starts for b in ends
+                                if 0 < b - a <= self.longest), key=lambda s: s[0] - s[1]):
+                if all(b <= x or a >= y for x, y in found) and self.valid(text, at + a,
+                                                                          raw[a:b]):
+                    found.append((a, b))
+                    yield at + a, at + b
 
 
 class EmailDetector(RegexDetector):
@@ -61,19 +76,16 @@ class EmailDetector(RegexDetector):
             r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"))
 
 
-class CardDetector:
-    """13-19 digits, grouped or not, that pass Luhn; a run with a stray number before or after
-    it ("qty 2 4539 1488 …") is tried group by group."""
+class CardDetector(RunDetector):
+    """13-19 digits, grouped or not, that pass Luhn."""
 
     kind = "card"
-    _run = re.compile(r"(?<![\d.,/-])\d(?:[ -]?\d){12,}(?![\d-]|[.,/]\d)")
+    run = re.compile(r"(?<![\d.,/-])\d(?:[ -]?\d){12,}(?![\d-]|[.,/]\d)")
+    separators = " -"
+    longest = 23
 
-    def find(self, text: str) -> Iterator[Span]:
-        for run in self._run.finditer(text):
-            raw = run.group()
-            for a, b in valid_pieces(raw, " -", 23, lambda a, b: validators.is_card_number(
-                    re.sub(r"\D", "", raw[a:b]))):
-                yield run.start() + a, run.start() + b
+    def valid(self, text: str, start: int, piece: str) -> bool:
+        return validators.is_card_number(re.sub(r"\D", "", piece))
 
 
 class SsnDetector:
@@ -85,25 +97,22 @@ class SsnDetector:
 
     def find(self, text: str) -> Iterator[Span]:
         for match in self._grouped.finditer(text):
-            if validators.is_ssn(match.group()):
+            if validators.is_ssn(match.group().replace(" ", "-")):
                 yield match.span()
         for match in self._bare.finditer(text):
             if validators.is_ssn(match.group(1)):
                 yield match.span(1)
 
 
-class IbanDetector:
+class IbanDetector(RunDetector):
     """Printed (groups of four) or compact; a following word in capitals may join the run."""
 
     kind = "iban"
-    _run = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,}")
+    run = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,}")
+    longest = 42
 
-    def find(self, text: str) -> Iterator[Span]:
-        for run in self._run.finditer(text):
-            raw = run.group()
-            for a, b in valid_pieces(raw, " ", 42, lambda a, b: validators.is_iban(
-                    raw[a:b].replace(" ", ""))):
-                yield run.start() + a, run.start() + b
+    def valid(self, text: str, start: int, piece: str) -> bool:
+        return validators.is_iban(piece.replace(" ", ""))
 
 
 class IpDetector:
@@ -124,19 +133,19 @@ class IpDetector:
                 yield match.span()
 
 
-class PhoneDetector:
+class PhoneDetector(RunDetector):
     """Phone numbers as Google's libphonenumber finds and validates them.
 
     Numbers without a country code are read as numbers of ``region``. A bare run of digits
     counts only after a word like "phone" or "call": unformatted, it is more often an ID.
     libphonenumber's matcher gives up on a number followed by another number ("555-0132 5
-    times"), so each run of digits and separators is also tried with its tail cut off.
+    times"), so each run of digits and separators is also tried piece by piece.
     """
 
     kind = "phone"
+    run = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
     _cue = re.compile(r"(?i)(?:phone|tel|call|mobile|cell|fax|whatsapp|text|sms|number|"
                       r"reach|contact|dial)\b\W{0,30}$")
-    _run = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
     _date = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
 
     def __init__(self, region: str) -> None:
@@ -152,11 +161,10 @@ class PhoneDetector:
         for match in matcher:
             if self._plausible(text, match.start, match.raw_string):
                 yield match.start, match.end
-        for run in self._run.finditer(text):
-            raw, at = run.group(), run.start()
-            for a, b in valid_pieces(raw, " ", 24, lambda a, b: self._valid(raw[a:b]) and
-                                     self._plausible(text, at + a, raw[a:b])):
-                yield at + a, at + b
+        yield from super().find(text)
+
+    def valid(self, text: str, start: int, piece: str) -> bool:
+        return self._valid(piece) and self._plausible(text, start, piece)
 
     def _valid(self, candidate: str) -> bool:
         import phonenumbers
@@ -180,7 +188,8 @@ class PrivateKeyDetector(RegexDetector):
     def __init__(self) -> None:
         super().__init__("private_key", re.compile(
             r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-            r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,-]*)"))
+            r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+            r"|[A-Za-z0-9+/=\s:,-]*)"))
 
 
 # Tokens with a vendor's prefix: their shape alone says what they are.
