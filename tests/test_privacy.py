@@ -47,6 +47,8 @@ VALUES = {
 }
 OWNER = {"patterns": {"employee_id": r"EMP-\d{6}"}, "keywords": ["project falcon"]}
 SHORT = {"max_tokens": 8, "temperature": 0.0}
+# Too little RAM, and no benchmark: the device is unavailable without starting the engine.
+NO_DEVICE = {**NO_MEMORY, "benchmark": False}
 
 
 def prompt(kind: str) -> str:
@@ -101,7 +103,7 @@ async def test_redact_async_stream_restores_split_placeholders(make_async_client
 @pytest.mark.parametrize("kind", sorted(VALUES))
 def test_keep_local_with_the_device_unavailable_is_an_error_not_the_cloud(make_client, cloud,
                                                                           kind):
-    client = make_client(cloud.base_url, device=NO_MEMORY, privacy=privacy("keep_local"))
+    client = make_client(cloud.base_url, device=NO_DEVICE, privacy=privacy("keep_local"))
     with pytest.raises(PrivateDataError, match=f"contains {kind}.*nothing was sent") as info:
         client.chat.completions.create(messages=user(prompt(kind)), mode="prefer_in_cloud")
     assert info.value.code == "private_data_needs_device"
@@ -141,7 +143,7 @@ def test_keep_local_device_crash_is_an_error_not_a_cloud_fallback(make_client, c
 
 
 def test_a_request_may_tighten_the_policy_but_not_loosen_it(make_client, cloud):
-    client = make_client(cloud.base_url, device=NO_MEMORY, privacy=privacy("redact"))
+    client = make_client(cloud.base_url, device=NO_DEVICE, privacy=privacy("redact"))
     with pytest.raises(PrivateDataError):
         client.chat.completions.create(messages=user(prompt("email")), privacy="keep_local")
     with pytest.raises(InvalidRequestError, match="looser"):
@@ -163,7 +165,7 @@ def serve(tmp: Path, shared_cache: Path, cloud: RecordingCloud, policy: str,
 @pytest.fixture
 def gateway_without_device(tmp_path: Path, shared_cache: Path,
                            cloud: RecordingCloud) -> Iterator[GatewayProcess]:
-    process = serve(tmp_path, shared_cache, cloud, "redact", device=NO_MEMORY)
+    process = serve(tmp_path, shared_cache, cloud, "redact", device=NO_DEVICE)
     yield process
     process.stop()
 
