@@ -49,6 +49,8 @@ OWNER = {"patterns": {"employee_id": r"EMP-\d{6}"}, "keywords": ["project falcon
 SHORT = {"max_tokens": 8, "temperature": 0.0}
 # Too little RAM, and no benchmark: the device is unavailable without starting the engine.
 NO_DEVICE = {**NO_MEMORY, "benchmark": False}
+# These tests are about where private data goes, not this machine's speed: no benchmark.
+DEVICE = {"benchmark": False}
 
 
 def prompt(kind: str) -> str:
@@ -117,7 +119,7 @@ def test_keep_local_with_the_device_unavailable_is_an_error_not_the_cloud(make_c
 
 @pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])
 def test_keep_local_runs_on_the_real_device(make_client, cloud, stream):
-    client = make_client(cloud.base_url, privacy=privacy("keep_local"))
+    client = make_client(cloud.base_url, device=DEVICE, privacy=privacy("keep_local"))
     text = f"Write a short note to {VALUES['email']} about {VALUES['keyword']}."
     result = client.chat.completions.create(messages=user(text), mode="prefer_in_cloud",
                                             stream=stream, **SHORT)
@@ -130,7 +132,7 @@ def test_keep_local_runs_on_the_real_device(make_client, cloud, stream):
 
 
 def test_keep_local_device_crash_is_an_error_not_a_cloud_fallback(make_client, cloud):
-    client = make_client(cloud.base_url, privacy=privacy("keep_local"))
+    client = make_client(cloud.base_url, device=DEVICE, privacy=privacy("keep_local"))
     client.warm_up()
     crasher = _crash_engine_when_busy(client.pipeline.device.engine)
     with pytest.raises(PrivateDataError, match="SIGSEGV") as info:
@@ -218,7 +220,7 @@ def test_gateway_keep_local_header_is_a_clear_503_and_loosening_a_400(gateway_wi
 
 
 def test_gateway_keep_local_runs_on_the_real_device(tmp_path, shared_cache, cloud):
-    gateway = serve(tmp_path, shared_cache, cloud, "keep_local")
+    gateway = serve(tmp_path, shared_cache, cloud, "keep_local", device=DEVICE)
     try:
         response = httpx.post(gateway.base_url + "/chat/completions", timeout=120, json={
             "model": "hybrid/prefer_in_cloud", "messages": user(prompt("iban")),
