@@ -199,7 +199,9 @@ def test_prefer_in_cloud_falls_back_to_device(make_client, proxy, behavior, code
     assert response.hybrid.route is Route.ON_DEVICE
     assert response.hybrid.reason == f"fallback:{code}"
     assert response.hybrid.fallbacks[0].target == "standin"
-    assert len(proxy.requests) == 1
+    # One retry (max_retries defaults to 1), then the device; 429's Retry-After was waited.
+    assert len(proxy.requests) == 2
+    assert [r.code for r in response.hybrid.retries] == [code]
 
 
 def test_prefer_in_cloud_falls_back_when_connection_refused(make_client, refused_url):

@@ -17,9 +17,13 @@ over aiohttp (``openai[aiohttp]``), which costs a fraction of httpx2's per reque
 from __future__ import annotations
 
 import asyncio
+import email.utils
+import errno
 import re
+import socket
 import sys
 import time
+import urllib.parse
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -141,8 +145,17 @@ class CloudBackend:
         """The answer as JSON (a dict), or a ``Stream`` of JSON chunks."""
         from openai import Stream
 
+        options = _CHAT_OPTIONS
+        if request.stream:
+            # A blocking read can't be interrupted: each read of a stream waits at most the
+            # first-token timeout, and _Deadlines is checked between reads.
+            import httpx2
+
+            read_s = min(self.target.timeout_s, self.target.first_token_timeout_s)
+            options = {**_CHAT_OPTIONS, "timeout": httpx2.Timeout(
+                read_s, connect=self.target.connect_timeout_s)}
         return self.client().post(_CHAT_PATH, body=self._params(request), cast_to=object,
-                                  options=_CHAT_OPTIONS, stream=request.stream,
+                                  options=options, stream=request.stream,
                                   stream_cls=Stream[object])
 
     async def _apost(self, request: ChatRequest) -> Any:
@@ -155,46 +168,102 @@ class CloudBackend:
 
     def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
         prompt_estimate = self._check_fits(request)
-        deadline = time.monotonic() + self.target.timeout_s
+        deadlines = _Deadlines(self.name, self.target, request.stream)
         if not request.stream:  # one answer is cheaper to fetch whole than as chunks
-            with translating_errors(self.name):
+            with translating_errors(self.name, deadlines):
                 completion = self._post(request)
             yield from _whole_answer(self.name, completion, prompt_estimate)
             return
-        with translating_errors(self.name):
+        with translating_errors(self.name, deadlines):
             chunks: Stream[object] = self._post(request)
         tracker = _StreamTracker(self, prompt_estimate)
         yield Started()
-        with translating_errors(self.name), chunks:
+        with translating_errors(self.name, deadlines), chunks:
             for chunk in chunks:
-                yield from tracker.feed(chunk)
-                if time.monotonic() > deadline:
-                    raise CloudTimeoutError(
-                        f"{self.name} took longer than {self.target.timeout_s:g} s")
+                deadlines.check()
+                for event in tracker.feed(chunk):
+                    deadlines.reached_first_token()
+                    yield event
         yield tracker.finish()
 
     async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         prompt_estimate = self._check_fits(request)
-        deadline = time.monotonic() + self.target.timeout_s
+        deadlines = _Deadlines(self.name, self.target, request.stream)
         if not request.stream:
-            with translating_errors(self.name):
-                completion = await self._apost(request)
+            with translating_errors(self.name, deadlines):
+                async with asyncio.timeout(deadlines.remaining()):
+                    completion = await self._apost(request)
             for event in _whole_answer(self.name, completion, prompt_estimate):
                 yield event
             return
-        with translating_errors(self.name):
-            chunks: AsyncStream[object] = await self._apost(request)
+        with translating_errors(self.name, deadlines):
+            async with asyncio.timeout(deadlines.remaining()):
+                chunks: AsyncStream[object] = await self._apost(request)
         tracker = _StreamTracker(self, prompt_estimate)
         yield Started()
-        with translating_errors(self.name):
+        with translating_errors(self.name, deadlines):
             async with chunks:
-                async for chunk in chunks:
+                iterator = aiter(chunks)
+                while True:
+                    # Only the read sits under the timeout, never a yield: the caller's own
+                    # time between chunks must not be cancelled by this deadline.
+                    async with asyncio.timeout(deadlines.remaining()):
+                        chunk = await anext(iterator, None)
+                    if chunk is None:
+                        break
                     for event in tracker.feed(chunk):
+                        deadlines.reached_first_token()
                         yield event
-                    if time.monotonic() > deadline:
-                        raise CloudTimeoutError(
-                            f"{self.name} took longer than {self.target.timeout_s:g} s")
         yield tracker.finish()
+
+
+class _Deadlines:
+    """One try's first-token and total deadlines, and the timeout error for the phase.
+
+    An unstreamed request has only the total: servers send its headers with the whole
+    answer, so a first-token deadline there would cut long answers short.
+    """
+
+    def __init__(self, name: str, target: CloudTarget, stream: bool) -> None:
+        self.name = name
+        self.target = target
+        self.started = time.monotonic()
+        self.first_token_at: float | None = None if stream else self.started
+
+    def reached_first_token(self) -> None:
+        if self.first_token_at is None:
+            self.first_token_at = time.monotonic()
+
+    def remaining(self) -> float:
+        """Seconds until the deadline that applies now."""
+        total = self.started + self.target.timeout_s
+        if self.first_token_at is None:
+            total = min(total, self.started + self.target.first_token_timeout_s)
+        return total - time.monotonic()
+
+    def check(self) -> None:
+        if self.remaining() <= 0:
+            raise self.error()
+
+    def error(self) -> CloudTimeoutError:
+        if self.first_token_at is None and (
+                self.target.first_token_timeout_s < self.target.timeout_s):
+            return CloudTimeoutError(
+                f"{self.name} sent no first token within "
+                f"{self.target.first_token_timeout_s:g} s (first_token_timeout_s)")
+        return CloudTimeoutError(f"{self.name} took longer than {self.target.timeout_s:g} s "
+                                 "(timeout_s)")
+
+
+def can_connect(base_url: str, timeout_s: float) -> bool:
+    """A cheap reachability probe: can a TCP connection to the URL's host and port be opened?"""
+    url = urllib.parse.urlsplit(base_url)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "", port), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
 
 
 def _connection_limits() -> Any:
@@ -271,16 +340,25 @@ class _StreamTracker:
 
 
 @contextmanager
-def translating_errors(target: str) -> Iterator[None]:
-    """Re-raises openai/httpx exceptions as hybridai's CloudError tree."""
+def translating_errors(target: str, deadlines: _Deadlines | None = None) -> Iterator[None]:
+    """Re-raises openai/httpx exceptions as hybridai's CloudError tree.
+
+    With ``deadlines``, a timeout that is not a connect timeout says which deadline passed.
+    """
     try:
         yield
     except (CloudError, ContextOverflowError):
         raise
     except Exception as exc:
-        translated = translate_error(target, exc)
+        if isinstance(exc, TimeoutError) and deadlines is not None:  # asyncio.timeout's
+            translated: HybridAIError | None = deadlines.error()
+        else:
+            translated = translate_error(target, exc)
         if translated is None:
             raise
+        if (isinstance(translated, CloudTimeoutError) and not translated.connect_failed
+                and deadlines is not None):
+            translated = deadlines.error()
         if isinstance(translated, CloudError):
             translated.target = target
         raise translated from exc
@@ -293,15 +371,26 @@ def translate_error(target: str, exc: BaseException) -> HybridAIError | None:
     if (transport_error := _aiohttp_error(exc)) is not None:
         # The aiohttp transport files every connection error (a refused one too) under
         # httpx2's ConnectTimeout, so the aiohttp error beneath says what really happened.
+        error: CloudError
+        connecting = _failed_to_connect(transport_error)
         if isinstance(transport_error, sys.modules["aiohttp"].ServerTimeoutError):
-            return CloudTimeoutError(f"{target} timed out")
-        return CloudConnectionError(f"{target} could not be reached: {transport_error}")
+            error = CloudTimeoutError(f"{target} timed out" + (" connecting" if connecting
+                                                               else ""))
+        else:
+            error = CloudConnectionError(f"{target} could not be reached: {transport_error}")
+        error.connect_failed = connecting
+        return error
     timeouts, transport_errors = _http_error_types()
     if isinstance(exc, (openai.APITimeoutError, *timeouts)):
-        return CloudTimeoutError(f"{target} timed out")
+        connecting = _failed_to_connect(exc)
+        error = CloudTimeoutError(f"{target} timed out" + (" connecting" if connecting else ""))
+        error.connect_failed = connecting
+        return error
     if isinstance(exc, (openai.APIConnectionError, *transport_errors)):
         cause = exc.__cause__ or exc
-        return CloudConnectionError(f"{target} could not be reached: {cause}")
+        error = CloudConnectionError(f"{target} could not be reached: {cause}")
+        error.connect_failed = _failed_to_connect(exc)
+        return error
     if isinstance(exc, openai.APIStatusError):
         message = _error_message(exc)
         if exc.status_code == 400 and _CONTEXT_OVERFLOW.search(message):
@@ -347,6 +436,28 @@ def _http_error_types() -> tuple[tuple[type[BaseException], ...], tuple[type[Bas
     return tuple(timeouts), tuple(transport)
 
 
+def _failed_to_connect(exc: BaseException) -> bool:
+    """Whether ``exc`` or its causes are a refused connection, DNS failure or connect timeout
+    (by class name too, so any HTTP transport under openai is understood)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, (ConnectionRefusedError, socket.gaierror)) or type(
+                seen).__name__ in _CONNECT_ERROR_NAMES:
+            return True
+        if isinstance(seen, OSError) and seen.errno in _CONNECT_ERRNOS:
+            return True  # e.g. aiohttp's ClientOSError(111, "Connect call failed")
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+_CONNECT_ERRNOS = frozenset({errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH})
+# httpx/httpx2's and aiohttp's exceptions for "never connected".
+_CONNECT_ERROR_NAMES = frozenset({"ConnectError", "ConnectTimeout", "ClientConnectorError",
+                                  "ClientConnectorDNSError", "ConnectionTimeoutError"})
+
+
 def _error_message(exc: Any) -> str:
     body = exc.body
     if isinstance(body, dict):
@@ -357,8 +468,20 @@ def _error_message(exc: Any) -> str:
 
 
 def _retry_after(headers: Any) -> float | None:
+    """Retry-After in seconds, given as seconds or as an HTTP date; None if absent or bad."""
     value = headers.get("retry-after") if headers is not None else None
+    return parse_retry_after(value) if value is not None else None
+
+
+def parse_retry_after(value: str, now: float | None = None) -> float | None:
     try:
-        return float(value) if value is not None else None
+        return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))

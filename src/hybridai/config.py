@@ -88,8 +88,18 @@ class CloudTarget(BaseModel):
     api_key_env: str | None = Field(
         default=None, description="name of the environment variable holding the key"
     )
-    timeout_s: float = Field(default=60.0, gt=0, description="whole request")
+    timeout_s: float = Field(default=60.0, gt=0, description="whole request, per try")
     connect_timeout_s: float = Field(default=5.0, gt=0)
+    first_token_timeout_s: float = Field(
+        default=30.0, gt=0, description="from sending to the first streamed token, or to the "
+        "response headers when unstreamed; per try")
+    max_retries: int = Field(default=1, ge=0, le=10, description="tries after the first on a "
+                             "retryable error (connect, timeout, 429, 5xx) before any token")
+    backoff_base_s: float = Field(default=0.25, ge=0, description="first retry waits up to "
+                                  "this long (full jitter), doubling each retry")
+    backoff_max_s: float = Field(default=4.0, ge=0, description="cap of one backoff wait")
+    retry_after_max_s: float = Field(
+        default=10.0, ge=0, description="a longer Retry-After fails over instead of waiting")
     context_window: int | None = Field(default=None, ge=1, description="tokens; unset = unknown")
 
     @field_validator("base_url")
@@ -109,6 +119,27 @@ class CloudTarget(BaseModel):
                 code="missing_api_key",
             )
         return key
+
+
+class ResilienceSettings(BaseModel):
+    """Circuit breakers (one per cloud target) and offline detection."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    breaker_failures: int = Field(default=5, ge=1, description="consecutive failures that "
+                                  "open a target's breaker")
+    breaker_failure_ratio: float = Field(default=0.5, gt=0, le=1, description="... or this "
+                                         "share of failed calls in the window")
+    breaker_min_calls: int = Field(default=10, ge=1, description="calls the window needs "
+                                   "before the ratio counts")
+    breaker_window_s: float = Field(default=60.0, gt=0)
+    breaker_cooldown_s: float = Field(default=30.0, gt=0, description="open this long, then "
+                                      "one probe request may try the target")
+    offline_s: float = Field(default=30.0, gt=0, description="when no cloud target can be "
+                             "connected to, requests skip the cloud this long")
+    offline_probe_interval_s: float = Field(default=2.0, gt=0, description="while offline, a "
+                                            "background connect probe at most this often")
+    probe_timeout_s: float = Field(default=1.0, gt=0, description="connect timeout of a probe")
 
 
 class RouterSettings(BaseModel):
@@ -318,6 +349,7 @@ class Settings(BaseSettings):
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
     cascade: CascadeSettings = Field(default_factory=CascadeSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    resilience: ResilienceSettings = Field(default_factory=ResilienceSettings)
 
     @classmethod
     def settings_customise_sources(

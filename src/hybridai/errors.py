@@ -13,6 +13,7 @@
     │   │   ├── EngineCrashedError   its process died (native crash, OOM kill…)
     │   │   └── EngineTimeoutError   it hung past a timeout and was restarted
     │   ├── DeviceBusyError          the engine's queue is full (``retry_after``)
+    │   ├── TargetSkippedError       not tried: its circuit breaker is open, or we are offline
     │   └── CloudError               a cloud target failed
     │       ├── CloudConnectionError refused, reset, DNS, offline
     │       ├── CloudTimeoutError
@@ -139,8 +140,16 @@ class DeviceBusyError(BackendError):
         self.retry_after = retry_after
 
 
+class TargetSkippedError(BackendError):
+    """A cloud target was not tried (code ``circuit_open`` or ``offline``); the next may run."""
+
+    retryable = True
+
+
 class CloudError(BackendError):
     code = "cloud_error"
+    connect_failed: bool = False
+    """Refused, DNS failure or connect timeout: what offline detection counts."""
 
 
 class CloudConnectionError(CloudError):

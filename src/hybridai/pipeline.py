@@ -12,6 +12,8 @@ A cache hit is a plan of one attempt whose backend replays the stored answer.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -21,7 +23,7 @@ from .backends import Backend, Finished, StreamEvent
 from .budget import BudgetLedger, open_ledger
 from .cache import CacheProbe, ReplayBackend, ResponseCache
 from .cascade import Verdict, cascade_threshold, confidence
-from .cloud import CloudBackend, estimate_tokens
+from .cloud import CloudBackend, can_connect, estimate_tokens
 from .config import Settings
 from .device.availability import AvailabilityReport
 from .device.manager import Device
@@ -32,11 +34,13 @@ from .errors import (
     ContextOverflowError,
     EngineError,
     StreamInterruptedError,
+    TargetSkippedError,
 )
 from .modes import Mode, Route, mode_from_model
 from .pricing import PriceTable
 from .privacy.screening import PrivacyGuard
 from .recorder import Reference, RunRecorder
+from .resilience import TargetHealth, retry_delay
 from .routing import (
     Attempt,
     RoutePlan,
@@ -68,6 +72,7 @@ class Pipeline:
         self.reference = Reference(next(iter(self.clouds.values()), None))
         self.cache = ResponseCache(settings.cache, settings.cache_dir)
         self.privacy = PrivacyGuard.from_settings(settings.privacy)
+        self.health = TargetHealth(self.clouds, settings.resilience, probe=self._probe_clouds)
         self._loaded_router: Router | None = None
         self.budget = self._budget_ledger()
 
@@ -104,8 +109,13 @@ class Pipeline:
         if self.budget is not None and self.clouds and mode is not Mode.ONLY_ON_DEVICE:
             blocked = self.budget.check(self.cloud_estimate(next(iter(self.clouds)), request))
         route_plan = plan(mode, device, self.device.engine.name, list(self.clouds), decision,
-                          blocked)
+                          blocked, self.health.unavailable())
         return request, replace(route_plan, cache=probe, privacy=screening)
+
+    def _probe_clouds(self) -> bool:
+        timeout_s = self.settings.resilience.probe_timeout_s
+        return any(can_connect(cloud.target.base_url, timeout_s)
+                   for cloud in self.clouds.values())
 
     def prepares_without_io(self) -> bool:
         """Whether ``prepare`` may run on an event loop: no device check, no embedding due."""
@@ -118,7 +128,7 @@ class Pipeline:
         if mode is Mode.ONLY_ON_DEVICE:
             return device
         if mode is Mode.ONLY_IN_CLOUD:
-            return clouds[:1]
+            return clouds  # the failover chain: any cloud target may answer
         return device + clouds
 
     def cloud_estimate(self, target: str, request: ChatRequest) -> float:
@@ -177,6 +187,34 @@ class Pipeline:
     def recorder(self, request: ChatRequest, route_plan: RoutePlan) -> RunRecorder:
         return RunRecorder(request, route_plan, self.prices, self.reference)
 
+    def _admit(self, attempt: Attempt) -> None:
+        """Raises TargetSkippedError when the target's breaker is open or we went offline
+        since the plan was made."""
+        if (why := self.health.admit(attempt.target)) is not None:
+            raise TargetSkippedError(f"{attempt.target} skipped: {why}", code=why)
+
+    def _after_failure(self, route_plan: RoutePlan, failures: list[tuple[Attempt, Exception]],
+                       index: int, error: Exception, retries: int, run: RunRecorder
+                       ) -> float | None:
+        """Seconds to wait before trying the same target again, or None when the plan's
+        next attempt may run; raises the caller's error when neither may happen."""
+        assert run.attempt is not None
+        attempt = run.attempt
+        if not isinstance(error, TargetSkippedError):
+            self.health.failed(attempt.target, error)
+        target = self.settings.cloud.get(attempt.target)
+        if (attempt.route is Route.IN_CLOUD and target is not None
+                and not isinstance(error, TargetSkippedError)
+                and may_fall_back(error, streamed_text=run.streamed_text,
+                                  stream=run.request.stream)
+                and (delay := retry_delay(target, error, retries)) is not None
+                and self.health.admit(attempt.target) is None):
+            run.retrying(error, delay)
+            return delay
+        failures.append((attempt, error))
+        self._fall_back_or_raise(route_plan, failures, index, run)
+        return None
+
     def _fall_back_or_raise(self, route_plan: RoutePlan, failures: list[tuple[Attempt, Exception]],
                             index: int, run: RunRecorder) -> None:
         """Returns when the next attempt may run; raises the caller's error otherwise."""
@@ -211,34 +249,48 @@ class Pipeline:
             return backend.astream(request)
         return screening.arestore(backend.astream(screening.cloud_request()))
 
-    # 5. execute with fallback, 6. store in the cache, 7. record ------------------------------
+    # 5. execute with fallback and retries, 6. store in the cache, 7. record -----------------
     def run(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder
             ) -> Iterator[ChatCompletionChunk]:
         failures: list[tuple[Attempt, Exception]] = []
         set_aside: _SetAside | None = None  # the device's answer, while the cloud tries
         for index, attempt in enumerate(route_plan.attempts):
             backend = self.backend(attempt, route_plan)
-            run.begin(attempt, backend)
-            try:
-                with self.spending(attempt, run):
-                    if self._cascades(request, route_plan, index):
-                        answer = list(self.events(backend, request, route_plan))
-                        if self._escalates(request, route_plan, index, answer, run):
-                            set_aside = _SetAside(attempt, backend, answer)
-                            continue
-                        yield from run.replay(answer)
-                        return
-                    for event in self.events(backend, request, route_plan):
-                        if (chunk := run.feed(event)) is not None:
-                            yield chunk
-                self.cache.save(route_plan.cache, run)
-                return
-            except _ROUTABLE_ERRORS as error:
-                failures.append((attempt, error))
-                if set_aside is not None and not run.streamed_text:
-                    yield from set_aside.keep(run, error)
+            retries = 0
+            while True:
+                run.begin(attempt, backend)
+                try:
+                    self._admit(attempt)
+                    with self.spending(attempt, run):
+                        if self._cascades(request, route_plan, index):
+                            answer = list(self.events(backend, request, route_plan))
+                            self.health.succeeded(attempt.target)
+                            if self._escalates(request, route_plan, index, answer, run):
+                                set_aside = _SetAside(attempt, backend, answer)
+                                break  # on to the next attempt
+                            yield from run.replay(answer)
+                            return
+                        for event in self.events(backend, request, route_plan):
+                            if (chunk := run.feed(event)) is not None:
+                                yield chunk
+                    self.health.succeeded(attempt.target)
+                    self.cache.save(route_plan.cache, run)
                     return
-                self._fall_back_or_raise(route_plan, failures, index, run)
+                except _ROUTABLE_ERRORS as error:
+                    if set_aside is not None and not run.streamed_text:
+                        self.health.failed(attempt.target, error)
+                        failures.append((attempt, error))
+                        yield from set_aside.keep(run, error)
+                        return
+                    delay = self._after_failure(route_plan, failures, index, error, retries,
+                                                run)
+                    if delay is None:
+                        break
+                except BaseException:  # the caller went away mid-answer: no verdict
+                    self.health.abandoned(attempt.target)
+                    raise
+                time.sleep(delay)
+                retries += 1
 
     async def arun(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder
                    ) -> AsyncIterator[ChatCompletionChunk]:
@@ -246,29 +298,44 @@ class Pipeline:
         set_aside: _SetAside | None = None
         for index, attempt in enumerate(route_plan.attempts):
             backend = self.backend(attempt, route_plan)
-            run.begin(attempt, backend)
-            try:
-                with self.spending(attempt, run):
-                    if self._cascades(request, route_plan, index):
-                        answer = [event async for event in self.aevents(backend, request, route_plan)]
-                        if self._escalates(request, route_plan, index, answer, run):
-                            set_aside = _SetAside(attempt, backend, answer)
-                            continue
-                        for replayed in run.replay(answer):
-                            yield replayed
-                        return
-                    async for event in self.aevents(backend, request, route_plan):
-                        if (chunk := run.feed(event)) is not None:
-                            yield chunk
-                self.cache.save(route_plan.cache, run)
-                return
-            except _ROUTABLE_ERRORS as error:
-                failures.append((attempt, error))
-                if set_aside is not None and not run.streamed_text:
-                    for kept in set_aside.keep(run, error):
-                        yield kept
+            retries = 0
+            while True:
+                run.begin(attempt, backend)
+                try:
+                    self._admit(attempt)
+                    with self.spending(attempt, run):
+                        if self._cascades(request, route_plan, index):
+                            answer = [event async for event in self.aevents(backend, request,
+                                                                           route_plan)]
+                            self.health.succeeded(attempt.target)
+                            if self._escalates(request, route_plan, index, answer, run):
+                                set_aside = _SetAside(attempt, backend, answer)
+                                break  # on to the next attempt
+                            for replayed in run.replay(answer):
+                                yield replayed
+                            return
+                        async for event in self.aevents(backend, request, route_plan):
+                            if (chunk := run.feed(event)) is not None:
+                                yield chunk
+                    self.health.succeeded(attempt.target)
+                    self.cache.save(route_plan.cache, run)
                     return
-                self._fall_back_or_raise(route_plan, failures, index, run)
+                except _ROUTABLE_ERRORS as error:
+                    if set_aside is not None and not run.streamed_text:
+                        self.health.failed(attempt.target, error)
+                        failures.append((attempt, error))
+                        for kept in set_aside.keep(run, error):
+                            yield kept
+                        return
+                    delay = self._after_failure(route_plan, failures, index, error, retries,
+                                                run)
+                    if delay is None:
+                        break
+                except BaseException:
+                    self.health.abandoned(attempt.target)
+                    raise
+                await asyncio.sleep(delay)
+                retries += 1
 
     # The cascade: the device answers whole (never streamed: its tokens can't be taken back
     # once shown), the answer is scored, and below the threshold the cloud answers instead.

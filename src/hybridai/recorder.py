@@ -34,6 +34,9 @@ from .schema import (
     now,
 )
 
+_SKIPPED = {"circuit_open": "its circuit breaker is open",
+            "offline": "offline, no cloud target could be connected to"}
+
 
 class Reference:
     """The cloud model that savings are measured against."""
@@ -60,7 +63,10 @@ class RunRecorder:
         self.started_at = clock()
         self.id = new_completion_id()
         self.created = now()
-        self.fallbacks: list[Fallback] = []
+        self.fallbacks: list[Fallback] = [
+            Fallback(target=target, code=code, message=f"{target} skipped: {_SKIPPED[code]}")
+            for target, code in plan.skipped]
+        self.retries: list[Fallback] = []
         self.attempt: Attempt | None = None
         self.backend: Backend | None = None
         self.reason = ""
@@ -130,6 +136,14 @@ class RunRecorder:
         """A buffered answer's events, fed now: the chunks a streaming caller gets."""
         return [chunk for event in events if (chunk := self.feed(event)) is not None]
 
+    def retrying(self, error: Exception, delay_s: float) -> None:
+        """The current attempt failed and its target will be tried again after ``delay_s``."""
+        assert self.attempt is not None
+        code = getattr(error, "code", type(error).__name__)
+        self.retries.append(Fallback(target=self.attempt.target, code=code,
+                                     message=f"{error}; retried after {delay_s:.2f} s"))
+        self._reset_output()
+
     def feed(self, event: StreamEvent) -> ChatCompletionChunk | None:
         """Records ``event``; returns the chunk to send a streaming caller, if any."""
         if isinstance(event, Started):
@@ -186,7 +200,7 @@ class RunRecorder:
         self.routing = RoutingInfo(
             route=self.attempt.route, target=self.attempt.target, model=self.backend.model,
             mode=self.plan.mode, reason=self.reason, detail=self.detail,
-            fallbacks=self.fallbacks,
+            fallbacks=self.fallbacks, retries=self.retries,
             time_to_first_token_s=None if self.first_token_at is None else
             round(self.first_token_at - self.started_at, 4),
             latency_s=round(end - self.started_at, 4),

@@ -7,7 +7,7 @@ one may run. The pipeline executes the plan; every rule lives here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -62,18 +62,25 @@ class RoutePlan:
     budget: BudgetExhaustedError | None = None  # set when a spent budget took the cloud away
     # What the privacy step found; it holds the values in memory, so it is never printed.
     privacy: Screening | None = field(default=None, repr=False, compare=False)
+    skipped: tuple[tuple[str, str], ...] = ()
+    """Cloud targets left out, each with its reason code (``circuit_open``, ``offline``)."""
 
 
 def plan(mode: Mode, device: AvailabilityReport, device_target: str,
          cloud_targets: list[str], router: RouterDecision | None = None,
-         budget: BudgetExhaustedError | None = None) -> RoutePlan:
+         budget: BudgetExhaustedError | None = None,
+         unavailable: Mapping[str, str] | None = None) -> RoutePlan:
     """The attempts for ``mode``, first choice first; NoRouteError when there are none.
 
     ``budget`` is the refusal a cloud call would meet now: the cloud leaves the plan, so
     only_in_cloud raises it and the other modes run on the device (or raise it too).
+
+    Cloud targets are tried in ``cloud_targets`` order (the failover chain), the device
+    before or after them as the mode says. Targets in ``unavailable`` (name → reason code)
+    are skipped at once; when the first choice was skipped, the reason says why
+    (``circuit_open:<target>`` or ``offline``).
     """
-    cloud = cloud_targets[0] if cloud_targets else None
-    if budget is not None and cloud is not None and mode is not Mode.ONLY_ON_DEVICE:
+    if budget is not None and cloud_targets and mode is not Mode.ONLY_ON_DEVICE:
         if mode is Mode.ONLY_IN_CLOUD or not device.available:
             if mode is not Mode.ONLY_IN_CLOUD:
                 budget.message += f"; and the device is {device.status}: {device.detail}"
@@ -81,13 +88,32 @@ def plan(mode: Mode, device: AvailabilityReport, device_target: str,
         attempt = Attempt(device_target, Route.ON_DEVICE, f"budget_exhausted:{budget.cap}",
                           str(budget))
         return RoutePlan(mode, (attempt,), router, budget=budget)
+    unavailable = unavailable or {}
+    usable = [name for name in cloud_targets if name not in unavailable]
+    skipped = tuple((name, unavailable[name]) for name in cloud_targets if name in unavailable)
+    skip_reason = _skip_reason(skipped)
+
+    def done(attempts: list[Attempt] | tuple[Attempt, ...]) -> RoutePlan:
+        return RoutePlan(mode, tuple(attempts), router, skipped=skipped)
 
     def on_device(reason: str, detail: str) -> Attempt:
         return Attempt(device_target, Route.ON_DEVICE, reason, detail)
 
-    def in_cloud(reason: str, detail: str) -> Attempt:
-        assert cloud is not None
-        return Attempt(cloud, Route.IN_CLOUD, reason, detail)
+    def in_cloud(reason: str, detail: str) -> list[Attempt]:
+        """The failover chain over the usable cloud targets."""
+        if cloud_targets and cloud_targets[0] in unavailable and reason != "fallback":
+            reason = _skip_reason(skipped[:1]) or reason
+        first, *rest = usable
+        chain = [Attempt(first, Route.IN_CLOUD, reason, detail)]
+        chain += [Attempt(name, Route.IN_CLOUD, "fallback", "the target before could not "
+                          "run it") for name in rest]
+        return chain
+
+    def no_cloud() -> tuple[str, str]:
+        """Reason code and words for "no cloud target may be used"."""
+        if skip_reason is None:
+            return "no_cloud_target", "no cloud target is configured"
+        return skip_reason, _describe_skips(skipped)
 
     device_down = f"device_unavailable:{device.reason}"
     if mode is Mode.ONLY_ON_DEVICE:
@@ -95,62 +121,81 @@ def plan(mode: Mode, device: AvailabilityReport, device_target: str,
             raise DeviceUnavailableError(
                 f"mode only_on_device, but the device is {device.status}: {device.detail}",
                 reason=str(device.reason))
-        return RoutePlan(mode, (on_device("only_on_device", "mode allows only the device"),))
+        return done((on_device("only_on_device", "mode allows only the device"),))
 
     if mode is Mode.ONLY_IN_CLOUD:
-        if cloud is None:
-            raise NoRouteError("mode only_in_cloud, but no cloud target is configured",
-                               code="no_cloud_target")
-        return RoutePlan(mode, (in_cloud("only_in_cloud", "mode allows only the cloud"),))
+        if not usable:
+            code, words = no_cloud()
+            raise NoRouteError(f"mode only_in_cloud, but {words}",
+                               code="no_cloud_target" if skip_reason is None
+                               else code.partition(":")[0])
+        return done(in_cloud("only_in_cloud", "mode allows only the cloud"))
 
     if mode is Mode.AUTO:
         assert router is not None, "mode auto needs the router's decision"
         reason = router.describe()
         if not router.wants_cloud and device.available:
             attempts = [on_device(reason, "the router expects the device to answer well")]
-            if cloud is not None:
-                attempts.append(in_cloud("fallback", "the device could not run it"))
-            return RoutePlan(mode, tuple(attempts), router)
-        if cloud is None:
+            if usable:
+                attempts += in_cloud("fallback", "the device could not run it")
+            return done(attempts)
+        if not usable:
+            code, words = no_cloud()
             if device.available:
-                return RoutePlan(mode, (on_device("no_cloud_target", f"{reason}, but no cloud "
-                                                  "target is configured"),), router)
+                return done((on_device(code, f"{reason}, but {words}"),))
             raise DeviceUnavailableError(
-                f"the device is {device.status} ({device.detail}) and no cloud target "
-                "is configured", reason=str(device.reason))
+                f"the device is {device.status} ({device.detail}) and {words}",
+                reason=str(device.reason))
         detail = ("the router expects the cloud to answer better" if router.wants_cloud
                   else f"device {device.status}: {device.detail}")
         if not router.wants_cloud:
             reason = f"{reason};device_unavailable:{device.reason}"
-        attempts = [in_cloud(reason, detail)]
+        attempts = [Attempt(a.target, a.route, reason if i == 0 else a.reason, a.detail)
+                    for i, a in enumerate(in_cloud("fallback", detail))]
         if device.available:
             attempts.append(on_device("fallback", "the cloud could not run it"))
-        return RoutePlan(mode, tuple(attempts), router)
+        return done(attempts)
 
     if mode is Mode.PREFER_ON_DEVICE:
         if device.available:
             attempts = [on_device("device_available", "device preferred and available")]
-            if cloud is not None:
-                attempts.append(in_cloud("fallback", "the device could not run it"))
-            return RoutePlan(mode, tuple(attempts))
-        if cloud is None:
+            if usable:
+                attempts += in_cloud("fallback", "the device could not run it")
+            return done(attempts)
+        if not usable:
             raise DeviceUnavailableError(
-                f"the device is {device.status} ({device.detail}) and no cloud target "
-                "is configured", reason=str(device.reason))
-        return RoutePlan(mode, (in_cloud(device_down, f"device {device.status}: "
-                                                      f"{device.detail}"),))
+                f"the device is {device.status} ({device.detail}) and {no_cloud()[1]}",
+                reason=str(device.reason))
+        return done(in_cloud(device_down, f"device {device.status}: {device.detail}"))
 
     # PREFER_IN_CLOUD
-    if cloud is None:
+    if not usable:
+        code, words = no_cloud()
         if device.available:
-            return RoutePlan(mode, (on_device("no_cloud_target",
-                                              "cloud preferred but none is configured"),))
-        raise NoRouteError(f"no cloud target is configured and the device is {device.status}: "
-                           f"{device.detail}", code="no_cloud_target")
-    attempts = [in_cloud("cloud_preferred", "cloud preferred")]
+            return done((on_device(code, f"cloud preferred, but {words}"),))
+        raise NoRouteError(f"{words} and the device is {device.status}: {device.detail}",
+                           code="no_cloud_target" if skip_reason is None
+                           else code.partition(":")[0])
+    attempts = in_cloud("cloud_preferred", "cloud preferred")
     if device.available:
         attempts.append(on_device("fallback", "the cloud could not run it"))
-    return RoutePlan(mode, tuple(attempts))
+    return done(attempts)
+
+
+def _skip_reason(skipped: Sequence[tuple[str, str]]) -> str | None:
+    """``offline`` or ``circuit_open:<first target>``; None when nothing was skipped."""
+    if not skipped:
+        return None
+    if any(code == "offline" for _, code in skipped):
+        return "offline"
+    return f"{skipped[0][1]}:{skipped[0][0]}"
+
+
+def _describe_skips(skipped: Sequence[tuple[str, str]]) -> str:
+    if any(code == "offline" for _, code in skipped):
+        return "we are offline (no cloud target could be connected to)"
+    return "every cloud target's circuit breaker is open (" + ", ".join(
+        name for name, _ in skipped) + ")"
 
 
 def plan_private(mode: Mode, device: AvailabilityReport, device_target: str,

@@ -201,7 +201,10 @@ class RoutingInfo(BaseModel):
     mode: Mode
     reason: str = Field(description="machine-readable reason code for the route")
     detail: str = Field(description="the reason in words")
-    fallbacks: list[Fallback] = Field(default_factory=list)
+    fallbacks: list[Fallback] = Field(
+        default_factory=list, description="targets that failed or were skipped before this one")
+    retries: list[Fallback] = Field(
+        default_factory=list, description="failed tries that were tried again on their target")
     time_to_first_token_s: float | None = None
     latency_s: float = 0.0
     prompt_tokens: int = 0

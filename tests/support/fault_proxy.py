@@ -7,16 +7,25 @@ Behaviours (set ``proxy.behavior``):
     "status:429:2"       ... with Retry-After: 2
     "cut:N"              forward, then drop the connection after N streamed SSE events
     "cutbytes:N"         forward N bytes of the answer, then drop the connection
-Every request is recorded in ``proxy.requests`` (method, path, body) before anything else.
+    "delay:S"            wait S seconds before forwarding (no headers meanwhile), then pass
+    "stall:S"            send the headers at once, wait S seconds before the first byte
+``proxy.script`` is a list of behaviours used one per request, first to last, before
+``behavior`` applies again. Every request is recorded in ``proxy.requests`` (method, path,
+body, arrival time on ``time.monotonic``) before anything else.
+
+Faults below HTTP live beside it: ``ResetProxy`` (a TCP relay that resets the connection
+with an RST after N streamed events) and ``blackhole`` (a port where connects hang).
 """
 
 from __future__ import annotations
 
 import asyncio
 import socket
+import struct
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 import httpx
@@ -38,12 +47,14 @@ class RecordedRequest:
     method: str
     path: str
     body: bytes
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
 class FaultProxy:
     upstream: str
     behavior: str = "pass"
+    script: list[str] = field(default_factory=list)
     requests: list[RecordedRequest] = field(default_factory=list)
     port: int = field(default_factory=free_port)
 
@@ -54,9 +65,12 @@ class FaultProxy:
     async def handle(self, request: Request) -> Response:
         body = await request.body()
         self.requests.append(RecordedRequest(request.method, request.url.path, body))
-        behavior = self.behavior
+        behavior = self.script.pop(0) if self.script else self.behavior
         if behavior == "hang":
             await asyncio.sleep(3600)
+        if behavior.startswith("delay:"):
+            await asyncio.sleep(float(behavior.split(":")[1]))
+        stall_s = float(behavior.split(":")[1]) if behavior.startswith("stall:") else 0.0
         if behavior.startswith("status:"):
             _, status, *retry = behavior.split(":")
             headers = {"retry-after": retry[0]} if retry else {}
@@ -74,6 +88,8 @@ class FaultProxy:
         async def relay() -> AsyncIterator[bytes]:
             events = 0
             try:
+                if stall_s:
+                    await asyncio.sleep(stall_s)
                 if cut_bytes is not None:
                     body = await upstream.aread()
                     yield body[:cut_bytes]
@@ -117,3 +133,83 @@ class ServerThread:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=5)
+
+
+class ResetProxy:
+    """A TCP relay to ``upstream`` (host:port) that resets every connection (RST, through
+    SO_LINGER 0) once ``after_events`` SSE events went back to the client; 0 = as soon as
+    the request arrived, before any answer."""
+
+    def __init__(self, upstream: str, after_events: int) -> None:
+        host, _, port = upstream.removeprefix("http://").partition(":")
+        self.upstream = (host, int(port.split("/")[0]))
+        self.after_events = after_events
+        self.port = free_port()
+        self.connections = 0
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        up_reader, up_writer = await asyncio.open_connection(*self.upstream)
+
+        async def upload() -> None:
+            while data := await reader.read(65536):
+                if self.after_events == 0:
+                    return  # the request is here: reset before any answer
+                up_writer.write(data)
+                await up_writer.drain()
+
+        async def download() -> None:
+            events = 0
+            while data := await up_reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+                events += data.count(b"data:")
+                if events >= self.after_events:
+                    return
+
+        tasks = [asyncio.ensure_future(upload()), asyncio.ensure_future(download())]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in tasks:
+            task.cancel()
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        writer.transport.abort()
+        up_writer.close()
+
+    def __enter__(self) -> ResetProxy:
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(
+            asyncio.start_server(self._serve, "127.0.0.1", self.port), self.loop).result(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
+
+
+@contextmanager
+def blackhole() -> Iterator[str]:
+    """A loopback base URL whose connects hang: a listener whose accept queue is full drops
+    every new SYN, as a firewall that blackholes traffic does."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        with suppress(BlockingIOError):
+            filler.connect(("127.0.0.1", port))
+        fillers.append(filler)
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        for sock in (*fillers, listener):
+            sock.close()

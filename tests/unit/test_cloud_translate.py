@@ -6,6 +6,8 @@ stack), so those are what the openai exceptions here carry; raw transport errors
 
 from __future__ import annotations
 
+import email.utils
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +25,7 @@ from hybridai.cloud import (
     _StreamTracker,
     _whole_answer,
     estimate_tokens,
+    parse_retry_after,
     translate_error,
 )
 from hybridai.config import CloudTarget
@@ -96,11 +99,38 @@ def test_rate_limit_keeps_retry_after() -> None:
     assert (error.status, error.retryable, error.retry_after) == (429, True, 3.0)
 
 
-def test_retry_after_as_a_date_is_ignored() -> None:
-    error = translate_error(CLOUD, status_error(
-        429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}))
+def test_retry_after_as_an_http_date() -> None:
+    in_five_s = email.utils.formatdate(time.time() + 5, usegmt=True)
+    error = translate_error(CLOUD, status_error(429, headers={"Retry-After": in_five_s}))
     assert isinstance(error, CloudStatusError)
-    assert error.retry_after is None
+    assert error.retry_after is not None and 3.5 < error.retry_after <= 5.0
+
+
+@pytest.mark.parametrize("value, seconds", [
+    ("7", 7.0), ("0.5", 0.5), ("-3", 0.0),
+    ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # in the past: retry now
+    ("Wed, 21 Oct 2015 07:28:10 GMT", 10.0),
+    ("soon", None), ("Wed, 21 Oct 2015 07:28:00", None),  # no zone: unknowable
+])
+def test_parse_retry_after(value: str, seconds: float | None) -> None:
+    now = email.utils.parsedate_to_datetime("Wed, 21 Oct 2015 07:28:00 GMT").timestamp()
+    assert parse_retry_after(value, now=now) == seconds
+
+
+def test_connect_failures_are_told_apart_from_failures_mid_answer() -> None:
+    refused = openai.APIConnectionError(request=request())
+    refused.__cause__ = httpx2.ConnectError("[Errno 111] Connection refused")
+    connect_timeout = openai.APITimeoutError(request=request())
+    connect_timeout.__cause__ = httpx2.ConnectTimeout("timed out")
+    read_timeout = openai.APITimeoutError(request=request())
+    read_timeout.__cause__ = httpx2.ReadTimeout("timed out")
+    assert isinstance(refused_error := translate_error(CLOUD, refused), CloudError)
+    assert refused_error.connect_failed
+    assert isinstance(timeout_error := translate_error(CLOUD, connect_timeout), CloudError)
+    assert timeout_error.connect_failed and "connecting" in str(timeout_error)
+    for exc in (read_timeout, httpx.ReadError("connection reset by peer")):
+        assert isinstance(error := translate_error(CLOUD, exc), CloudError)
+        assert not error.connect_failed
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404])
@@ -312,3 +342,14 @@ def test_whole_answer_without_usage_or_choices_estimates() -> None:
 def test_whole_answer_that_is_not_a_completion_is_a_connection_error(answer: object) -> None:
     with pytest.raises(CloudConnectionError, match="not a chat completion"):
         list(_whole_answer(CLOUD, answer, 30))
+
+
+@pytest.mark.parametrize("raw, connect_failed", [
+    (aiohttp.ClientOSError(111, "Connect call failed"), True),
+    (aiohttp.ServerDisconnectedError(), False),
+    (aiohttp.ClientPayloadError("Response payload is not completed"), False),
+], ids=lambda value: type(value).__name__)
+def test_aiohttp_connect_failures_count_for_offline(raw: Exception, connect_failed: bool
+                                                    ) -> None:
+    error = translate_error(CLOUD, through_aiohttp_transport(raw))
+    assert isinstance(error, CloudError) and error.connect_failed is connect_failed

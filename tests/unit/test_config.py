@@ -284,3 +284,39 @@ def test_cache_from_file_and_environment(tmp_path: Path, monkeypatch: pytest.Mon
 def test_bad_cache_settings_name_the_key(tmp_path: Path, text: str, where: str) -> None:
     path = write_toml(tmp_path / "c.toml", f"[cache]\n{text}\n")
     assert where in str(config_error(path))
+
+
+# -- resilience settings -------------------------------------------------------------------------
+
+def test_resilience_settings_from_the_file_and_the_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = FULL_CONFIG.replace('model = "qwen"', 'model = "qwen"\n    first_token_timeout_s '
+                               '= 3\n    max_retries = 0\n    retry_after_max_s = 2.5')
+    path = write_toml(tmp_path / "c.toml", text + """
+    [resilience]
+    breaker_failures = 2
+    offline_s = 5
+    """)
+    monkeypatch.setenv("HYBRIDAI_RESILIENCE__BREAKER_COOLDOWN_S", "7")
+    settings = load_settings(path)
+    local = settings.cloud["local"]
+    assert (local.first_token_timeout_s, local.max_retries, local.retry_after_max_s) == (
+        3.0, 0, 2.5)
+    assert settings.cloud["openai"].max_retries == 1  # the default: one retry
+    resilience = settings.resilience
+    assert (resilience.breaker_failures, resilience.offline_s,
+            resilience.breaker_cooldown_s) == (2, 5.0, 7.0)
+
+
+@pytest.mark.parametrize("text, where", [
+    ("[resilience]\nbreaker_failures = 0\n", "resilience.breaker_failures"),
+    ("[resilience]\nbreaker_failure_ratio = 1.5\n", "resilience.breaker_failure_ratio"),
+    ("[resilience]\nprobe_timeout_s = 0\n", "resilience.probe_timeout_s"),
+    ("[resilience]\nretries = 3\n", "resilience.retries"),
+    ('[cloud.x]\nbase_url = "https://a/v1"\nmodel = "m"\nmax_retries = -1\n',
+     "cloud.x.max_retries"),
+    ('[cloud.x]\nbase_url = "https://a/v1"\nmodel = "m"\nfirst_token_timeout_s = 0\n',
+     "cloud.x.first_token_timeout_s"),
+])
+def test_bad_resilience_settings_name_the_key(tmp_path: Path, text: str, where: str) -> None:
+    assert where in str(config_error(write_toml(tmp_path / "c.toml", text)))

@@ -135,9 +135,64 @@ def test_auto_sends_what_the_router_scores_high_to_the_cloud(
     assert route_plan.router == decision
 
 
-def test_plan_uses_the_first_cloud_target() -> None:
-    route_plan = plan(Mode.PREFER_IN_CLOUD, available_report(), DEVICE, ["primary", "secondary"])
-    assert [a.target for a in route_plan.attempts] == ["primary", DEVICE]
+# -- the failover chain and skipped targets --------------------------------------------------
+
+CHAIN = ["primary", "secondary"]
+ROUTER_CLOUD, ROUTER_DEVICE = RouterDecision(0.8, 0.5), RouterDecision(0.2, 0.5)
+
+
+@pytest.mark.parametrize("mode, router, device_available, expected", [
+    (Mode.PREFER_IN_CLOUD, None, True, ["primary", "secondary", DEVICE]),
+    (Mode.ONLY_IN_CLOUD, None, True, ["primary", "secondary"]),
+    (Mode.PREFER_ON_DEVICE, None, True, [DEVICE, "primary", "secondary"]),
+    (Mode.PREFER_ON_DEVICE, None, False, ["primary", "secondary"]),
+    (Mode.AUTO, ROUTER_CLOUD, True, ["primary", "secondary", DEVICE]),
+    (Mode.AUTO, ROUTER_DEVICE, True, [DEVICE, "primary", "secondary"]),
+])
+def test_cloud_targets_fail_over_in_order(mode: Mode, router: RouterDecision | None,
+                                          device_available: bool, expected: list[str]) -> None:
+    route_plan = plan(mode, report(device_available), DEVICE, CHAIN, router)
+    assert [a.target for a in route_plan.attempts] == expected
+    assert [a.reason for a in route_plan.attempts][1:] == ["fallback"] * (len(expected) - 1)
+
+
+def test_an_open_breaker_skips_its_target_and_says_so() -> None:
+    route_plan = plan(Mode.PREFER_IN_CLOUD, available_report(), DEVICE, CHAIN,
+                      unavailable={"primary": "circuit_open"})
+    assert summary(route_plan) == [("secondary", IN, "circuit_open:primary"),
+                                   (DEVICE, ON, "fallback")]
+    assert route_plan.skipped == (("primary", "circuit_open"),)
+
+
+def test_a_skipped_fallback_target_keeps_the_first_reason() -> None:
+    route_plan = plan(Mode.PREFER_IN_CLOUD, available_report(), DEVICE, CHAIN,
+                      unavailable={"secondary": "circuit_open"})
+    assert summary(route_plan) == [("primary", IN, "cloud_preferred"), (DEVICE, ON, "fallback")]
+
+
+@pytest.mark.parametrize("mode", [Mode.PREFER_IN_CLOUD, Mode.PREFER_ON_DEVICE])
+def test_offline_goes_straight_to_the_device(mode: Mode) -> None:
+    offline = dict.fromkeys(CHAIN, "offline")
+    route_plan = plan(mode, available_report(), DEVICE, CHAIN, unavailable=offline)
+    assert [a.target for a in route_plan.attempts] == [DEVICE]
+    if mode is Mode.PREFER_IN_CLOUD:
+        assert route_plan.attempts[0].reason == "offline"
+
+
+@pytest.mark.parametrize("why, code", [("offline", "offline"),
+                                       ("circuit_open", "circuit_open")])
+def test_only_in_cloud_with_every_target_skipped_fails_fast(why: str, code: str) -> None:
+    with pytest.raises(NoRouteError) as info:
+        plan(Mode.ONLY_IN_CLOUD, available_report(), DEVICE, CHAIN,
+             unavailable=dict.fromkeys(CHAIN, why))
+    assert info.value.code == code
+
+
+def test_device_unavailable_and_every_cloud_skipped_names_both() -> None:
+    with pytest.raises(NoRouteError, match="offline.*not_enough_memory") as info:
+        plan(Mode.PREFER_IN_CLOUD, report(False), DEVICE, CHAIN,
+             unavailable=dict.fromkeys(CHAIN, "offline"))
+    assert info.value.code == "offline"
 
 
 # -- may_fall_back -------------------------------------------------------------------------------

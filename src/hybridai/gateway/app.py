@@ -59,7 +59,8 @@ class GatewayState:
             log=RequestLog(gateway.request_log_path(), log_content=gateway.log_content),
             metrics=Metrics(queue_depth=lambda: engine.waiting,
                             budget=client.pipeline.budget.status if client.pipeline.budget
-                            else None),
+                            else None,
+                            health=client.pipeline.health),
             readiness=Readiness(client.pipeline),
             api_keys=tuple(k.encode() for k in gateway.api_keys()),
         )

@@ -10,6 +10,7 @@ from prometheus_client.registry import Collector
 
 from ..budget import BudgetStatus
 from ..requestlog import LogEntry
+from ..resilience import TargetHealth
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 
@@ -37,8 +38,10 @@ class BudgetCollector(Collector):
 
 class Metrics:
     def __init__(self, queue_depth: Callable[[], float],
-                 budget: Callable[[], BudgetStatus] | None = None) -> None:
+                 budget: Callable[[], BudgetStatus] | None = None,
+                 health: TargetHealth | None = None) -> None:
         self.registry = CollectorRegistry()
+        self.health = health
         if budget is not None:
             self.registry.register(BudgetCollector(budget))
         self.requests = Counter(
@@ -64,6 +67,11 @@ class Metrics:
         self.queue_depth.set_function(queue_depth)
         self.in_flight = Gauge("hybridai_requests_in_flight", "Requests being served",
                                registry=self.registry)
+        self.circuit_state = Gauge("hybridai_cloud_circuit_state", "Circuit breaker of each "
+                                   "cloud target: 0 closed, 1 half-open, 2 open", ["target"],
+                                   registry=self.registry)
+        self.offline = Gauge("hybridai_offline", "1 while no cloud target can be connected to",
+                             registry=self.registry)
 
     def observe(self, entry: LogEntry) -> None:
         route = entry.route or "none"
@@ -80,4 +88,8 @@ class Metrics:
             self.saved.inc(entry.saved_usd)
 
     def render(self) -> bytes:
+        if self.health is not None:
+            for target, state in self.health.states().items():
+                self.circuit_state.labels(target).set(int(state))
+            self.offline.set(int(self.health.connectivity.offline))
         return generate_latest(self.registry)

@@ -29,7 +29,11 @@ class Readiness:
         device_ok = (not uses_device) or (device.available and engine_loaded)
         clouds = dict(zip(self.pipeline.clouds, await asyncio.gather(
             *(self._cloud_status(name) for name in self.pipeline.clouds)), strict=True))
+        breakers = self.pipeline.health.states()
+        clouds = {name: {**status, "circuit": breakers[name].name.lower()}
+                  for name, status in clouds.items()}
         return {
+            "offline": self.pipeline.health.connectivity.offline,
             "ready": device_ok and all(c["reachable"] for c in clouds.values()),
             "device": {"status": device.status.value, "reason": device.reason.value,
                        "engine_loaded": engine_loaded, "required": uses_device},
