@@ -80,7 +80,10 @@ async def test_concurrent_async_requests_share_the_one_engine_slot(make_async_cl
 
 
 async def test_full_engine_queue_overflows_to_cloud_or_is_busy(make_async_client, proxy):
-    client = make_async_client(proxy.base_url, device={"max_queue": 1})
+    # A long wait limit: this test is about the queue's length, and on a loaded machine the
+    # waiting request could otherwise time out behind the running one and overflow too.
+    client = make_async_client(proxy.base_url,
+                               device={"max_queue": 1, "max_queue_wait_s": 600})
     await client.warm_up()
 
     async def ask(mode: str):
