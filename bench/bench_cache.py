@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 
 from hybridai.cache.guard import conflict
 from hybridai.cache.semantic import SemanticIndex
-from hybridai.cache.store import CacheStore, StoredAnswer
+from hybridai.cache.store import CacheStore
 from hybridai.embeddings import Embedder
 
 ROOT = Path(__file__).resolve().parent

@@ -2,12 +2,12 @@
 the answer.
 
 all-MiniLM-L6-v2 puts "How do I enable dark mode?" and "How do I disable dark mode?" at a
-cosine of 0.93, above most paraphrases. A semantic hit therefore also needs the two questions
-to agree on what carries exact meaning: the numbers, the quoted text, the negations, the
-capitalized names, the order of the same words, and no word facing its opposite (``enable``/``disable``, ``install``/
-``uninstall``, ``increase``/``decrease``…). The check is on words, costs microseconds, and
-can only turn a hit into a miss. bench/bench_cache.py measures the false-hit rate with and
-without it.
+cosine of 0.93, above most paraphrases. A semantic hit therefore also needs the two
+questions to agree on what carries exact meaning: the numbers, the quoted text, the
+negations, the capitalized names, the order of the same words, and no word facing its
+opposite (``enable``/``disable``, ``install``/``uninstall``, ``increase``/``decrease``…).
+The check is on words, costs microseconds, and can only turn a hit into a miss.
+bench/bench_cache.py measures the false-hit rate with and without it.
 """
 
 from __future__ import annotations
