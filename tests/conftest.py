@@ -98,10 +98,10 @@ def refused_url() -> str:
 
 def settings_for(cloud_url: str | None, shared_cache: Path, *, timeout_s: float = 30.0,
                  context_window: int | None = None, device: dict[str, Any] | None = None,
-                 **overrides: Any) -> Settings:
+                 transport: str = "aiohttp", **overrides: Any) -> Settings:
     cloud = {} if cloud_url is None else {"standin": CloudTarget(
         base_url=cloud_url, model=STAND_IN_MODEL, timeout_s=timeout_s, connect_timeout_s=2,
-        context_window=context_window)}
+        context_window=context_window, transport=transport)}
     return Settings(cloud=cloud, prices={STAND_IN_MODEL: STAND_IN_PRICE},
                     device=DeviceSettings(**{**TEST_SPEED_FLOOR, **(device or {})}),
                     cache_dir=shared_cache, **overrides)

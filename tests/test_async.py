@@ -125,10 +125,17 @@ async def test_waiting_too_long_for_the_engine_is_busy(make_async_client, proxy)
     assert (await holder).hybrid.route is Route.ON_DEVICE
 
 
-# -- the async client's own transport (aiohttp) through real faults ------------------------
+# -- both async transports (plain aiohttp, the default; the openai SDK's) through real faults
 
-async def test_async_refused_connection_is_a_connection_error(make_async_client, refused_url):
-    client = make_async_client(refused_url)
+
+@pytest.fixture(params=["aiohttp", "openai"])
+def transport(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+async def test_async_refused_connection_is_a_connection_error(make_async_client, refused_url,
+                                                              transport):
+    client = make_async_client(refused_url, transport=transport)
     with pytest.raises(CloudConnectionError, match="could not be reached"):
         await client.chat.completions.create(messages=user("Hi"), mode="only_in_cloud",
                                              max_tokens=6, temperature=0.0)
@@ -141,9 +148,9 @@ async def test_async_refused_connection_is_a_connection_error(make_async_client,
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["unstreamed", "streamed"])
-async def test_async_hang_is_a_timeout(make_async_client, proxy, stream):
+async def test_async_hang_is_a_timeout(make_async_client, proxy, stream, transport):
     proxy.behavior = "hang"
-    client = make_async_client(proxy.base_url, timeout_s=1.5)
+    client = make_async_client(proxy.base_url, timeout_s=1.5, transport=transport)
     with pytest.raises(CloudTimeoutError):
         answer = await client.chat.completions.create(
             messages=user("Hi"), mode="only_in_cloud", max_tokens=6, temperature=0.0,
@@ -153,9 +160,10 @@ async def test_async_hang_is_a_timeout(make_async_client, proxy, stream):
     assert len(proxy.requests) == 2  # the try and its one retry (max_retries defaults to 1)
 
 
-async def test_async_stream_cut_after_first_token_is_interrupted(make_async_client, proxy):
+async def test_async_stream_cut_after_first_token_is_interrupted(make_async_client, proxy,
+                                                                 transport):
     proxy.behavior = "cut:3"  # a role chunk and two tokens, then the connection drops
-    client = make_async_client(proxy.base_url)
+    client = make_async_client(proxy.base_url, transport=transport)
     stream = await client.chat.completions.create(
         messages=user("Count from one to twenty."), mode="prefer_in_cloud", stream=True,
         max_tokens=40, temperature=0.0)
@@ -166,9 +174,9 @@ async def test_async_stream_cut_after_first_token_is_interrupted(make_async_clie
     assert "".join(received)  # the caller got tokens before the cut
 
 
-async def test_async_unstreamed_answer_cut_midway_falls_back(make_async_client, proxy):
+async def test_async_unstreamed_answer_cut_midway_falls_back(make_async_client, proxy, transport):
     proxy.behavior = "cutbytes:40"  # the JSON answer breaks off after 40 bytes
-    client = make_async_client(proxy.base_url)
+    client = make_async_client(proxy.base_url, transport=transport)
     response = await client.chat.completions.create(
         messages=user("Count from one to twenty."), mode="prefer_in_cloud", max_tokens=40,
         temperature=0.0)
@@ -176,8 +184,8 @@ async def test_async_unstreamed_answer_cut_midway_falls_back(make_async_client, 
     assert response.hybrid.reason == "fallback:cloud_connection_error"
 
 
-def test_async_client_serves_one_event_loop_after_another(make_async_client, proxy):
-    client = make_async_client(proxy.base_url)
+def test_async_client_serves_one_event_loop_after_another(make_async_client, proxy, transport):
+    client = make_async_client(proxy.base_url, transport=transport)
 
     async def ask(*, then_close: bool = False) -> str:
         response = await client.chat.completions.create(

@@ -10,8 +10,11 @@ no typed method for) with the body hybridai builds, and answers come back as pla
 ``chat.completions.create`` would first walk every message through the SDK's type-driven
 transform and then build pydantic models that hybridai only reads a few fields of, which
 together cost more CPU than the rest of a gateway request. Auth, headers, timeouts, SSE
-decoding and the SDK's error classes are the client's, as before. The async client sends
-over aiohttp (``openai[aiohttp]``), which costs a fraction of httpx2's per request.
+decoding and the SDK's error classes are the client's, as before.
+
+Async calls (the gateway's) go over plain aiohttp by default (``cloud_aiohttp``): even used
+this way the SDK costs more CPU a call than the rest of a gateway request. A target's
+``transport = "openai"`` sends them through the SDK (over its aiohttp transport) instead.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
+import json
 import re
 import socket
 import sys
@@ -42,7 +46,9 @@ from .modes import Route
 from .schema import ChatRequest
 
 if TYPE_CHECKING:
-    from openai import AsyncOpenAI, AsyncStream, OpenAI, Stream
+    from openai import AsyncOpenAI, OpenAI, Stream
+
+    from .cloud_aiohttp import AiohttpChat
 
 _CHAT_PATH = "/chat/completions"
 # What ``chat.completions.create`` sends as its auth: the bearer key, never an admin key.
@@ -70,6 +76,7 @@ class CloudBackend:
         self._client: OpenAI | None = None
         self._aclient: AsyncOpenAI | None = None
         self._aclient_loop: asyncio.AbstractEventLoop | None = None
+        self._aiohttp: AiohttpChat | None = None
 
     # -- clients ---------------------------------------------------------------------------
 
@@ -109,7 +116,16 @@ class CloudBackend:
             self._client.close()
             self._client = None
 
+    def aiohttp_chat(self) -> AiohttpChat:
+        if self._aiohttp is None:
+            from .cloud_aiohttp import AiohttpChat  # aiohttp loads only when used
+
+            self._aiohttp = AiohttpChat(self.name, self.target)
+        return self._aiohttp
+
     async def aclose(self) -> None:
+        if self._aiohttp is not None:
+            await self._aiohttp.close()
         if self._aclient is not None:
             if self._aclient_loop is asyncio.get_running_loop():
                 await self._aclient.close()
@@ -159,7 +175,9 @@ class CloudBackend:
                                   stream_cls=Stream[object])
 
     async def _apost(self, request: ChatRequest) -> Any:
-        """The answer as JSON (a dict), or an ``AsyncStream`` of JSON chunks."""
+        """The answer as JSON (a dict), or an async iterable of JSON chunks to ``async with``."""
+        if self.target.transport == "aiohttp":
+            return await self.aiohttp_chat().post(self._params(request))
         from openai import AsyncStream
 
         return await self.aclient().post(_CHAT_PATH, body=self._params(request),
@@ -198,7 +216,7 @@ class CloudBackend:
             return
         with translating_errors(self.name, deadlines):
             async with asyncio.timeout(deadlines.remaining()):
-                chunks: AsyncStream[object] = await self._apost(request)
+                chunks = await self._apost(request)
         tracker = _StreamTracker(self, prompt_estimate)
         yield Started()
         with translating_errors(self.name, deadlines):
@@ -392,14 +410,12 @@ def translate_error(target: str, exc: BaseException) -> HybridAIError | None:
         error.connect_failed = _failed_to_connect(exc)
         return error
     if isinstance(exc, openai.APIStatusError):
-        message = _error_message(exc)
-        if exc.status_code == 400 and _CONTEXT_OVERFLOW.search(message):
-            return ContextOverflowError(f"{target}: {message}")
-        return CloudStatusError(
-            f"{target} answered HTTP {exc.status_code}: {message}",
-            status=exc.status_code, retry_after=_retry_after(exc.response.headers))
+        return status_error(target, exc.status_code, exc.body if exc.body is not None
+                            else exc.message, exc.response.headers)
     if isinstance(exc, openai.APIError):
         return CloudConnectionError(f"{target} failed mid-answer: {exc}")
+    if isinstance(exc, json.JSONDecodeError):  # the SDK parses each streamed event unguarded
+        return CloudConnectionError(f"{target} sent something that is not JSON: {exc}")
     return None
 
 
@@ -458,13 +474,24 @@ _CONNECT_ERROR_NAMES = frozenset({"ConnectError", "ConnectTimeout", "ClientConne
                                   "ClientConnectorDNSError", "ConnectionTimeoutError"})
 
 
-def _error_message(exc: Any) -> str:
-    body = exc.body
+def status_error(target: str, status: int, body: object, headers: Any) -> HybridAIError:
+    """hybridai's error for an HTTP error answer: its JSON (or text) body and headers."""
+    message = _error_message(body)
+    if status == 400 and _CONTEXT_OVERFLOW.search(message):
+        return ContextOverflowError(f"{target}: {message}")
+    return CloudStatusError(f"{target} answered HTTP {status}: {message}", status=status,
+                            retry_after=_retry_after(headers))
+
+
+def _error_message(body: object) -> str:
+    """OpenAI's ``{"error": {"message": …}}``, else the body as text."""
     if isinstance(body, dict):
         inner = body.get("error", body)
         if isinstance(inner, dict) and inner.get("message"):
             return str(inner["message"])[:300]
-    return str(exc.message)[:300]
+        if isinstance(inner, str) and inner:
+            return inner[:300]
+    return str(body).strip()[:300] or "(no message)"
 
 
 def _retry_after(headers: Any) -> float | None:

@@ -101,6 +101,9 @@ class CloudTarget(BaseModel):
     retry_after_max_s: float = Field(
         default=10.0, ge=0, description="a longer Retry-After fails over instead of waiting")
     context_window: int | None = Field(default=None, ge=1, description="tokens; unset = unknown")
+    transport: Literal["aiohttp", "openai"] = Field(
+        default="aiohttp", description="how async calls (the gateway's) are sent: plain "
+        "aiohttp, or the official openai client (sync calls always use the client)")
 
     @field_validator("base_url")
     @classmethod

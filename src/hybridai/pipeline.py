@@ -88,10 +88,19 @@ class Pipeline:
 
     # 1. validate ---------------------------------------------------------------------------
     def prepare(self, payload: dict[str, Any]) -> tuple[ChatRequest, RoutePlan]:
+        return self.plan_request(self.parse(payload))
+
+    def parse(self, payload: dict[str, Any]) -> ChatRequest:
         request = ChatRequest.parse(payload)
         # From here on ``cascade`` is the threshold, or None when the request does not cascade.
         request.cascade = cascade_threshold(request.cascade, self.settings.cascade)
-        mode = request.mode or mode_from_model(request.model) or self.settings.mode
+        return request
+
+    def mode_of(self, request: ChatRequest) -> Mode:
+        return request.mode or mode_from_model(request.model) or self.settings.mode
+
+    def plan_request(self, request: ChatRequest) -> tuple[ChatRequest, RoutePlan]:
+        mode = self.mode_of(request)
         # 2. cache: a stored answer needs neither a plan, nor the device, nor the cloud.
         probe = self.cache.probe(request, mode, self.models_of(mode))
         if probe is not None and probe.hit is not None:
@@ -117,9 +126,13 @@ class Pipeline:
         return any(can_connect(cloud.target.base_url, timeout_s)
                    for cloud in self.clouds.values())
 
-    def prepares_without_io(self) -> bool:
-        """Whether ``prepare`` may run on an event loop: no device check, no embedding due."""
-        return self.device.fresh_availability() is not None and not self.cache.semantic
+    def plans_without_io(self, request: ChatRequest) -> bool:
+        """Whether ``plan_request`` may run on an event loop: no device check (the mode never
+        uses the device, or its availability is fresh) and no embedding due."""
+        if self.cache.semantic:
+            return False
+        return (self.mode_of(request) is Mode.ONLY_IN_CLOUD
+                or self.device.fresh_availability() is not None)
 
     def models_of(self, mode: Mode) -> list[str]:
         """The models ``mode`` may answer with: a cached answer is only reused among these."""
@@ -240,14 +253,20 @@ class Pipeline:
         screening = route_plan.privacy
         if backend.route is Route.ON_DEVICE or screening is None:
             return backend.stream(request)
-        return screening.restore(backend.stream(screening.cloud_request()))
+        cloud_request = screening.cloud_request()
+        if not screening.redacts:
+            return backend.stream(cloud_request)  # no placeholders to put back
+        return screening.restore(backend.stream(cloud_request))
 
     def aevents(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan
                 ) -> AsyncIterator[StreamEvent]:
         screening = route_plan.privacy
         if backend.route is Route.ON_DEVICE or screening is None:
             return backend.astream(request)
-        return screening.arestore(backend.astream(screening.cloud_request()))
+        cloud_request = screening.cloud_request()
+        if not screening.redacts:
+            return backend.astream(cloud_request)
+        return screening.arestore(backend.astream(cloud_request))
 
     # 5. execute with fallback and retries, 6. store in the cache, 7. record -----------------
     def run(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder

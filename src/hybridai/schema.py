@@ -6,8 +6,8 @@ objects with one extra field, ``hybrid``, that says where the request ran and wh
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -273,7 +273,7 @@ class ChatCompletionChunk(BaseModel):
 
 
 def new_completion_id() -> str:
-    return "chatcmpl-" + uuid.uuid4().hex[:24]
+    return "chatcmpl-" + os.urandom(12).hex()  # as random as uuid4's, without its object
 
 
 def now() -> int:

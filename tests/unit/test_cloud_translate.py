@@ -353,3 +353,13 @@ def test_aiohttp_connect_failures_count_for_offline(raw: Exception, connect_fail
                                                     ) -> None:
     error = translate_error(CLOUD, through_aiohttp_transport(raw))
     assert isinstance(error, CloudError) and error.connect_failed is connect_failed
+
+
+def test_unparseable_streamed_event_is_a_connection_error() -> None:
+    import json
+
+    try:
+        json.loads("")
+    except json.JSONDecodeError as exc:
+        error = translate_error("vendor", exc)
+    assert isinstance(error, CloudConnectionError) and "not JSON" in str(error)

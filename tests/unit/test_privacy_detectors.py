@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hybridai.config import PrivacySettings
 from hybridai.privacy import validators
@@ -115,3 +117,50 @@ def test_owner_patterns_keywords_and_disabled_kinds():
                      keywords=["project falcon"], detect=["email"])
     assert found == [("employee_id", "EMP-123456"), ("keyword", "Project Falcon"),
                      ("email", "jane@example.org")]
+
+
+# -- the scanner's hint gate: a shortcut that must never change what is found ---------------
+
+def _ungated(scanner: Scanner) -> Scanner:
+    ungated = Scanner(scanner.detectors)
+    ungated._gate = None  # every detector runs on every text
+    return ungated
+
+
+def test_hint_gate_finds_the_same_on_every_labeled_case() -> None:
+    import json
+    from pathlib import Path
+
+    cases = Path(__file__).resolve().parents[1] / "data" / "privacy_cases.jsonl"
+    texts = [json.loads(line)["text"] for line in cases.read_text("utf-8").splitlines()]
+    gated = Scanner.from_settings(PrivacySettings())
+    ungated = _ungated(gated)
+    assert len(texts) > 400
+    assert sum(bool(gated.scan(t)) for t in texts) > 200  # the cases do hold findings
+    for text in texts:
+        assert gated.scan(text) == ungated.scan(text), text
+
+
+_PIECES = ["a@b.co", "jane.doe@example.org", "4539 1488 0343 6467", "123-45-6789",
+           "DE89 3704 0044 0532 0130 00", "10.0.0.1", "fe80::1", "+1 415 555 0132",
+           "sk-" + "A1b2" * 6, "xoxb-1234567890", "eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl",
+           "password: hunter22", "Bearer abcdefghijklmnop1234", "-----BEGIN PRIVATE KEY-----",
+           " ", "\n", "call ", "SSN ", "version ", "the", "Qx7Rt2Lm9Vb4Kp8Zw3Yn6Hs", "."]
+
+
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=12)), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_hint_gate_never_changes_what_is_found(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    gated = _GATED
+    assert gated.scan(text) == _ungated(gated).scan(text)
+
+
+_GATED = Scanner.from_settings(PrivacySettings(keywords=["Project Falcon"]))
+
+
+def test_owner_patterns_run_even_when_no_hint_matches() -> None:
+    scanner = Scanner.from_settings(PrivacySettings(keywords=["falcon"],
+                                                    patterns={"ticket": r"TKT-[A-Z]+"}))
+    kinds = [f.kind for f in scanner.scan("about falcon and TKT-ABC, nothing else")]
+    assert kinds == ["keyword", "ticket"]

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import itertools
 import json
+import os
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from ..client import AsyncHybridAI
@@ -39,6 +41,15 @@ from .metrics import Metrics
 from .readiness import Readiness
 
 CLIENT_CLOSED = 499  # nginx's code for "the client went away"; logged, never sent
+
+
+_PROCESS_PREFIX = os.urandom(8).hex()  # unique per process; a counter numbers its requests
+_REQUEST_COUNTER = itertools.count(1)
+
+
+def next_request_id() -> str:
+    """A request log id: unique across processes and restarts, without a uuid4 per request."""
+    return f"{_PROCESS_PREFIX}{next(_REQUEST_COUNTER):016x}"
 
 
 @dataclass
@@ -147,7 +158,7 @@ def create_app(state: GatewayState) -> FastAPI:
                          latency_s=round(time.perf_counter() - started, 4))
         # Text bound for the log has every value the privacy step finds as placeholders.
         scrub = run.plan.privacy.scrub if run is not None and run.plan.privacy else _unscrubbed
-        if request is not None:
+        if request is not None and state.log.log_content:
             entry.prompt = scrub(request.messages[-1].content)
         if run is not None and run.attempt is not None:
             entry.mode = run.plan.mode.value
@@ -158,26 +169,27 @@ def create_app(state: GatewayState) -> FastAPI:
                 entry.prompt_tokens, entry.completion_tokens = (info.prompt_tokens,
                                                                 info.completion_tokens)
                 entry.cost_usd, entry.saved_usd = info.cost_usd, info.saved_usd
-                entry.answer = scrub("".join(run.text_parts))
+                if state.log.log_content:  # scrubbing scans the text: only when kept
+                    entry.answer = scrub("".join(run.text_parts))
         if error is not None:
             entry.error_code, entry.error = error.code, error.message
         state.log.append(entry)
         state.metrics.observe(entry)
 
-    @app.post("/v1/chat/completions", openapi_extra=_CHAT_OPENAPI)
     async def chat_completions(request: Request) -> Response:
         started = time.perf_counter()
-        request_id = uuid.uuid4().hex
+        request_id = next_request_id()
         chat_request: ChatRequest | None = None
         state.metrics.in_flight.inc()
         try:
             check_key(request)
             payload = await read_payload(request)
-            if pipeline.prepares_without_io():
-                prepared, route_plan = pipeline.prepare(payload)  # no I/O: skip the thread hop
+            chat_request = pipeline.parse(payload)
+            if pipeline.plans_without_io(chat_request):
+                prepared, route_plan = pipeline.plan_request(chat_request)  # no thread hop
             else:
-                prepared, route_plan = await asyncio.to_thread(pipeline.prepare, payload)
-            chat_request = prepared
+                prepared, route_plan = await asyncio.to_thread(pipeline.plan_request,
+                                                               chat_request)
             run = pipeline.recorder(prepared, route_plan)
             chunks = pipeline.arun(prepared, route_plan, run)
             if prepared.stream:
@@ -227,6 +239,12 @@ def create_app(state: GatewayState) -> FastAPI:
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers=_routing_headers(run, with_cost=False))
 
+    # A plain Starlette route: FastAPI's per-request dependency machinery is not needed
+    # (the body is read by hand), and skipping it is a measurable share of the overhead.
+    app.add_route("/v1/chat/completions", chat_completions, methods=["POST"],
+                  include_in_schema=False)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+
     @app.get("/v1/models")
     async def models(request: Request) -> Response:
         try:
@@ -257,33 +275,46 @@ def create_app(state: GatewayState) -> FastAPI:
 
 async def _until_done_or_gone(request: Request, chunks: AsyncIterator[ChatCompletionChunk]
                               ) -> bool:
-    """Runs an unstreamed request to its end; False (and cancelled) if the client left."""
+    """Runs an unstreamed request to its end; False (and cancelled) if the client left.
 
-    async def consume() -> None:
-        async for _ in chunks:
-            pass
+    The work runs in the handler's own task; a watcher task cancels it when the client
+    disconnects (one task a request, not two).
+    """
+    handler = asyncio.current_task()
+    assert handler is not None
+    client_left = False
 
-    async def disconnected() -> None:
+    async def watch() -> None:
+        nonlocal client_left
         # With the body read, receive() waits for the disconnect; it may also hand back an
         # empty request message first, which is not the client leaving.
         while (await request.receive())["type"] != "http.disconnect":
             pass
+        client_left = True
+        handler.cancel()
 
-    work = asyncio.ensure_future(consume())
-    gone = asyncio.ensure_future(disconnected())
+    watcher = asyncio.create_task(watch())
     try:
-        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
-    except BaseException:
-        work.cancel()
-        gone.cancel()
-        raise
-    gone.cancel()
-    if not work.done():
-        work.cancel()
-        await asyncio.gather(work, return_exceptions=True)
+        async for _ in chunks:
+            pass
+    except asyncio.CancelledError:
+        if not client_left:
+            raise  # cancelled from elsewhere (shutdown): not ours to swallow
+        handler.uncancel()
         return False
-    work.result()  # re-raises the request's error, if it failed
+    finally:
+        watcher.cancel()
     return True
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's spec of the other routes, plus the hand-documented chat completions."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        schema["paths"]["/v1/chat/completions"] = {"post": {
+            "summary": "Chat Completions", "operationId": "chat_completions", **_CHAT_OPENAPI}}
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def _unscrubbed(text: str) -> str:

@@ -18,6 +18,8 @@ Span = tuple[int, int]
 
 class Detector(Protocol):
     kind: str
+    # Optional ``hint``: a regex every text this detector can find anything in matches (for
+    # the built-in ones); the scanner skips hinted detectors when no hint matches at all.
 
     def find(self, text: str) -> Iterator[Span]: ...
 
@@ -70,6 +72,8 @@ class RunDetector:
 
 
 class EmailDetector(RegexDetector):
+    hint = "@"
+
     def __init__(self) -> None:
         super().__init__("email", re.compile(
             r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
@@ -78,6 +82,7 @@ class EmailDetector(RegexDetector):
 
 class CardDetector(RunDetector):
     """13-19 digits, grouped or not, that pass Luhn."""
+    hint = r"\d"
 
     kind = "card"
     run = re.compile(r"(?<![\d.,/-])\d(?:[ -]?\d){12,}(?![\d-]|[.,/]\d)")
@@ -90,6 +95,7 @@ class CardDetector(RunDetector):
 
 class SsnDetector:
     """``123-45-6789`` (dashes or spaces), or nine bare digits right after "SSN"."""
+    hint = r"\d"
 
     kind = "ssn"
     _grouped = re.compile(r"(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])")
@@ -106,6 +112,7 @@ class SsnDetector:
 
 class IbanDetector(RunDetector):
     """Printed (groups of four) or compact; a following word in capitals may join the run."""
+    hint = r"\d"
 
     kind = "iban"
     run = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,}")
@@ -117,6 +124,7 @@ class IbanDetector(RunDetector):
 
 class IpDetector:
     kind = "ip"
+    hint = r"[\d:]"
     _v4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
     _v6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
                      r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])")
@@ -143,6 +151,7 @@ class PhoneDetector(RunDetector):
     """
 
     kind = "phone"
+    hint = r"\d"
     run = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
     _cue = re.compile(r"(?i)(?:phone|tel|call|mobile|cell|fax|whatsapp|text|sms|number|"
                       r"reach|contact|dial)\b\W{0,30}$")
@@ -185,6 +194,8 @@ class PhoneDetector(RunDetector):
 class PrivateKeyDetector(RegexDetector):
     """PEM private keys of any kind, from BEGIN to END (or to where a cut-off paste ends)."""
 
+    hint = "-----BEGIN"
+
     def __init__(self) -> None:
         super().__init__("private_key", re.compile(
             r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
@@ -213,6 +224,9 @@ class SecretDetector:
     the body of a public key or certificate)."""
 
     kind = "secret"
+    # The assigned names and "bearer"; every vendor token and random string is a run of 15
+    # or more of these characters (the shortest: "xoxb-" and 10 more), but a JWT's dots.
+    hint = r"(?i:api|secret|token|passw|pwd|bearer)|[A-Za-z0-9+/_-]{15,}|eyJ"
     _prefixed = re.compile(r"(?<![A-Za-z0-9_-])(?:" + "|".join(_PREFIXED_TOKENS) +
                            r")(?![A-Za-z0-9_-])")
     _assigned = re.compile(

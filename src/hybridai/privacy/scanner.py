@@ -28,6 +28,12 @@ class Scanner:
     def __init__(self, detectors: Sequence[Detector]) -> None:
         """``detectors`` most specific first: that order names merged spans."""
         self.detectors = list(detectors)
+        hints = [getattr(d, "hint", None) for d in self.detectors]
+        # Most prompts hold nothing any built-in detector could find (no digit, no "@"…):
+        # one search of the hints' union then stands for all of them.
+        self._gate = re.compile("|".join(f"(?:{h})" for h in hints if h)) if any(hints) else None
+        self._unhinted = [(rank, d) for rank, (d, h)
+                          in enumerate(zip(self.detectors, hints, strict=True)) if not h]
 
     @classmethod
     def from_settings(cls, settings: PrivacySettings) -> Scanner:
@@ -42,7 +48,9 @@ class Scanner:
 
     def scan(self, text: str) -> list[Finding]:
         """Non-overlapping findings in text order."""
-        found = sorted((start, end, rank) for rank, detector in enumerate(self.detectors)
+        detectors = (self._unhinted if self._gate is not None and not self._gate.search(text)
+                     else enumerate(self.detectors))
+        found = sorted((start, end, rank) for rank, detector in detectors
                        for start, end in detector.find(text) if end > start)
         merged: list[list[int]] = []
         for start, end, rank in found:

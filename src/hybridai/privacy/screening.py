@@ -47,7 +47,8 @@ class PrivacyGuard:
 
         messages = [Message(role=m.role, content=redacted(m.content)) for m in request.messages]
         stop = [redacted(s) for s in request.stop] if request.stop else request.stop
-        cloud_request = request.model_copy(update={"messages": messages, "stop": stop})
+        cloud_request = request.model_copy(update={"messages": messages, "stop": stop}
+                                           ) if counts else request
         return Screening(policy, counts, cloud_request, redactor, self.scanner)
 
 
