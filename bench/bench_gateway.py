@@ -6,6 +6,8 @@ load generator (``hey``, Debian package ``hey``):
 - upstream: ``tests.support.echo_openai``, a real OpenAI-compatible server that answers at once;
 - hybridai: ``hybridai serve`` with ``mode = "only_in_cloud"`` and the upstream as its only
   cloud target (the device is never involved); requests use model ``hybrid/cloud``;
+- hybridai-sdk: the same with the target's ``transport = "openai"`` (cloud calls through the
+  official openai client instead of plain aiohttp), to show what the SDK costs;
 - litellm: ``litellm --num_workers 1`` whose ``model_list`` maps ``echo`` to ``openai/echo`` at
   the upstream; no database, no master key, message logging off.
 
@@ -275,22 +277,27 @@ def start_all(workdir: Path, litellm: Path | None, startup_timeout_s: float,
     upstream.wait_ready(startup_timeout_s)
     upstream_base = f"http://127.0.0.1:{upstream.port}/v1"
 
-    hybrid = Target("hybridai", "hybrid/cloud", free_port())
-    config = workdir / "hybridai.toml"
-    hybrid.config = "\n".join([
-        'mode = "only_in_cloud"',
-        f"cache_dir = {json.dumps(str(workdir / 'cache'))}",
-        "[gateway]",
-        'host = "127.0.0.1"',
-        f"port = {hybrid.port}",
-        f"log_path = {json.dumps(str(workdir / 'requests.sqlite'))}",
-        "[cloud.echo]",
-        f"base_url = {json.dumps(upstream_base)}",
-        'model = "echo"',
-    ]) + "\n"
-    config.write_text(hybrid.config)
-    targets.append(hybrid)
-    hybrid.start([str(HYBRIDAI), "serve", "--config", str(config)], base_env, workdir, workdir)
+    # hybridai as shipped (async cloud calls over plain aiohttp), and, in the same run, with
+    # the target's transport = "openai": what the official SDK costs on the same path.
+    for name, transport in (("hybridai", "aiohttp"), ("hybridai-sdk", "openai")):
+        hybrid = Target(name, "hybrid/cloud", free_port())
+        config = workdir / f"{name}.toml"
+        hybrid.config = "\n".join([
+            'mode = "only_in_cloud"',
+            f"cache_dir = {json.dumps(str(workdir / name / 'cache'))}",
+            "[gateway]",
+            'host = "127.0.0.1"',
+            f"port = {hybrid.port}",
+            f"log_path = {json.dumps(str(workdir / name / 'requests.sqlite'))}",
+            "[cloud.echo]",
+            f"base_url = {json.dumps(upstream_base)}",
+            'model = "echo"',
+            f'transport = "{transport}"',
+        ]) + "\n"
+        config.write_text(hybrid.config)
+        targets.append(hybrid)
+        hybrid.start([str(HYBRIDAI), "serve", "--config", str(config)], base_env, workdir,
+                     workdir)
     if litellm is not None:
         lite = Target("litellm", "echo", free_port())
         lite.config = f"""\
@@ -372,7 +379,7 @@ def summarize(targets: list[Target]) -> dict[str, Any]:
 def ratios(figures: dict[str, Any]) -> dict[str, Any]:
     up = figures["upstream"]
     result: dict[str, Any] = {}
-    for name in ("hybridai", "litellm"):
+    for name in ("hybridai", "hybridai-sdk", "litellm"):
         if name in figures:
             f = figures[name]
             result[f"{name}_rps_vs_upstream"] = round(f["concurrent"]["rps"]
@@ -425,8 +432,9 @@ def plot(figures: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = [n for n in ("hybridai", "litellm") if n in figures]
-    colors = {"upstream": "#888888", "hybridai": "#1f77b4", "litellm": "#d62728"}
+    names = [n for n in ("hybridai", "hybridai-sdk", "litellm") if n in figures]
+    colors = {"upstream": "#888888", "hybridai": "#1f77b4", "hybridai-sdk": "#9ecae1",
+              "litellm": "#d62728"}
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
     width = 0.38
     xs = range(len(names))

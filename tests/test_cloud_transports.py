@@ -175,3 +175,13 @@ async def test_json_error_body_message_and_retry_after(backend):
     with pytest.raises(CloudStatusError, match="HTTP 429: slow down") as caught:
         await _events(backend, "rate-limited", stream=False)
     assert caught.value.retry_after == 3
+
+
+def test_the_environment_proxy_is_used_and_no_proxy_honoured(monkeypatch):
+    from hybridai.cloud_aiohttp import env_proxy
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    assert env_proxy("https://api.example.com/v1/chat/completions") == "http://proxy.example:3128"
+    assert env_proxy("https://internal.example/v1/chat/completions") is None
+    assert env_proxy("http://api.example.com/v1/chat/completions") is None  # no HTTP_PROXY

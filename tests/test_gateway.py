@@ -185,6 +185,7 @@ def test_metrics_readyz_logs_and_report(gateway, client, tmp_path):
         in metrics
     assert "hybridai_time_to_first_token_seconds_bucket" in metrics
     assert "hybridai_saved_usd_total" in metrics and "hybridai_device_queue_depth" in metrics
+    assert "hybridai_request_log_dropped 0.0" in metrics  # a log row lost would show here
 
     ready = httpx.get(gateway.root + "/readyz")
     assert ready.status_code == 200 and ready.json()["ready"] is True

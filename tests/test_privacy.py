@@ -195,6 +195,8 @@ def test_gateway_redacts_streams_restores_and_logs_no_values(gateway_without_dev
         time.sleep(0.1)
     metrics = httpx.get(gateway.root + "/metrics").text
     assert len(rows) == 2 and all("[EMAIL_1]" in r["prompt"] for r in rows)
+    # Counted by kind, never by value.
+    assert 'hybridai_privacy_findings_total{action="redacted",kind="email"}' in metrics
     for value in VALUES.values():
         for form in forms_of(value):
             assert not any(form in (r["prompt"] + r["answer"]) for r in rows)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import urllib.parse
+import urllib.request
 from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any
@@ -36,6 +38,7 @@ class AiohttpChat:
         self.name = name
         self.target = target
         self.url = f"{target.base_url}/chat/completions"
+        self.proxy = env_proxy(self.url)
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -63,7 +66,7 @@ class AiohttpChat:
         """The answer as JSON, or an ``SSEChunks`` of JSON chunks when ``body["stream"]``."""
         response = await self.session().post(
             self.url, data=json.dumps(body, ensure_ascii=False).encode(),
-            headers={"Content-Type": "application/json"})
+            headers={"Content-Type": "application/json"}, proxy=self.proxy)
         if response.status >= 400:
             async with response:
                 raise await self._status_error(response)
@@ -86,6 +89,15 @@ class AiohttpChat:
         except ValueError:
             body = raw.decode("utf-8", "replace")
         return status_error(self.name, response.status, body, response.headers)
+
+
+def env_proxy(url: str) -> str | None:
+    """The proxy ``HTTP(S)_PROXY`` names for ``url``, ``NO_PROXY`` honoured, as the SDK's
+    clients would use it; read once per target rather than from the environment per request."""
+    parts = urllib.parse.urlsplit(url)
+    if urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    return urllib.request.getproxies().get(parts.scheme)
 
 
 class SSEChunks:

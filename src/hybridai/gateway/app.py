@@ -65,13 +65,15 @@ class GatewayState:
     def from_client(cls, client: AsyncHybridAI) -> GatewayState:
         gateway = client.settings.gateway
         engine = client.pipeline.device.engine
+        log = RequestLog(gateway.request_log_path(), log_content=gateway.log_content)
         return cls(
             client=client,
-            log=RequestLog(gateway.request_log_path(), log_content=gateway.log_content),
+            log=log,
             metrics=Metrics(queue_depth=lambda: engine.waiting,
                             budget=client.pipeline.budget.status if client.pipeline.budget
                             else None,
-                            health=client.pipeline.health),
+                            health=client.pipeline.health,
+                            log_dropped=lambda: log.dropped),
             readiness=Readiness(client.pipeline),
             api_keys=tuple(k.encode() for k in gateway.api_keys()),
         )
@@ -173,6 +175,8 @@ def create_app(state: GatewayState) -> FastAPI:
                     entry.answer = scrub("".join(run.text_parts))
         if error is not None:
             entry.error_code, entry.error = error.code, error.message
+        if run is not None and run.plan.privacy is not None and run.plan.privacy.found:
+            state.metrics.observe_privacy(run.plan.privacy.counts, run.plan.privacy.action)
         state.log.append(entry)
         state.metrics.observe(entry)
 

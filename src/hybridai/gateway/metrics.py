@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -39,7 +39,8 @@ class BudgetCollector(Collector):
 class Metrics:
     def __init__(self, queue_depth: Callable[[], float],
                  budget: Callable[[], BudgetStatus] | None = None,
-                 health: TargetHealth | None = None) -> None:
+                 health: TargetHealth | None = None,
+                 log_dropped: Callable[[], float] | None = None) -> None:
         self.registry = CollectorRegistry()
         self.health = health
         if budget is not None:
@@ -72,6 +73,14 @@ class Metrics:
                                    registry=self.registry)
         self.offline = Gauge("hybridai_offline", "1 while no cloud target can be connected to",
                              registry=self.registry)
+        self.privacy_findings = Counter(
+            "hybridai_privacy_findings", "Personal data and secrets found in requests, by "
+            "kind and by what the policy did (redacted, kept_local, allowed)",
+            ["kind", "action"], registry=self.registry)
+        if log_dropped is not None:
+            Gauge("hybridai_request_log_dropped", "Request-log rows dropped because the disk "
+                  "fell behind (a bounded queue)", registry=self.registry
+                  ).set_function(log_dropped)
 
     def observe(self, entry: LogEntry) -> None:
         route = entry.route or "none"
@@ -86,6 +95,10 @@ class Metrics:
             self.tokens.labels(route, "completion").inc(entry.completion_tokens)
             self.cost.labels(route).inc(entry.cost_usd)
             self.saved.inc(entry.saved_usd)
+
+    def observe_privacy(self, counts: Mapping[str, int], action: str) -> None:
+        for kind, count in counts.items():
+            self.privacy_findings.labels(kind, action).inc(count)
 
     def render(self) -> bytes:
         if self.health is not None:

@@ -72,6 +72,12 @@ class Screening:
     def redacts(self) -> bool:
         return self.found and self.policy is Policy.REDACT
 
+    @property
+    def action(self) -> str:
+        """What the policy did with what was found: redacted, kept_local or allowed."""
+        return {Policy.REDACT: "redacted", Policy.KEEP_LOCAL: "kept_local"}.get(
+            self.policy, "allowed")
+
     def kinds(self) -> str:
         """``email,phone``: the kinds found, never the values."""
         return ",".join(sorted(self.counts))
