@@ -378,6 +378,19 @@ def test_the_cli_answers_from_the_cache_unless_told_not_to(counting_cloud, tmp_p
     assert ask("--no-cache")["route"] == "in_cloud"
     assert calls(counting_cloud) == 2
 
+    def cache_command(*flags: str) -> dict[str, Any]:
+        result = run_cli("cache", "--json", *flags, config=config)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    shown = cache_command()
+    assert (shown["entries"], shown["live"], shown["hits"]) == (1, 1, 1)
+    assert shown["bytes"] > 0 and shown["removed"] is None
+    cleared = cache_command("--clear")
+    assert cleared["removed"] == 1 and cleared["entries"] == 0
+    assert ask()["route"] == "in_cloud"  # emptied: the cloud answers again
+    assert calls(counting_cloud) == 3
+
 
 def test_warm_up_loads_the_semantic_index_from_disk(make_client, counting_cloud, tmp_path):
     settings = semantic(tmp_path)

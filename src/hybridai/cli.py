@@ -288,6 +288,36 @@ def budget(as_json: JsonOption = False, config: ConfigOption = None) -> None:
                                 "flight[/dim]")
 
 
+@app.command()
+def cache(
+    clear: Annotated[bool, typer.Option("--clear", help="delete every cached answer")] = False,
+    as_json: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """The response cache on this device: entries, hits, size; --clear empties it."""
+    from .cache.store import CacheStore
+    from .config import load_settings
+
+    settings = load_settings(config)
+    path = settings.cache.store_path(settings.cache_dir)
+    store = CacheStore(path, max_entries=settings.cache.max_entries, ttl_s=settings.cache.ttl_s)
+    try:
+        removed = store.clear() if clear else None
+        stats = store.stats()
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps({**stats, "removed": removed, "enabled": settings.cache.enabled},
+                         indent=2))
+        return
+    if removed is not None:
+        print(f"removed {removed} cached answer(s) from {path}")
+    state = "on" if settings.cache.enabled else "off (cache.enabled = false)"
+    print(f"cache {state}, {settings.cache.mode} mode: {path}\n"
+          f"{stats['live']} live entries ({stats['expired']} expired) of at most "
+          f"{stats['max_entries']}, {stats['hits']} hits served, {stats['bytes'] / 1e6:.2f} MB")
+
+
 def _log_path(config: Path | None) -> Path:
     from .config import load_settings
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..requestlog import migrate
 
@@ -173,10 +173,26 @@ class CacheStore:
             yield Embedded(key, scope, np.frombuffer(blob, dtype=np.float32))
 
     def clear(self) -> int:
+        """Deletes every entry and gives the space back to the file system."""
         with self._lock:
             removed = self._db.execute("DELETE FROM entries").rowcount
             self.count = 0
+            self._db.execute("VACUUM")
         return removed
+
+    def stats(self, now: float | None = None) -> dict[str, Any]:
+        """Entries (live and expired), hits served, bytes on disk, oldest and newest entry."""
+        now = time.time() if now is None else now
+        with self._lock:
+            entries, live, hits, oldest, newest = self._db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(expires > ?), 0), COALESCE(SUM(hits), 0), "
+                "MIN(created), MAX(created) FROM entries", (now,)).fetchone()
+        files = [self.path, self.path.with_name(self.path.name + "-wal")]
+        return {"path": str(self.path), "entries": entries, "live": live,
+                "expired": entries - live, "hits": hits, "max_entries": self.max_entries,
+                "ttl_s": self.ttl_s, "bytes": sum(f.stat().st_size for f in files
+                                                  if f.exists()),
+                "oldest": oldest, "newest": newest}
 
     def close(self) -> None:
         with self._lock:
