@@ -88,6 +88,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--out", type=Path, default=RESULTS / "soak.json",
+                        help="the JSON report; the plot goes beside it as .png")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="hybridai-soak-"))
@@ -122,8 +124,9 @@ def main() -> None:
         "growth_mb_per_1k_after_warmup": round(per_1k, 3),
     }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "soak.json").write_text(json.dumps(report, indent=2) + "\n")
-    draw(samples, RESULTS / "soak.png")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    draw(samples, args.out.with_suffix(".png"))
     console = Console()
     console.print(f"{args.requests} requests in {elapsed:.0f} s, statuses {statuses}")
     console.print(f"gateway RSS: {report['gateway_rss_start_mb']} MB at start, "
