@@ -34,7 +34,8 @@ def echo_url() -> Iterator[str]:
 
 
 def ask(client: HybridAI, cascade: object, **options: Any) -> Any:
-    return client.chat.completions.create(messages=CONFIDENT, max_tokens=16, temperature=0.0,
+    options = {"max_tokens": 16, **options}
+    return client.chat.completions.create(messages=CONFIDENT, temperature=0.0,
                                           cascade=cascade, **options)
 
 
@@ -60,6 +61,17 @@ def test_a_high_threshold_escalates_to_the_cloud(
     assert info.reason == f"cascade:confidence={info.cascade.confidence:.2f}<0.99"
     assert info.cascade.device_latency_s > 0 and info.cascade.device_completion_tokens > 0
     assert info.latency_s >= info.cascade.device_latency_s  # the device's time counts
+
+
+def test_an_answer_cut_off_at_max_tokens_escalates_even_when_confident(
+        make_client: Callable[..., HybridAI], echo_url: str) -> None:
+    # Three tokens cannot finish "The answer to this classic math problem is 4.".
+    answer = ask(make_client(echo_url, device=ONE_THREAD), 0.01, max_tokens=3)
+    info = answer.hybrid
+    assert info.route == "in_cloud" and answer.text == ECHO_TEXT
+    assert info.reason == "cascade:truncated"
+    assert info.cascade is not None and info.cascade.truncated and info.cascade.escalated
+    assert info.cascade.device_completion_tokens == 3
 
 
 def test_the_settings_turn_the_cascade_on_and_a_request_turns_it_off(

@@ -369,7 +369,8 @@ class Pipeline:
         finished = answer[-1]
         assert isinstance(finished, Finished) and not isinstance(request.cascade, bool)
         assert request.cascade is not None
-        verdict = Verdict(confidence(finished.logprobs or ()), request.cascade)
+        verdict = Verdict(confidence(finished.logprobs or ()), request.cascade,
+                          truncated=finished.finish_reason == "length")
         later = route_plan.attempts[index + 1:]
         escalating = verdict.escalate and bool(later) and later[0].route is Route.IN_CLOUD
         run.scored(verdict, escalating=escalating, finished=finished)

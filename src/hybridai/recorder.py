@@ -114,12 +114,12 @@ class RunRecorder:
         self.cascade = CascadeInfo(
             confidence=round(verdict.confidence, 4), threshold=verdict.threshold,
             escalated=escalating, answer="cloud" if escalating else "device",
+            truncated=verdict.truncated,
             device_latency_s=round(self.clock() - self.attempt_started_at, 4),
             device_completion_tokens=finished.completion_tokens or 0)
         if escalating:
             self.reason = verdict.describe()
-            self.detail = (f"the device's answer had confidence {verdict.confidence:.2f}, "
-                           f"under {verdict.threshold:.2f}; escalated to the cloud")
+            self.detail = f"{verdict.explain()}; escalated to the cloud"
 
     def kept_after_failed_escalation(self, device: Attempt, backend: Backend,
                                      error: Exception) -> None:

@@ -179,6 +179,8 @@ class CascadeInfo(BaseModel):
                               "answer")
     threshold: float
     escalated: bool
+    truncated: bool = Field(default=False, description="the device's answer hit max_tokens, "
+                            "which escalates it whatever its confidence")
     answer: Literal["device", "cloud"]
     device_latency_s: float = Field(description="time the device spent on its answer")
     device_completion_tokens: int = 0

@@ -49,3 +49,10 @@ def test_a_threshold_outside_0_1_is_refused(value: float) -> None:
 def test_settings_reject_a_threshold_outside_0_1() -> None:
     with pytest.raises(ValueError, match="threshold"):
         CascadeSettings(threshold=2)
+
+
+def test_an_answer_cut_off_at_max_tokens_escalates_whatever_its_confidence() -> None:
+    cut = Verdict(0.95, 0.5, truncated=True)
+    assert cut.escalate and cut.describe() == "cascade:truncated"
+    assert "cut off at max_tokens" in cut.explain()
+    assert not Verdict(0.95, 0.5).escalate
