@@ -9,7 +9,7 @@ sinks it, and bench/bench_cascade.py measures both.
 An answer cut off at ``max_tokens`` (finish reason ``length``) escalates whatever its
 confidence: it is unfinished, and the small model's cut-off answers are mostly rambles that
 it is confidently wrong in (bench/bench_cascade.py: right 19 % of the time, against 48 % for
-finished ones; the rule lifts the AUROC of the score from 0.45 to 0.64 there).
+finished ones; the rule lifts the AUROC of the score from 0.45 to 0.64 there, docs/benchmarks.md).
 """
 
 from __future__ import annotations
