@@ -219,6 +219,13 @@ def test_gateway_keep_local_header_is_a_clear_503_and_loosening_a_400(gateway_wi
     assert looser.status_code == 400
     assert looser.json()["error"]["code"] == "privacy_policy_looser"
     assert cloud.received == b""
+    # Both failed before a plan was made; the log (content logging on) still holds no value.
+    refused_row, = log_rows(gateway.log_path, where="status = 503")
+    assert "[CARD_1]" in refused_row["prompt"]
+    looser_row, = log_rows(gateway.log_path, where="status = 400")
+    assert looser_row["prompt"] is None  # the privacy field itself was wrong: no text kept
+    for form in forms_of(VALUES["card"]):
+        assert form not in refused_row["prompt"]
 
 
 def test_gateway_keep_local_runs_on_the_real_device(tmp_path, shared_cache, cloud):

@@ -32,7 +32,9 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from ..client import AsyncHybridAI
 from ..errors import HybridAIError
 from ..modes import Mode
+from ..pipeline import Pipeline
 from ..privacy.policy import Policy
+from ..privacy.screening import Screening
 from ..recorder import RunRecorder
 from ..requestlog import LogEntry, RequestLog
 from ..schema import ChatCompletionChunk, ChatRequest
@@ -158,10 +160,15 @@ def create_app(state: GatewayState) -> FastAPI:
         entry = LogEntry(request_id=request_id, status=status,
                          stream=bool(request and request.stream),
                          latency_s=round(time.perf_counter() - started, 4))
-        # Text bound for the log has every value the privacy step finds as placeholders.
-        scrub = run.plan.privacy.scrub if run is not None and run.plan.privacy else _unscrubbed
-        if request is not None and state.log.log_content:
-            entry.prompt = scrub(request.messages[-1].content)
+        # Text bound for the log has every value the privacy step finds as placeholders
+        # (screened here when the request failed before its plan was made).
+        scrub = _unscrubbed
+        if state.log.log_content and request is not None:
+            if run is not None:
+                scrub = run.plan.privacy.scrub if run.plan.privacy else _unscrubbed
+                entry.prompt = scrub(request.messages[-1].content)
+            elif (screening := _screened(pipeline, request)) is not None:
+                entry.prompt = screening.scrub(request.messages[-1].content)
         if run is not None and run.attempt is not None:
             entry.mode = run.plan.mode.value
             if run.finished is not None or run.streamed_text:
@@ -319,6 +326,15 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             "summary": "Chat Completions", "operationId": "chat_completions", **_CHAT_OPENAPI}}
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def _screened(pipeline: Pipeline, request: ChatRequest) -> Screening | None:
+    """The privacy screening of a request that failed before it was planned; None if the
+    screening itself was what failed (a bad ``privacy`` field): then no text is logged."""
+    try:
+        return pipeline.privacy.screen(request)
+    except HybridAIError:
+        return None
 
 
 def _unscrubbed(text: str) -> str:
