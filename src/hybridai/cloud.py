@@ -1,4 +1,5 @@
-"""A cloud target: any OpenAI-compatible endpoint, through the official ``openai`` client.
+"""A cloud target: any OpenAI-compatible endpoint; sync calls through the official ``openai``
+client, async calls over plain aiohttp unless the target says ``transport = "openai"``.
 
 The client is built on first use (importing ``openai`` costs most of a second), retries are
 off (the router decides what happens after a failure), and every ``openai``/``httpx``/
