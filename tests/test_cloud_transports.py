@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -80,25 +83,30 @@ async def _chat(request: web.Request) -> web.StreamResponse:
                                                        "content": "plain"}}]})
 
 
-@pytest.fixture(scope="module")
-def odd_server() -> Iterator[str]:
-    """A real aiohttp server on loopback, in a thread of its own."""
+@contextmanager
+def serving(app: web.Application) -> Iterator[str]:
+    """A real aiohttp server on loopback, in a thread of its own; yields its root URL."""
     port = free_port()
     loop = asyncio.new_event_loop()
-    app = web.Application()
-    app.router.add_post("/v1/chat/completions", _chat)
     runner = web.AppRunner(app)
     loop.run_until_complete(runner.setup())
     loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-
-    import threading
-
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}/v1"
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def odd_server() -> Iterator[str]:
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", _chat)
+    with serving(app) as root:
+        yield root + "/v1"
 
 
 @pytest.fixture(params=["aiohttp", "openai"])
@@ -185,3 +193,36 @@ def test_the_environment_proxy_is_used_and_no_proxy_honoured(monkeypatch):
     assert env_proxy("https://api.example.com/v1/chat/completions") == "http://proxy.example:3128"
     assert env_proxy("https://internal.example/v1/chat/completions") is None
     assert env_proxy("http://api.example.com/v1/chat/completions") is None  # no HTTP_PROXY
+
+
+@pytest.fixture
+def forward_proxy() -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP forward proxy on loopback (absolute-form requests); yields its URL and
+    the URLs it forwarded."""
+    seen: list[str] = []
+
+    async def forward(request: web.Request) -> web.StreamResponse:
+        seen.append(str(request.url))
+        headers = {k: v for k, v in request.headers.items()
+                   if k.lower() not in ("host", "proxy-connection", "content-length")}
+        async with aiohttp.ClientSession() as session, session.request(
+                request.method, request.url, data=await request.read(), headers=headers
+        ) as answer:
+            return web.Response(body=await answer.read(), status=answer.status,
+                                headers={"Content-Type": answer.content_type})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", forward)
+    with serving(app) as root:
+        yield root, seen
+
+
+async def test_requests_go_through_the_configured_proxy(odd_server, forward_proxy, monkeypatch):
+    proxy_url, seen = forward_proxy
+    for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
+    backend = CloudBackend("odd", CloudTarget(base_url=odd_server, model="m"), None)
+    events = await _events(backend, "plain", stream=False)
+    assert _text(events) == "plain"
+    assert seen == [f"{odd_server}/chat/completions"]
