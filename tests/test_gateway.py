@@ -320,12 +320,15 @@ def test_client_disconnect_cancels_the_work(gateway):
 # -- shutdown ------------------------------------------------------------------------------------
 
 def test_sigterm_drains_requests_in_flight(cloud_server, tmp_path, shared_cache):
-    gateway = start(tmp_path, shared_cache, cloud_server + "/v1")
+    # A generous drain: on a loaded machine 120 device tokens once took longer than the
+    # default 30 s, and this test is about draining, not about speed.
+    gateway = start(tmp_path, shared_cache, cloud_server + "/v1",
+                    gateway={"drain_timeout_s": 180})
     events: list[str] = []
     first = threading.Event()
 
     def stream() -> None:
-        with httpx.stream("POST", gateway.base_url + "/chat/completions", timeout=120,
+        with httpx.stream("POST", gateway.base_url + "/chat/completions", timeout=180,
                           json={"model": "hybrid/on-device", "messages": LONG, "stream": True,
                                 "max_tokens": 120}) as response:
             for line in response.iter_lines():
@@ -337,9 +340,9 @@ def test_sigterm_drains_requests_in_flight(cloud_server, tmp_path, shared_cache)
     reader.start()
     assert first.wait(60)
     gateway.terminate()
-    reader.join(120)
+    reader.join(180)
     # uvicorn finishes what is in flight, then re-raises SIGTERM as the exit status.
-    assert gateway.stop() in (0, -signal.SIGTERM)
+    assert gateway.stop(timeout_s=180) in (0, -signal.SIGTERM)
     assert events[-1] == "data: [DONE]"
     final = json.loads(events[-2].removeprefix("data: "))
     assert final["choices"][0]["finish_reason"] in ("stop", "length")

@@ -94,13 +94,13 @@ class GatewayProcess:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
 
-    def stop(self) -> int | None:
+    def stop(self, timeout_s: float = 30) -> int | None:
         if self.process is None:
             return None
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:
                 self.process.kill()
         return self.process.wait()
