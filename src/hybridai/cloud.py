@@ -477,14 +477,14 @@ _CONNECT_ERROR_NAMES = frozenset({"ConnectError", "ConnectTimeout", "ClientConne
 
 def status_error(target: str, status: int, body: object, headers: Any) -> HybridAIError:
     """hybridai's error for an HTTP error answer: its JSON (or text) body and headers."""
-    message = _error_message(body)
+    message = error_message(body)
     if status == 400 and _CONTEXT_OVERFLOW.search(message):
         return ContextOverflowError(f"{target}: {message}")
     return CloudStatusError(f"{target} answered HTTP {status}: {message}", status=status,
                             retry_after=_retry_after(headers))
 
 
-def _error_message(body: object) -> str:
+def error_message(body: object) -> str:
     """OpenAI's ``{"error": {"message": …}}``, else the body as text."""
     if isinstance(body, dict):
         inner = body.get("error", body)

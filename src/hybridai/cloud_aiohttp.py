@@ -25,8 +25,9 @@ from typing import Any
 import aiohttp
 
 from . import __version__
+from .cloud import error_message, status_error
 from .config import CloudTarget
-from .errors import CloudConnectionError, CloudError, HybridAIError
+from .errors import CloudConnectionError, HybridAIError
 
 _ERROR_BODY_LIMIT = 64 * 1024  # an error page longer than this says nothing more
 
@@ -81,8 +82,6 @@ class AiohttpChat:
                                        f"{text[:200]!r}") from None
 
     async def _status_error(self, response: aiohttp.ClientResponse) -> HybridAIError:
-        from .cloud import status_error  # cloud imports this module: import at call time
-
         raw = await response.content.read(_ERROR_BODY_LIMIT)
         try:
             body: object = json.loads(raw)
@@ -137,8 +136,9 @@ class SSEChunks:
             if payload.startswith("[DONE]"):
                 return
             yield self._chunk(payload)
-        if data and not "\n".join(data).startswith("[DONE]"):
-            yield self._chunk("\n".join(data))  # the stream closed without its final blank line
+        payload = "\n".join(data)  # the stream may close without its final blank line
+        if data and not payload.startswith("[DONE]"):
+            yield self._chunk(payload)
 
     def _chunk(self, payload: str) -> Any:
         try:
@@ -147,9 +147,5 @@ class SSEChunks:
             raise CloudConnectionError(f"{self.name} streamed something that is not JSON: "
                                        f"{payload[:200]!r}") from None
         if isinstance(chunk, dict) and chunk.get("error"):
-            error = chunk["error"]
-            message = error.get("message") if isinstance(error, dict) else error
-            failure: CloudError = CloudConnectionError(
-                f"{self.name} failed mid-answer: {message or 'an error while streaming'}")
-            raise failure
+            raise CloudConnectionError(f"{self.name} failed mid-answer: {error_message(chunk)}")
         return chunk
