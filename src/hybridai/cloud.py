@@ -66,6 +66,12 @@ def estimate_tokens(text: str) -> int:
     return max(1, (len(text) + 3) // 4) if text else 0
 
 
+def estimate_prompt_tokens(request: ChatRequest) -> int:
+    """Rough prompt tokens of a request: its messages' text, plus 4 a message for the
+    chat template's role markers."""
+    return sum(estimate_tokens(m.content) + 4 for m in request.messages)
+
+
 class CloudBackend:
     route = Route.IN_CLOUD
 
@@ -136,7 +142,7 @@ class CloudBackend:
     # -- requests --------------------------------------------------------------------------
 
     def _check_fits(self, request: ChatRequest) -> int:
-        prompt_estimate = sum(estimate_tokens(m.content) + 4 for m in request.messages)
+        prompt_estimate = estimate_prompt_tokens(request)
         window = self.target.context_window
         if window is not None and prompt_estimate + (request.max_tokens or 1) > window:
             raise ContextOverflowError(

@@ -23,7 +23,7 @@ from .backends import Backend, Finished, StreamEvent
 from .budget import BudgetLedger, open_ledger
 from .cache import CacheProbe, ReplayBackend, ResponseCache
 from .cascade import Verdict, cascade_threshold, confidence
-from .cloud import CloudBackend, can_connect, estimate_tokens
+from .cloud import CloudBackend, can_connect, estimate_prompt_tokens
 from .config import Settings
 from .device.availability import AvailabilityReport
 from .device.manager import Device
@@ -38,7 +38,7 @@ from .errors import (
 )
 from .modes import Mode, Route, mode_from_model
 from .pricing import PriceTable
-from .privacy.screening import PrivacyGuard
+from .privacy.screening import PrivacyGuard, Screening
 from .recorder import Reference, RunRecorder
 from .resilience import TargetHealth, retry_delay
 from .routing import (
@@ -147,7 +147,7 @@ class Pipeline:
     def cloud_estimate(self, target: str, request: ChatRequest) -> float:
         """The most a call to ``target`` may cost: what the budget holds until it ends."""
         cloud = self.clouds[target]
-        prompt_tokens = sum(estimate_tokens(m.content) + 4 for m in request.messages)
+        prompt_tokens = estimate_prompt_tokens(request)
         completion_tokens = request.max_tokens or self.settings.budget.reserve_tokens
         return self.prices.cost(cloud.model, prompt_tokens, completion_tokens,
                                 price=cloud.price) or 0.0
@@ -247,26 +247,27 @@ class Pipeline:
             raise error
         raise final from error
 
-    def events(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan
-               ) -> Iterator[StreamEvent]:
-        """The backend's events; a cloud gets the screened request, its answer restored."""
+    @staticmethod
+    def _outgoing(backend: Backend, request: ChatRequest, route_plan: RoutePlan
+                  ) -> tuple[ChatRequest, Screening | None]:
+        """What ``backend`` is sent, and the screening that restores its answer (None when
+        there are no placeholders to put back): a cloud gets the screened request."""
         screening = route_plan.privacy
         if backend.route is Route.ON_DEVICE or screening is None:
-            return backend.stream(request)
-        cloud_request = screening.cloud_request()
-        if not screening.redacts:
-            return backend.stream(cloud_request)  # no placeholders to put back
-        return screening.restore(backend.stream(cloud_request))
+            return request, None
+        return screening.cloud_request(), screening if screening.redacts else None
+
+    def events(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan
+               ) -> Iterator[StreamEvent]:
+        sent, restoring = self._outgoing(backend, request, route_plan)
+        events = backend.stream(sent)
+        return restoring.restore(events) if restoring is not None else events
 
     def aevents(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan
                 ) -> AsyncIterator[StreamEvent]:
-        screening = route_plan.privacy
-        if backend.route is Route.ON_DEVICE or screening is None:
-            return backend.astream(request)
-        cloud_request = screening.cloud_request()
-        if not screening.redacts:
-            return backend.astream(cloud_request)
-        return screening.arestore(backend.astream(cloud_request))
+        sent, restoring = self._outgoing(backend, request, route_plan)
+        events = backend.astream(sent)
+        return restoring.arestore(events) if restoring is not None else events
 
     # 5. execute with fallback and retries, 6. store in the cache, 7. record -----------------
     def run(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder
