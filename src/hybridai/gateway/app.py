@@ -20,7 +20,7 @@ import itertools
 import json
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +34,6 @@ from ..errors import HybridAIError
 from ..modes import Mode
 from ..pipeline import Pipeline
 from ..privacy.policy import Policy
-from ..privacy.screening import Screening
 from ..recorder import RunRecorder
 from ..requestlog import LogEntry, RequestLog
 from ..schema import ChatCompletionChunk, ChatRequest
@@ -160,15 +159,12 @@ def create_app(state: GatewayState) -> FastAPI:
         entry = LogEntry(request_id=request_id, status=status,
                          stream=bool(request and request.stream),
                          latency_s=round(time.perf_counter() - started, 4))
-        # Text bound for the log has every value the privacy step finds as placeholders
-        # (screened here when the request failed before its plan was made).
-        scrub = _unscrubbed
-        if state.log.log_content and request is not None:
-            if run is not None:
-                scrub = run.plan.privacy.scrub if run.plan.privacy else _unscrubbed
-                entry.prompt = scrub(request.messages[-1].content)
-            elif (screening := _screened(pipeline, request)) is not None:
-                entry.prompt = screening.scrub(request.messages[-1].content)
+        # Text is logged only with log_content on, each value the privacy step finds as a
+        # placeholder (scrubbing scans the text, so it is skipped when nothing is kept).
+        scrub = (_log_scrubber(pipeline, request, run)
+                 if state.log.log_content and request is not None else None)
+        if scrub is not None and request is not None:
+            entry.prompt = scrub(request.messages[-1].content)
         if run is not None and run.attempt is not None:
             entry.mode = run.plan.mode.value
             if run.finished is not None or run.streamed_text:
@@ -178,7 +174,7 @@ def create_app(state: GatewayState) -> FastAPI:
                 entry.prompt_tokens, entry.completion_tokens = (info.prompt_tokens,
                                                                 info.completion_tokens)
                 entry.cost_usd, entry.saved_usd = info.cost_usd, info.saved_usd
-                if state.log.log_content:  # scrubbing scans the text: only when kept
+                if scrub is not None:
                     entry.answer = scrub("".join(run.text_parts))
         if error is not None:
             entry.error_code, entry.error = error.code, error.message
@@ -328,11 +324,15 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
-def _screened(pipeline: Pipeline, request: ChatRequest) -> Screening | None:
-    """The privacy screening of a request that failed before it was planned; None if the
-    screening itself was what failed (a bad ``privacy`` field): then no text is logged."""
+def _log_scrubber(pipeline: Pipeline, request: ChatRequest, run: RunRecorder | None
+                  ) -> Callable[[str], str] | None:
+    """How the request's text is scrubbed for the log: by its plan's screening, or, when it
+    failed before a plan was made, by a screening made here. None when the screening itself
+    failed (a bad ``privacy`` field): then no text is logged."""
+    if run is not None:
+        return run.plan.privacy.scrub if run.plan.privacy is not None else _unscrubbed
     try:
-        return pipeline.privacy.screen(request)
+        return pipeline.privacy.screen(request).scrub
     except HybridAIError:
         return None
 
@@ -356,6 +356,7 @@ def _routing_headers(run: RunRecorder, *, with_cost: bool) -> dict[str, str]:
 
 
 _SWITCH = {"on": True, "true": True, "1": True, "off": False, "false": False, "0": False}
+_CASCADE_SWITCH = {**_SWITCH, "yes": True, "no": False}
 
 
 def _cache_switch(value: str) -> bool:
@@ -367,10 +368,8 @@ def _cache_switch(value: str) -> bool:
 def _cascade_header(value: str) -> bool | float:
     """``x-hybrid-cascade``: on/off words, or a threshold between 0 and 1."""
     word = value.strip().lower()
-    if word in ("1", "true", "on", "yes"):
-        return True
-    if word in ("0", "false", "off", "no"):
-        return False
+    if word in _CASCADE_SWITCH:
+        return _CASCADE_SWITCH[word]
     try:
         return float(word)  # the request's validation checks the range
     except ValueError:
