@@ -33,14 +33,13 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from hybridai.backends import Finished, TextDelta
 from hybridai.cascade import confidence, min_token_probability
 from hybridai.client import HybridAI
 from hybridai.config import DeviceSettings, Settings
 from hybridai.pricing import PriceTable
 from hybridai.router.prompts import PromptRow, read_prompts
 from hybridai.router.scoring import score
-from hybridai.schema import ChatRequest
+from hybridai.router.targets import generate
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -98,21 +97,16 @@ def run_device(prompts: list[Prompt], cache: Path, threads: int) -> list[Answere
         for prompt in prompts:
             row = prompt.row
             assert row.reference is not None and row.reference_type is not None
-            request = ChatRequest.parse({"messages": row.messages, "seed": 0,
-                                         "max_tokens": prompt.max_tokens, "temperature": 0.0,
-                                         "cascade": 0.0})
             started = time.perf_counter()
-            events = list(engine.stream(request))
-            text = "".join(e.text for e in events if isinstance(e, TextDelta))
-            finished = events[-1]
-            assert isinstance(finished, Finished) and finished.logprobs is not None
-            logprobs = finished.logprobs
+            answer = generate(engine, row.messages, prompt.max_tokens, logprobs=True)
+            logprobs = answer.logprobs
+            assert logprobs is not None
             answered.append(Answered(
-                prompt.source, row.text, row.reference, text,
-                score(text, row.reference, row.reference_type) == 1.0,
+                prompt.source, row.text, row.reference, answer.text,
+                score(answer.text, row.reference, row.reference_type) == 1.0,
                 confidence(logprobs), min_token_probability(logprobs),
-                finished.finish_reason == "length",
-                finished.prompt_tokens or 0, finished.completion_tokens or 0,
+                answer.finish_reason == "length",
+                answer.prompt_tokens, answer.completion_tokens,
                 round(time.perf_counter() - started, 3)))
             progress.advance(task)
             if not progress.console.is_terminal:  # a log file still shows the pace

@@ -37,6 +37,7 @@ class Answer:
     prompt_tokens: int
     completion_tokens: int
     finish_reason: str
+    logprobs: tuple[float, ...] | None = None  # per token, when asked for
 
 
 def resolve(spec: str, pipeline: Pipeline, *, allow_reference: bool = False) -> Target:
@@ -60,13 +61,19 @@ def resolve(spec: str, pipeline: Pipeline, *, allow_reference: bool = False) -> 
     raise ConfigError(f"unknown target {spec!r}: use one of {known}, or URL#MODEL")
 
 
-def generate(backend: Backend, messages: list[dict[str, str]], max_tokens: int) -> Answer:
-    """One deterministic answer (temperature 0, seed 0) from ``backend``."""
-    request = ChatRequest.parse({"messages": messages, "max_tokens": max_tokens,
-                                 "temperature": 0.0, "seed": 0})
+def generate(backend: Backend, messages: list[dict[str, str]], max_tokens: int, *,
+             logprobs: bool = False) -> Answer:
+    """One deterministic answer (temperature 0, seed 0) from ``backend``; with ``logprobs``,
+    the device's token log-probabilities too (what a cascade scores)."""
+    payload: dict[str, object] = {"messages": messages, "max_tokens": max_tokens,
+                                  "temperature": 0.0, "seed": 0}
+    if logprobs:
+        payload["cascade"] = 0.0  # a cascading request is what makes the worker report them
+    request = ChatRequest.parse(payload)
     parts: list[str] = []
     prompt_tokens = completion_tokens = 0
     finish_reason = "unknown"
+    token_logprobs: tuple[float, ...] | None = None
     for event in backend.stream(request):
         if isinstance(event, TextDelta):
             parts.append(event.text)
@@ -76,4 +83,6 @@ def generate(backend: Backend, messages: list[dict[str, str]], max_tokens: int) 
             finish_reason = event.finish_reason
             prompt_tokens = event.prompt_tokens or prompt_tokens
             completion_tokens = event.completion_tokens or 0
-    return Answer("".join(parts), prompt_tokens, completion_tokens, finish_reason)
+            token_logprobs = event.logprobs
+    return Answer("".join(parts), prompt_tokens, completion_tokens, finish_reason,
+                  token_logprobs)
