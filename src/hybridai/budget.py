@@ -20,7 +20,6 @@ changing the time zone re-reads the same rows.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from .config import BudgetSettings, Settings
 from .errors import BudgetExhaustedError
+from .sqlite_files import open_db
 
 _SCHEMA = """
     CREATE TABLE IF NOT EXISTS spend (
@@ -117,12 +117,8 @@ class BudgetLedger:
         self.path = path
         self.zone = ZoneInfo(settings.timezone)
         self.clock = clock
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit; transactions are explicit (BEGIN IMMEDIATE takes the write lock).
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30,
-                                   isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db = open_db(path, autocommit=True, fast_commits=True)
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .sqlite_files import migrate, open_db
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_requests", """
         CREATE TABLE requests (
@@ -69,23 +71,10 @@ class LogEntry:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+    db = open_db(path)
     db.row_factory = sqlite3.Row
-    db.execute("PRAGMA journal_mode=WAL")
-    migrate(db)
+    migrate(db, MIGRATIONS)
     return db
-
-
-def migrate(db: sqlite3.Connection, migrations: list[tuple[str, str]] = MIGRATIONS) -> None:
-    """Applies the named migrations not yet recorded in ``_migrations``."""
-    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied REAL)")
-    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
-    for name, sql in migrations:
-        if name not in done:
-            with db:
-                db.executescript(sql)
-                db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, time.time()))
 
 
 _COLUMNS = [f for f in LogEntry.__dataclass_fields__]

@@ -9,7 +9,6 @@ the file survives the process.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..requestlog import migrate
+from ..sqlite_files import migrate, open_db
 
 if TYPE_CHECKING:
     import numpy as np
@@ -83,11 +82,7 @@ class CacheStore:
         self.path = path
         self.max_entries = max_entries
         self.ttl_s = ttl_s
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30,
-                                   isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; fast commits
+        self._db = open_db(path, autocommit=True, fast_commits=True)
         self._lock = threading.Lock()
         with self._lock:
             migrate(self._db, MIGRATIONS)
