@@ -5,6 +5,8 @@ Pair: mistralai/mistral-7b-chat (local) and gpt-4-1106-preview (cloud). Train on
 train sets). Beside hybridai's router: a TF-IDF logistic-regression baseline, a kNN on
 sentence embeddings baseline (all-MiniLM-L6-v2 via hybridai.embeddings, on each prompt's
 final block; embeddings cached in bench/results/cache/), random routing and the oracle.
+One reference line is not a router: a logistic regression on the other nine models' verdicts
+on the same test prompt, i.e. what a perfect "how do other LLMs fare here" estimate gives.
 Also times one routing decision (p50, p99).
 Writes bench/results/router.json and router.png.
 
@@ -66,6 +68,21 @@ def tfidf_lr_scores(train_rows: list[Row], test_rows: list[Row]) -> np.ndarray:
     x = vectorizer.fit_transform([r.prompt for r in train_rows])
     model = LogisticRegression(max_iter=2000).fit(x, labels(train_rows, LOCAL, CLOUD))
     return model.predict_proba(vectorizer.transform([r.prompt for r in test_rows]))[:, 1]
+
+
+def other_models_scores(train_rows: list[Row], test_rows: list[Row]) -> np.ndarray:
+    """Reference, not a router: it reads the other nine models' correctness on each test
+    prompt, which no router has before answering. It bounds what item difficulty can give."""
+    from sklearn.linear_model import LogisticRegression
+
+    others = sorted({m for r in train_rows for m in r.scores} - {LOCAL, CLOUD})
+
+    def verdicts(rows: list[Row]) -> np.ndarray:
+        return np.array([[r.scores.get(m, 0.5) for m in others] for r in rows])
+
+    model = LogisticRegression(max_iter=2000).fit(verdicts(train_rows),
+                                                  labels(train_rows, LOCAL, CLOUD))
+    return model.predict_proba(verdicts(test_rows))[:, 1]
 
 
 class CachedEmbedder:
@@ -165,6 +182,8 @@ def main() -> None:
             if embed is not None:
                 rows.append(evaluate("kNN on MiniLM embeddings",
                                      knn_scores(embed, train_rows, test_rows), test_rows))
+            rows.append(evaluate("reference: other 9 models' verdicts",
+                                 other_models_scores(train_rows, test_rows), test_rows))
             rand = random_curve(q_local, q_cloud)
             rows.append({"router": "random", **summarize(rand, q_local, q_cloud)})
             rows.append(evaluate("oracle", oracle_scores(q_local, q_cloud), test_rows))
@@ -203,7 +222,8 @@ def draw(results: dict[str, list[dict[str, Any]]], path: Path) -> None:
             if "curve" in row:
                 ys = row["curve"]
                 axis.plot(np.linspace(0, 1, len(ys)), ys, label=row["router"],
-                          linestyle=":" if row["router"] == "oracle" else "-")
+                          linestyle={"oracle": ":"}.get(row["router"],
+                                    "-." if row["router"].startswith("reference") else "-"))
             else:
                 axis.plot([0, 1], [row["quality_local"], row["quality_cloud"]], "--",
                           color="grey", label="random")
