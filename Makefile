@@ -1,7 +1,7 @@
 # The two commands the README opens with.
 PROMPT ?= In one sentence, why is the sky blue?
 
-.PHONY: demo test bench bench-gateway lint
+.PHONY: demo test bench bench-gateway bench-litellm lint
 
 demo:
 	scripts/setup.sh
@@ -17,12 +17,18 @@ bench:
 	.venv/bin/python bench/bench_engine.py
 	.venv/bin/python bench/soak_gateway.py
 
-# Needs `hey` (Debian) and LiteLLM in a venv of its own, kept out of the project's.
-bench-gateway:
+# LiteLLM, the peer of these two, lives in a venv of its own, kept out of the project's.
+.bench-venv/bin/litellm:
+	python3 -m venv .bench-venv && .bench-venv/bin/pip install -q 'litellm[proxy]'
+
+# Needs `hey` (Debian).
+bench-gateway: .bench-venv/bin/litellm
 	scripts/setup.sh test
 	command -v hey >/dev/null || apt-get install -y hey
-	[ -x .bench-venv/bin/litellm ] || (python3 -m venv .bench-venv && .bench-venv/bin/pip install -q 'litellm[proxy]')
 	.venv/bin/python bench/bench_gateway.py
+
+bench-litellm: bench-gateway
+	.venv/bin/python bench/bench_cold_start.py
 
 lint:
 	.venv/bin/ruff check src tests bench
