@@ -143,6 +143,10 @@ class ResilienceSettings(BaseModel):
     offline_probe_interval_s: float = Field(default=2.0, gt=0, description="while offline, a "
                                             "background connect probe at most this often")
     probe_timeout_s: float = Field(default=1.0, gt=0, description="connect timeout of a probe")
+    continue_streams: bool = Field(
+        default=False, description="a stream that breaks after its first token continues on "
+        "the plan's next target (sent the text so far and asked to carry on) instead of "
+        "ending in StreamInterruptedError")
 
 
 class RouterSettings(BaseModel):

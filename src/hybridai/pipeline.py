@@ -25,6 +25,7 @@ from .cache import CacheProbe, ReplayBackend, ResponseCache
 from .cascade import Verdict, cascade_threshold, confidence
 from .cloud import CloudBackend, can_connect, estimate_prompt_tokens
 from .config import Settings
+from .continuation import continuation_request
 from .device.availability import AvailabilityReport
 from .device.manager import Device
 from .errors import (
@@ -47,6 +48,7 @@ from .routing import (
     RouterDecision,
     final_error,
     may_fall_back,
+    place_failed,
     plan,
     plan_private,
 )
@@ -239,6 +241,10 @@ class Pipeline:
             run.failed(error)
             return
         if run.request.stream and run.streamed_text:
+            if (self.settings.resilience.continue_streams and place_failed(error)
+                    and index + 1 < len(route_plan.attempts)):
+                run.continuing(error)
+                return
             raise StreamInterruptedError(
                 f"{attempt.target} failed after the answer had started streaming: {error}",
                 code=getattr(error, "code", None)) from error
@@ -248,24 +254,29 @@ class Pipeline:
         raise final from error
 
     @staticmethod
-    def _outgoing(backend: Backend, request: ChatRequest, route_plan: RoutePlan
-                  ) -> tuple[ChatRequest, Screening | None]:
+    def _outgoing(backend: Backend, request: ChatRequest, route_plan: RoutePlan,
+                  run: RunRecorder) -> tuple[ChatRequest, Screening | None]:
         """What ``backend`` is sent, and the screening that restores its answer (None when
-        there are no placeholders to put back): a cloud gets the screened request."""
+        there are no placeholders to put back): a cloud gets the screened request, and a
+        stream being continued is sent its text so far, screened the same way."""
         screening = route_plan.privacy
-        if backend.route is Route.ON_DEVICE or screening is None:
-            return request, None
-        return screening.cloud_request(), screening if screening.redacts else None
+        sent, restoring = request, None
+        if backend.route is not Route.ON_DEVICE and screening is not None:
+            sent, restoring = screening.cloud_request(), screening if screening.redacts else None
+        if run.continued is not None:
+            so_far = run.text_so_far if restoring is None else restoring.scrub(run.text_so_far)
+            sent = continuation_request(sent, so_far, run.continued.completion_tokens)
+        return sent, restoring
 
-    def events(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan
-               ) -> Iterator[StreamEvent]:
-        sent, restoring = self._outgoing(backend, request, route_plan)
+    def events(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan,
+               run: RunRecorder) -> Iterator[StreamEvent]:
+        sent, restoring = self._outgoing(backend, request, route_plan, run)
         events = backend.stream(sent)
         return restoring.restore(events) if restoring is not None else events
 
-    def aevents(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan
-                ) -> AsyncIterator[StreamEvent]:
-        sent, restoring = self._outgoing(backend, request, route_plan)
+    def aevents(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan,
+                run: RunRecorder) -> AsyncIterator[StreamEvent]:
+        sent, restoring = self._outgoing(backend, request, route_plan, run)
         events = backend.astream(sent)
         return restoring.arestore(events) if restoring is not None else events
 
@@ -283,14 +294,14 @@ class Pipeline:
                     self._admit(attempt)
                     with self.spending(attempt, run):
                         if self._cascades(request, route_plan, index):
-                            answer = list(self.events(backend, request, route_plan))
+                            answer = list(self.events(backend, request, route_plan, run))
                             self.health.succeeded(attempt.target)
                             if self._escalates(request, route_plan, index, answer, run):
                                 set_aside = _SetAside(attempt, backend, answer)
                                 break  # on to the next attempt
                             yield from run.replay(answer)
                             return
-                        for event in self.events(backend, request, route_plan):
+                        for event in self.events(backend, request, route_plan, run):
                             if (chunk := run.feed(event)) is not None:
                                 yield chunk
                     self.health.succeeded(attempt.target)
@@ -325,8 +336,8 @@ class Pipeline:
                     self._admit(attempt)
                     with self.spending(attempt, run):
                         if self._cascades(request, route_plan, index):
-                            answer = [event async for event in self.aevents(backend, request,
-                                                                           route_plan)]
+                            answer = [event async for event in self.aevents(
+                                backend, request, route_plan, run)]
                             self.health.succeeded(attempt.target)
                             if self._escalates(request, route_plan, index, answer, run):
                                 set_aside = _SetAside(attempt, backend, answer)
@@ -334,7 +345,7 @@ class Pipeline:
                             for replayed in run.replay(answer):
                                 yield replayed
                             return
-                        async for event in self.aevents(backend, request, route_plan):
+                        async for event in self.aevents(backend, request, route_plan, run):
                             if (chunk := run.feed(event)) is not None:
                                 yield chunk
                     self.health.succeeded(attempt.target)

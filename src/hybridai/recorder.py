@@ -25,6 +25,7 @@ from .schema import (
     ChatRequest,
     Choice,
     ChunkChoice,
+    ContinuationInfo,
     Delta,
     Fallback,
     ResponseMessage,
@@ -78,6 +79,8 @@ class RunRecorder:
 
     def _reset_output(self) -> None:
         self.text_parts: list[str] = []
+        self.continued: ContinuationInfo | None = None
+        self._own_parts_from = 0  # text_parts before this index came from a broken stream
         self.first_token_at: float | None = None
         self.prompt_tokens: int | None = None
         self.finished: Finished | None = None
@@ -99,6 +102,29 @@ class RunRecorder:
         self._note_failure(error)
         self.reason, self.detail = fallback_reason(self.attempt, error)
         self._reset_output()
+
+    def continuing(self, error: Exception) -> None:
+        """The current attempt's stream broke after text reached the caller, and the next
+        attempt continues it: the text, and the time of its first token, stay."""
+        assert self.attempt is not None and self.backend is not None
+        code = self._note_failure(error)
+        _, tokens = self._tokens()
+        before = self.continued
+        self.continued = ContinuationInfo(
+            target=self.attempt.target, model=self.backend.model, code=code,
+            completion_tokens=tokens + (before.completion_tokens if before else 0),
+            cost_usd=round(self.attempt_cost() + (before.cost_usd if before else 0.0), 8))
+        self.reason = f"continued:{code}"
+        self.detail = (f"{self.attempt.target}'s stream broke after {tokens} tokens ({error}); "
+                       "the next target continued it")
+        self._own_parts_from = len(self.text_parts)
+        self.prompt_tokens = None
+        self.finished = None
+        self.routing = None
+
+    @property
+    def text_so_far(self) -> str:
+        return "".join(self.text_parts)
 
     def _note_failure(self, error: Exception) -> str:
         assert self.attempt is not None
@@ -183,6 +209,8 @@ class RunRecorder:
         on_device = self.attempt.route is Route.ON_DEVICE
         from_cache = self.attempt.route is Route.CACHE
         cost: float | None
+        if self.continued is not None:  # the broken stream's tokens were shown and paid for
+            completion_tokens += self.continued.completion_tokens
         if from_cache:
             cost = 0.0  # nothing ran
         elif on_device:
@@ -192,6 +220,8 @@ class RunRecorder:
         else:
             cost = self.prices.cost(self.backend.model, prompt_tokens, completion_tokens,
                                     price=self.backend.price)
+        if self.continued is not None:
+            cost = (cost or 0.0) + self.continued.cost_usd
         cloud_cost = self.reference.cost(self.prices, prompt_tokens, completion_tokens)
         # Saved keeps one meaning on every route: the reference cloud's price less this cost.
         saved = (max(0.0, cloud_cost - (cost or 0.0)) if (on_device or from_cache) and cloud_cost
@@ -208,6 +238,7 @@ class RunRecorder:
             cost_usd=round(cost or 0.0, 8),
             cloud_cost_usd=None if cloud_cost is None else round(cloud_cost, 8),
             saved_usd=round(saved, 8), budget=self.budget, cascade=self.cascade,
+            continued=self.continued,
             cache=self.backend.hit.info() if isinstance(self.backend, ReplayBackend) else None,
             privacy=None if self.plan.privacy is None else
             self.plan.privacy.info(redacted=not on_device),
@@ -221,7 +252,7 @@ class RunRecorder:
             estimate_tokens(m.content) for m in self.request.messages)
         completion_tokens = (finished.completion_tokens if finished and
                              finished.completion_tokens is not None
-                             else estimate_tokens("".join(self.text_parts)))
+                             else estimate_tokens("".join(self.text_parts[self._own_parts_from:])))
         return prompt_tokens, completion_tokens
 
     def attempt_cost(self) -> float:

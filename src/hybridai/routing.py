@@ -223,8 +223,11 @@ def may_fall_back(error: BaseException, *, streamed_text: bool, stream: bool) ->
     connection errors, timeouts, 5xx and 429.
     A streamed request falls back only before its first token reached the caller.
     """
-    if stream and streamed_text:
-        return False
+    return not (stream and streamed_text) and place_failed(error)
+
+
+def place_failed(error: BaseException) -> bool:
+    """Whether ``error`` is a failure of the place the request ran, not of the request."""
     if isinstance(error, ContextOverflowError | BudgetExhaustedError):
         return True
     return isinstance(error, BackendError) and error.retryable

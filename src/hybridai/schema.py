@@ -186,6 +186,16 @@ class CascadeInfo(BaseModel):
     device_completion_tokens: int = 0
 
 
+class ContinuationInfo(BaseModel):
+    """A stream that broke after its first token, continued on the target that answered."""
+
+    target: str = Field(description="the target whose stream broke")
+    model: str
+    code: str = Field(description="its error code")
+    completion_tokens: int = Field(description="tokens it had streamed before the break")
+    cost_usd: float = Field(description="what those tokens cost; included in cost_usd")
+
+
 class PrivacyInfo(BaseModel):
     """What the privacy step found: kinds and counts, never the values."""
 
@@ -221,6 +231,9 @@ class RoutingInfo(BaseModel):
         default=None, description="set when a spent cloud budget changed the route")
     cascade: CascadeInfo | None = Field(
         default=None, description="set when the request cascaded from the device")
+    continued: ContinuationInfo | None = Field(
+        default=None, description="set when this target continued a stream that broke "
+        "after its first token (resilience.continue_streams)")
     privacy: PrivacyInfo | None = None
 
 

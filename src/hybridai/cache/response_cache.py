@@ -151,8 +151,8 @@ def answer_of(run: RunRecorder) -> StoredAnswer | None:
     text = "".join(run.text_parts)
     if run.finished is None or run.attempt is None or run.backend is None or not text:
         return None
-    if run.attempt.route is Route.CACHE:
-        return None
+    if run.attempt.route is Route.CACHE or run.continued is not None:
+        return None  # a replay already, or stitched from two targets' answers
     info = run.routing_info()
     return StoredAnswer(
         chunks=list(run.text_parts), finish_reason=run.finished.finish_reason,
