@@ -11,7 +11,8 @@ first-token timeout 2 s, total 10 s; once with ``continue_streams`` off (the def
 on. LiteLLM: ``Router`` with deployments ``primary`` and ``backup``, ``fallbacks=[{"primary":
 ["backup"]}]``, ``num_retries=0``, ``stream_timeout=2``, ``timeout=10``, run from
 ``.bench-venv``. Only the request is timed: each library first makes one untimed call to the
-healthy vendor, so lazy imports are paid before. Writes bench/results/failover.json and failover.png.
+healthy vendor, so lazy imports are paid before.
+Writes bench/results/failover.json and failover.png.
 
     .venv/bin/python bench/bench_failover.py
 """
@@ -95,18 +96,20 @@ def hybridai_outcome(url: str, backup: str, stream: bool, continue_streams: bool
                         resilience=ResilienceSettings(continue_streams=continue_streams))
     with HybridAI(settings) as client:
         started, text, error = time.perf_counter(), "", None  # the request alone is timed
+        continued = False
         try:
             if stream:
                 for chunk in client.chat.completions.create(messages=MESSAGES, stream=True,
                                                             mode="only_in_cloud"):
                     text += chunk.text
+                    continued = chunk.hybrid is not None and chunk.hybrid.continued is not None
             else:
                 text = client.chat.completions.create(messages=MESSAGES,
                                                       mode="only_in_cloud").text
         except Exception as exc:  # noqa: BLE001 - the outcome is what is being measured
             error = f"{type(exc).__name__}: {str(exc)[:160]}"
         seconds = time.perf_counter() - started
-    return {"text": text, "error": error, "seconds": seconds}
+    return {"text": text, "error": error, "seconds": seconds, "continued": continued}
 
 
 def litellm_outcome(python: Path, scenario: dict[str, Any], backup: str) -> dict[str, Any]:
@@ -125,16 +128,14 @@ def litellm_outcome(python: Path, scenario: dict[str, Any], backup: str) -> dict
 
 
 def verdict(outcome: dict[str, Any]) -> str:
-    """answered: the caller got the whole answer from one vendor; continued: the first
-    vendor's part, then the fallback's answer in the same stream (the echo server can't carry
-    on a text, so it answers whole: "Hello" + "Hello from the echo server."); partial +
-    error: text, then an error; error: only an error."""
+    """answered: the caller got the whole answer from one vendor; continued: the whole answer,
+    begun by the first vendor and continued by the fallback in the same stream (the echo
+    server starts over, "Hello from the echo server.", and hybridai drops the "Hello" the
+    caller already had); partial + error: text, then an error; error: only an error."""
     if outcome.get("hung"):
         return "hung"
     if outcome["error"] is None and outcome["text"] == ANSWER:
-        return "answered"
-    if outcome["error"] is None and outcome["text"].endswith(ANSWER):
-        return "continued"
+        return "continued" if outcome.get("continued") else "answered"
     if outcome["error"] is None:
         return "wrong answer"
     return "partial + error" if outcome["text"] else "error"

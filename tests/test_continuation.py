@@ -26,6 +26,7 @@ from hybridai.errors import StreamInterruptedError
 from hybridai.modes import Route
 from hybridai.schema import ChatRequest
 from tests.conftest import STAND_IN_PRICE, user
+from tests.support.echo_openai import REPLY
 from tests.support.echo_openai import app as echo_app
 from tests.support.fault_proxy import FaultProxy, ServerThread, free_port
 from tests.support.gateway_process import TEST_SPEED_FLOOR, GatewayProcess, toml_value
@@ -124,6 +125,23 @@ def test_a_broken_stream_continues_on_the_next_vendor(make, vendors) -> None:
         messages=user(PROMPT), mode="only_in_cloud", stream=True, max_tokens=40))
     assert "".join(c.text for c in again) == SEEN + INSTRUCTION
     assert len(breaking.requests) == 2 and len(healthy.requests) == 2
+
+
+def test_a_continuation_that_starts_over_is_not_shown_twice(make) -> None:
+    # This echo server ignores what it is sent and answers "Hello from the echo server."
+    # every time: the second vendor "starts over", and the "Hello" the caller already has
+    # is dropped from its answer.
+    port = free_port()
+    with ServerThread(echo_app(echo=False), port):
+        breaking = FaultProxy(upstream=f"http://127.0.0.1:{port}", behavior="cut:3")
+        with ServerThread(breaking.app(), breaking.port):
+            client = make({"a": breaking.base_url, "b": f"http://127.0.0.1:{port}/v1"})
+            chunks = list(client.chat.completions.create(
+                messages=user(PROMPT), mode="only_in_cloud", stream=True, max_tokens=40))
+    assert [c.text for c in chunks if c.text] == ["Hello", " from", " the", " echo",
+                                                  " server", "."]
+    assert "".join(c.text for c in chunks) == "".join(REPLY)
+    assert chunks[-1].hybrid.continued is not None
 
 
 def test_without_the_setting_a_broken_stream_is_an_interruption(make, vendors) -> None:

@@ -25,7 +25,7 @@ from .cache import CacheProbe, ReplayBackend, ResponseCache
 from .cascade import Verdict, cascade_threshold, confidence
 from .cloud import CloudBackend, can_connect, estimate_prompt_tokens
 from .config import Settings
-from .continuation import continuation_request
+from .continuation import atrimmed, continuation_request, trimmed
 from .device.availability import AvailabilityReport
 from .device.manager import Device
 from .errors import (
@@ -272,13 +272,17 @@ class Pipeline:
                run: RunRecorder) -> Iterator[StreamEvent]:
         sent, restoring = self._outgoing(backend, request, route_plan, run)
         events = backend.stream(sent)
-        return restoring.restore(events) if restoring is not None else events
+        if restoring is not None:
+            events = restoring.restore(events)
+        return events if run.continued is None else trimmed(events, run.text_so_far)
 
     def aevents(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan,
                 run: RunRecorder) -> AsyncIterator[StreamEvent]:
         sent, restoring = self._outgoing(backend, request, route_plan, run)
         events = backend.astream(sent)
-        return restoring.arestore(events) if restoring is not None else events
+        if restoring is not None:
+            events = restoring.arestore(events)
+        return events if run.continued is None else atrimmed(events, run.text_so_far)
 
     # 5. execute with fallback and retries, 6. store in the cache, 7. record -----------------
     def run(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder
