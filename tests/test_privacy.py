@@ -45,6 +45,15 @@ VALUES = {
     "employee_id": "EMP-123456",   # the owner's own pattern
     "keyword": "Project Falcon",    # the owner's own keyword
 }
+# Forms a plain pattern misses: disguised emails, an IBAN in lowercase, a card with dots.
+DISGUISED = {
+    "jane dot doe at example dot org": "email",
+    "jane[at]example[dot]org": "email",
+    "jane (at) example.org": "email",
+    "jane at example.org": "email",
+    "gb82 west 1234 5698 7654 32": "iban",
+    "4539.1488.0343.6467": "card",
+}
 OWNER = {"patterns": {"employee_id": r"EMP-\d{6}"}, "keywords": ["project falcon"]}
 SHORT = {"max_tokens": 8, "temperature": 0.0}
 # Too little RAM, and no benchmark: the device is unavailable without starting the engine.
@@ -87,6 +96,20 @@ def test_redact_sends_placeholders_and_restores_the_answer(make_client, cloud, k
     assert hybrid.privacy.model_dump() == {"policy": "redact", "detected": {kind: 1},
                                            "redacted": True}
     assert VALUES[kind] not in hybrid.model_dump_json()
+
+
+@pytest.mark.parametrize("value", sorted(DISGUISED))
+def test_redact_hides_disguised_forms_from_the_cloud(make_client, cloud, value):
+    client = make_client(cloud.base_url, privacy=privacy("redact"))
+    text = f"Repeat exactly: {value}"
+    result = client.chat.completions.create(messages=user(text), mode="only_in_cloud")
+    kind = DISGUISED[value]
+    assert result.text == text
+    assert f"[{kind.upper()}_1]".encode() in cloud.received
+    cloud.assert_never_saw(value)
+    cloud.assert_never_saw("jane")  # no piece of the address either
+    cloud.assert_never_saw(value.replace(" ", "").upper())  # nor its compact form
+    assert result.hybrid.privacy.detected == {kind: 1}
 
 
 async def test_redact_async_stream_restores_split_placeholders(make_async_client, cloud):
@@ -201,6 +224,22 @@ def test_gateway_redacts_streams_restores_and_logs_no_values(gateway_without_dev
         for form in forms_of(value):
             assert not any(form in (r["prompt"] + r["answer"]) for r in rows)
             assert form not in metrics
+
+
+def test_gateway_redacts_disguised_forms_before_the_cloud(gateway_without_device, cloud):
+    client = openai.OpenAI(base_url=gateway_without_device.base_url, api_key="unused",
+                           max_retries=0)
+    text = "Write to " + "; ".join(DISGUISED) + "."
+    stream = client.chat.completions.create(model="hybrid", messages=user(text), stream=True)
+    assert "".join(c.choices[0].delta.content or "" for c in stream if c.choices) == text
+    whole = client.chat.completions.create(model="hybrid", messages=user(text))
+    assert whole.choices[0].message.content == text
+    # The same address disguised four ways is four values, each with its own placeholder.
+    assert whole.model_extra["hybrid"]["privacy"]["detected"] == {"email": 4, "iban": 1,
+                                                                  "card": 1}
+    assert b"[EMAIL_4]" in cloud.received and b"[IBAN_1]" in cloud.received
+    for value in [*DISGUISED, "jane", "GB82WEST12345698765432"]:
+        cloud.assert_never_saw(value)
 
 
 def test_gateway_keep_local_header_is_a_clear_503_and_loosening_a_400(gateway_without_device,

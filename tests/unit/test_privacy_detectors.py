@@ -44,6 +44,16 @@ def test_ibans(iban, valid):
     assert validators.is_iban(iban) is valid
 
 
+@pytest.mark.parametrize(("groups", "printed"), [
+    ([4, 4, 4, 4], True), ([4, 4, 4, 1], True), ([4, 4, 4, 4, 3], True),
+    ([4, 6, 5], True), ([4, 6, 4], True),               # Amex, Diners
+    ([1, 15], False), ([2, 14], False), ([4, 12], False),  # decimals
+    ([4, 4, 8], False), ([4, 4, 4, 5], False), ([3, 4, 4, 4], False),
+])
+def test_card_groupings(groups, printed):
+    assert validators.is_card_grouping(groups) is printed
+
+
 @pytest.mark.parametrize(("ssn", "valid"), [
     ("536-22-1234", True),
     ("000-12-3456", False),   # area 000
@@ -78,6 +88,39 @@ def test_detectors_find(text, expected):
     assert kinds_in(text) == expected
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("mail john dot smith at example dot com today", "john dot smith at example dot com"),
+    ("mail john[at]example[dot]com today", "john[at]example[dot]com"),
+    ("mail john (at) example.com today", "john (at) example.com"),
+    ("mail john at example.com today", "john at example.com"),
+    ("mail JOHN AT EXAMPLE DOT COM today", "JOHN AT EXAMPLE DOT COM"),
+    ("mail jane.doe {at} mail.example.co.uk.", "jane.doe {at} mail.example.co.uk"),
+    ("mail j_doe <at> example <dot> org", "j_doe <at> example <dot> org"),
+    ("mail jane @ example.org please", "jane @ example.org"),
+    ("mail jane@example dot org please", "jane@example dot org"),
+    ("mail jane at example.com.Then call", "jane at example.com"),  # stops at the TLD
+    ("reach me at omar at proton dot me", "omar at proton dot me"),
+])
+def test_disguised_emails_are_found_whole(text, value):
+    assert kinds_in(text) == [("email", value)]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("iban de89 3704 0044 0532 0130 00 ok", "de89 3704 0044 0532 0130 00"),
+    ("iban gb82west12345698765432 ok", "gb82west12345698765432"),
+    ("iban gb82 west 1234 5698 7654 32 is mine", "gb82 west 1234 5698 7654 32"),
+    ("iban Gb82 West 1234 5698 7654 32", "Gb82 West 1234 5698 7654 32"),
+    ("iban fr1420041010 050500013m02606", "fr1420041010 050500013m02606"),
+    ("card 4111.1111.1111.1111 exp 09/28", "4111.1111.1111.1111"),
+    ("card 4111 1111-1111.1111 exp 09/28", "4111 1111-1111.1111"),
+    ("amex 3782.822463.10005 please", "3782.822463.10005"),
+    ("my card is 4539.1488.0343.6467.", "4539.1488.0343.6467"),  # the full stop is not in it
+])
+def test_lowercase_ibans_and_dotted_cards(text, value):
+    kind = "iban" if text.startswith("iban") else "card"
+    assert kinds_in(text) == [(kind, value)]
+
+
 @pytest.mark.parametrize("text", [
     "order 4829301847 shipped",                                  # an ID, not a phone
     "ISBN 978-3-16-148410-0",
@@ -93,6 +136,25 @@ def test_detectors_find(text, expected):
     "std::vector<int> v; a::b::c",
     "MAC 00:1A:2B:3C:4D:5E",
     "total: 1,234,567.89 USD on 15/01/2024",
+    # prose around "at" and "dot", domains and files: no disguised email
+    "meet me at home dot",
+    "meet me at home dot com is too vague",
+    "Take a look at example.com for the docs.",
+    "The traceback points at utils.py line 42.",
+    "I wrote about the dot com bubble at school.",
+    "Download Python 3.12 at python.org",
+    "I met John at Starbucks.It was fun.",
+    "email [at] noon [dot] later",
+    "look at foo.bar.baz and at example.invalidtld",
+    "mail john [at example.com",                                  # brackets must pair
+    "Thanks @jane, look at @types/node",
+    # IBANs in lowercase and cards with dots still need their checksums
+    "iban gb82 west 1234 5698 7654 33",                           # fails mod-97
+    "iban de89370400440532013001",
+    "build py39 and cp311 wheels from ad1234567890abcdef1234567890abcdef123456",
+    "card 4111.1111.1111.1112",                                   # fails Luhn
+    "pi is 3.14159265358979 and 3.3698226336087962, e is 2.718281828459045",
+    "logged 2024.09.28 20.18.35 at 4.5.6.7.8.9.10.11.12.13",  # dates, versions
 ])
 def test_hard_negatives(text):
     assert kinds_in(text) == []
@@ -145,7 +207,11 @@ _PIECES = ["a@b.co", "jane.doe@example.org", "4539 1488 0343 6467", "123-45-6789
            "DE89 3704 0044 0532 0130 00", "10.0.0.1", "fe80::1", "+1 415 555 0132",
            "sk-" + "A1b2" * 6, "xoxb-1234567890", "eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl",
            "password: hunter22", "Bearer abcdefghijklmnop1234", "-----BEGIN PRIVATE KEY-----",
-           " ", "\n", "call ", "SSN ", "version ", "the", "Qx7Rt2Lm9Vb4Kp8Zw3Yn6Hs", "."]
+           " ", "\n", "call ", "SSN ", "version ", "the", "Qx7Rt2Lm9Vb4Kp8Zw3Yn6Hs", ".",
+           # disguised emails, in parts the gate's "at ... dot" hint must see through
+           "jane dot doe at example dot org", "jane", " at ", "at", "[at]", " (at) ", "AT",
+           "[dot]", " dot ", "dot", "example", ".com", "com", "@", " @ ", "gb82west12345698765432",
+           "4111.1111.1111.1111", "de89 3704 0044 0532 0130 00"]
 
 
 @given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=12)), max_size=12))
@@ -164,3 +230,20 @@ def test_owner_patterns_run_even_when_no_hint_matches() -> None:
                                                     patterns={"ticket": r"TKT-[A-Z]+"}))
     kinds = [f.kind for f in scanner.scan("about falcon and TKT-ABC, nothing else")]
     assert kinds == ["keyword", "ticket"]
+
+
+# -- disguised emails, any spelling: found whole, whatever the names ------------------------
+
+_NAME = st.from_regex(r"[a-z]{2,8}[0-9]{0,2}", fullmatch=True).filter(
+    lambda name: name not in {"dot", "at"})
+
+
+@given(first=_NAME, last=_NAME, host=_NAME,
+       tld=st.sampled_from(["com", "org", "net", "de", "io", "co.uk", "fr"]),
+       at=st.sampled_from([" [at] ", "[at]", " (at) ", " {at} ", " <at> ", " @ "]),
+       dot=st.sampled_from([".", " dot ", "[dot]", " (dot) ", " DOT "]))
+@settings(max_examples=200, deadline=None)
+def test_bracketed_disguised_emails_are_found_whole(first, last, host, tld, at, dot):
+    address = f"{first}{dot}{last}{at}{host}{dot}{dot.join(tld.split('.'))}"
+    text = f"Please write to {address}, thanks."
+    assert kinds_in(text) == [("email", address)]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
-from . import validators
+from . import obfuscated_email, validators
 
 Span = tuple[int, int]
 
@@ -71,25 +71,45 @@ class RunDetector:
                     yield at + a, at + b
 
 
-class EmailDetector(RegexDetector):
-    hint = "@"
+class EmailDetector:
+    """Addresses as written, and as people disguise them (``obfuscated_email``)."""
+
+    kind = "email"
+    hint = obfuscated_email.HINT  # which holds "@", the plain addresses' hint
+    _plain = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+                        r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
+                        r"(?![\w-])")
 
     def __init__(self) -> None:
-        super().__init__("email", re.compile(
-            r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
-            r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"))
+        self._disguised = obfuscated_email.ObfuscatedEmailDetector()
+
+    def find(self, text: str) -> Iterator[Span]:
+        for match in self._plain.finditer(text):
+            yield match.span()
+        yield from self._disguised.find(text)
 
 
 class CardDetector(RunDetector):
-    """13-19 digits, grouped or not, that pass Luhn."""
+    """13-19 digits, grouped or not, that pass Luhn. Groups may be split by spaces, dashes or
+    dots, but a number with a dot must be grouped as cards are printed, and no piece may end
+    at a dot: "3.14159265358979" is a decimal, not a card, nor are the digits after its dot."""
     hint = r"\d"
 
     kind = "card"
-    run = re.compile(r"(?<![\d.,/-])\d(?:[ -]?\d){12,}(?![\d-]|[.,/]\d)")
-    separators = " -"
+    run = re.compile(r"(?<![\d.,/-])\d(?:[ .-]?\d){12,}(?![\d-]|[.,/]\d)")
+    separators = " -."
     longest = 23
+    _groups = re.compile(r"[ .-]")
+    _dot_before, _dot_after = re.compile(r"\d\.$"), re.compile(r"\.\d")
 
     def valid(self, text: str, start: int, piece: str) -> bool:
+        end = start + len(piece)
+        if self._dot_before.match(text, max(0, start - 2), start) or self._dot_after.match(
+                text, end):
+            return False  # a piece of a dotted number, not the whole of it
+        if "." in piece and not validators.is_card_grouping(
+                [len(g) for g in self._groups.split(piece)]):
+            return False
         return validators.is_card_number(re.sub(r"\D", "", piece))
 
 
@@ -111,15 +131,18 @@ class SsnDetector:
 
 
 class IbanDetector(RunDetector):
-    """Printed (groups of four) or compact; a following word in capitals may join the run."""
+    """Printed (groups of four) or compact, in any case; a following word may join the run,
+    of which only pieces that start like an IBAN are checked."""
     hint = r"\d"
 
     kind = "iban"
-    run = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,}")
+    run = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,}")
     longest = 42
+    _start = re.compile(r"[A-Za-z]{2}\d{2}")
 
     def valid(self, text: str, start: int, piece: str) -> bool:
-        return validators.is_iban(piece.replace(" ", ""))
+        return bool(self._start.match(piece)) and validators.is_iban(
+            piece.replace(" ", "").upper())
 
 
 class IpDetector:

@@ -30,8 +30,9 @@ class Scanner:
         self.detectors = list(detectors)
         hints = [getattr(d, "hint", None) for d in self.detectors]
         # Most prompts hold nothing any built-in detector could find (no digit, no "@"…):
-        # one search of the hints' union then stands for all of them.
-        self._gate = re.compile("|".join(f"(?:{h})" for h in hints if h)) if any(hints) else None
+        # one search of the hints' union (each hint once) then stands for all of them.
+        union = "|".join(f"(?:{h})" for h in dict.fromkeys(h for h in hints if h))
+        self._gate = re.compile(union) if union else None
         self._unhinted = [(rank, d) for rank, (d, h)
                           in enumerate(zip(self.detectors, hints, strict=True)) if not h]
 

@@ -24,6 +24,14 @@ def is_card_number(digits: str) -> bool:
             and len(set(digits)) > 1 and luhn.is_valid(digits))
 
 
+def is_card_grouping(group_lengths: list[int]) -> bool:
+    """Groups as card numbers are printed: fours (the last may be shorter, for 13-19 digits),
+    or Amex's and Diners' 4-6-5 and 4-6-4."""
+    *fours, last = group_lengths
+    return (group_lengths in ([4, 6, 5], [4, 6, 4])
+            or (len(fours) >= 3 and all(n == 4 for n in fours) and 1 <= last <= 4))
+
+
 def is_iban(compact: str) -> bool:
     """Country code, mod-97 check digits, and the country's own length and BBAN format."""
     return iban.is_valid(compact)
