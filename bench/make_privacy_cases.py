@@ -286,6 +286,115 @@ def mixed_case() -> dict[str, object]:
     return {"text": text, "spans": spans, "note": "mixed + " + note}
 
 
+# Added with the detectors for disguised emails, IBANs in any case and cards with dots. Drawn
+# after the set above (whose draws and order they leave as they were, so that its figures stay
+# comparable), with hard negatives for each form: prose around "at" and "dot", file names,
+# decimals, and the same forms failing Luhn or mod-97.
+TLD_SPELLINGS = {"dot": " dot ", "[dot]": "[dot]", "(dot)": " (dot) ", "DOT": " DOT ", ".": "."}
+AT_SPELLINGS = [" at ", "[at]", " (at) ", " AT ", " {at} ", " <at> ", " @ "]
+
+
+def disguised_email() -> str:
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    at = rng.choice(AT_SPELLINGS)
+    dot = TLD_SPELLINGS[rng.choice(list(TLD_SPELLINGS))]
+    if at == " AT ":
+        dot = rng.choice([" DOT ", "."])
+    local = rng.choice([first, f"{first}{dot}{last}", f"{first[0]}{last}", f"{first}{r(1, 99)}"])
+    domain = dot.join(rng.choice(DOMAINS + ["gmail.com", "web.de", "proton.me"]).split("."))
+    return f"{local}{at}{domain}"
+
+
+def iban_any_case() -> str:
+    number = iban_value().replace(" ", "")
+    style = rng.choice(["lower compact", "lower printed", "mixed printed", "loose"])
+    if style == "lower compact":
+        return number.lower()
+    printed = " ".join(number[i:i + 4] for i in range(0, len(number), 4))
+    if style == "lower printed":
+        return printed.lower()
+    if style == "mixed printed":
+        return printed[:2] + printed[2:].lower()
+    cut = rng.randint(5, len(number) - 5)  # one space where it fell, as people paste
+    return (number[:cut] + " " + number[cut:]).lower()
+
+
+def card_with_dots(valid: bool = True) -> str:
+    number = card(valid).replace(" ", "").replace("-", "")
+    groups = ([number[:4], number[4:10], number[10:]] if len(number) == 15
+              else [number[i:i + 4] for i in range(0, 16, 4)])
+    separators = [rng.choice([".", ".", " ", "-"]) for _ in groups[1:]]
+    if "." not in separators:
+        separators[rng.randrange(len(separators))] = "."
+    return groups[0] + "".join(sep + group for sep, group in zip(separators, groups[1:],
+                                                                 strict=True))
+
+
+ADDED_POSITIVE: dict[str, tuple[Callable[[], str], list[str]]] = {
+    "email": (disguised_email, ["Please send the invoice to {v} by Friday.", "My email is {v}",
+                                "You can reach me at {v} anytime.", "Contact: {v}",
+                                "Forward it to {v}, not to my work address."]),
+    "iban": (iban_any_case, ["my iban is {v}", "Wire the deposit to {v} please.",
+                             "iban: {v} (the landlord's)", "Refund to {v}, reference 4471."]),
+    "card": (card_with_dots, ["card {v} exp 09/28", "The card number is {v}",
+                              "Charge {v} for the renewal.", "visa {v}"]),
+}
+
+ADDED_NEGATIVE: list[tuple[str, Callable[[], str]]] = [
+    ("luhn fails, dots", lambda: f"Ticket {card_with_dots(valid=False)} was closed."),
+    ("iban fails, lowercase", lambda: f"is {iban_value(valid=False).lower()} right?"),
+    ("decimal", lambda: f"pi to {r(13, 16)} places is 3.{digits(r(13, 16))}, e is 2.71828"),
+    ("dotted date", lambda: f"Logged on {r(2019, 2026)}.{r(1, 12):02d}.{r(1, 28):02d} "
+                            f"{r(10, 23)}.{r(10, 59)}.{r(10, 59)}"),
+    ("version", lambda: f"Pinned to {r(1, 9)}.{r(0, 20)}.{r(0, 30)}.{r(0, 99)}.{r(0, 99)}"),
+    ("lowercase id", lambda: f"build py{r(36, 39)} and cp{r(310, 313)} wheels from "
+                             f"{hx(40)}"),
+]
+
+# Prose around "at", "dot" and domains, and file names: what a disguised-email finder could
+# misread. The first four are the shapes the task named.
+ADDED_HARD_NEGATIVES = [
+    "meet me at home dot",
+    "Let's meet at home dot com is too vague",
+    "Take a look at example.com for the docs.",
+    "The traceback points at utils.py line 42.",
+    "the bug is at setup.py, see README.md",
+    "I wrote about the dot com bubble at school.",
+    "We met at the office dot com party.",
+    "Download Python 3.12 at python.org",
+    "Sign in at github.com and open the settings.",
+    "Find us at example.org or visit the store.",
+    "It is available at pypi.org now.",
+    "I met John at Starbucks.It was fun.",
+    "He works at Google.com as an engineer.",
+    "stay at home (dot) not away",
+    "Lunch at noon.Then the review.",
+    "Tickets went on sale at 9.30 this morning.",
+    "They are at version 2.1.0 now",
+    "Defined at config.h.in and Makefile.in",
+    "Thanks @jane, look at @types/node",
+    "Reply at your earliest convenience.",
+]
+
+
+def added_cases() -> list[dict[str, object]]:
+    cases = []
+    for kind, (make, templates) in ADDED_POSITIVE.items():
+        for _ in range(20 if kind == "email" else 15):
+            value, template = make(), rng.choice(templates)
+            start = template.index("{v}")
+            cases.append({"text": template.replace("{v}", value),
+                          "spans": [{"kind": kind, "start": start, "end": start + len(value)}],
+                          "note": f"positive: {kind}, disguised"})
+    for _ in range(5):
+        for note, make_negative in ADDED_NEGATIVE:
+            cases.append({"text": make_negative(), "spans": [], "note": f"negative: {note}"})
+    cases += [{"text": text, "spans": [], "note": "hand-written hard negative: at/dot prose"}
+              for text in ADDED_HARD_NEGATIVES]
+    rng.shuffle(cases)
+    return cases
+
+
 def main() -> None:
     cases = []
     for kind in POSITIVE:
@@ -296,6 +405,7 @@ def main() -> None:
         for note, make in NEGATIVE:
             cases.append({"text": make(), "spans": [], "note": f"negative: {note}"})
     rng.shuffle(cases)
+    cases += added_cases()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as out:
         for case in cases:
