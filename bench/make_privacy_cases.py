@@ -263,13 +263,14 @@ def hard_cases() -> list[dict[str, object]]:
     return cases
 
 
-def positive_case(kind: str) -> dict[str, object]:
-    make, templates = POSITIVE[kind]
+def positive_case(kind: str, table: dict[str, tuple[Callable[[], str], list[str]]] | None = None,
+                  note: str = "") -> dict[str, object]:
+    make, templates = (table or POSITIVE)[kind]
     value, template = make(), rng.choice(templates)
     start = template.index("{v}")
     return {"text": template.replace("{v}", value),
             "spans": [{"kind": kind, "start": start, "end": start + len(value)}],
-            "note": f"positive: {kind}"}
+            "note": f"positive: {kind}{note}"}
 
 
 def mixed_case() -> dict[str, object]:
@@ -379,13 +380,9 @@ ADDED_HARD_NEGATIVES = [
 
 def added_cases() -> list[dict[str, object]]:
     cases = []
-    for kind, (make, templates) in ADDED_POSITIVE.items():
-        for _ in range(20 if kind == "email" else 15):
-            value, template = make(), rng.choice(templates)
-            start = template.index("{v}")
-            cases.append({"text": template.replace("{v}", value),
-                          "spans": [{"kind": kind, "start": start, "end": start + len(value)}],
-                          "note": f"positive: {kind}, disguised"})
+    for kind in ADDED_POSITIVE:
+        cases += [positive_case(kind, ADDED_POSITIVE, ", disguised")
+                  for _ in range(20 if kind == "email" else 15)]
     for _ in range(5):
         for note, make_negative in ADDED_NEGATIVE:
             cases.append({"text": make_negative(), "spans": [], "note": f"negative: {note}"})
