@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.echo_openai import REPLY
 from tests.support.gateway_process import TEST_SPEED_FLOOR
+from tests.support.https_upstream import https_echo
 
 pytestmark = pytest.mark.integration
 
@@ -25,13 +27,15 @@ def run(*args: str | bytes, stdin: bytes | None = None, config: Path | None = No
                                        result.stderr.decode("utf-8", "replace"))
 
 
-def write_config(tmp_path: Path, cloud_url: str | None, **device: object) -> Path:
+def write_config(tmp_path: Path, cloud_url: str | None, *, cloud: dict[str, object] | None = None,
+                 **device: object) -> Path:
     device = {**TEST_SPEED_FLOOR, **device}
     lines = ["[device]"] + [f"{key} = {json.dumps(value)}" for key, value in device.items()]
     if cloud_url:
         lines += ["[cloud.standin]", f'base_url = "{cloud_url}"', 'model = "stand-in"',
-                  "timeout_s = 10", "connect_timeout_s = 2", "context_window = 4096",
-                  '[prices.stand-in]', "input_per_1m = 0.15", "output_per_1m = 0.6"]
+                  "timeout_s = 10", "connect_timeout_s = 2", "context_window = 4096"]
+        lines += [f"{key} = {json.dumps(value)}" for key, value in (cloud or {}).items()]
+        lines += ['[prices.stand-in]', "input_per_1m = 0.15", "output_per_1m = 0.6"]
     path = tmp_path / "hybridai.toml"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -106,6 +110,18 @@ def test_unreachable_cloud_in_only_in_cloud(tmp_path, refused_url):
     assert_clean_failure(run("ask", "hi", "--mode", "only_in_cloud",
                              config=write_config(tmp_path, refused_url)),
                          1, "cloud_connection_error")
+
+
+def test_https_cloud_with_an_untrusted_certificate_then_with_its_ca_bundle(tmp_path):
+    with https_echo(tmp_path) as upstream:
+        untrusted = write_config(tmp_path, upstream.base_url)
+        assert_clean_failure(run("ask", "hi", "--mode", "only_in_cloud", config=untrusted),
+                             1, "cloud_certificate_error", "could not be verified", "ca_bundle")
+        trusted = write_config(tmp_path, upstream.base_url,
+                               cloud={"ca_bundle": str(upstream.ca_pem)})
+        result = run("ask", "hi", "--mode", "only_in_cloud", config=trusted)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "".join(REPLY)
 
 
 def test_broken_config_file(tmp_path):

@@ -24,8 +24,10 @@ import asyncio
 import email.utils
 import errno
 import json
+import os
 import re
 import socket
+import ssl
 import sys
 import time
 import urllib.parse
@@ -40,6 +42,7 @@ from .errors import (
     CloudError,
     CloudStatusError,
     CloudTimeoutError,
+    ConfigError,
     ContextOverflowError,
     HybridAIError,
 )
@@ -80,6 +83,7 @@ class CloudBackend:
         self.target = target
         self.model = target.model
         self.price = price
+        self.tls = tls_context(name, target)
         self._client: OpenAI | None = None
         self._aclient: AsyncOpenAI | None = None
         self._aclient_loop: asyncio.AbstractEventLoop | None = None
@@ -100,9 +104,10 @@ class CloudBackend:
 
     def client(self) -> OpenAI:
         if self._client is None:
-            from openai import OpenAI
+            from openai import DefaultHttpxClient, OpenAI
 
-            self._client = OpenAI(**self._client_options())
+            http_client = None if self.tls is None else DefaultHttpxClient(verify=self.tls)
+            self._client = OpenAI(**self._client_options(), http_client=http_client)
         return self._client
 
     def aclient(self) -> AsyncOpenAI:
@@ -114,7 +119,8 @@ class CloudBackend:
 
             options = self._client_options()
             self._aclient = AsyncOpenAI(**options, http_client=DefaultAioHttpClient(
-                timeout=options["timeout"], limits=_connection_limits()))
+                timeout=options["timeout"], limits=_connection_limits(),
+                verify=True if self.tls is None else self.tls))
             self._aclient_loop = loop
         return self._aclient
 
@@ -127,7 +133,7 @@ class CloudBackend:
         if self._aiohttp is None:
             from .cloud_aiohttp import AiohttpChat  # aiohttp loads only when used
 
-            self._aiohttp = AiohttpChat(self.name, self.target)
+            self._aiohttp = AiohttpChat(self.name, self.target, self.tls)
         return self._aiohttp
 
     async def aclose(self) -> None:
@@ -393,6 +399,14 @@ def translate_error(target: str, exc: BaseException) -> HybridAIError | None:
     """hybridai's error for an openai/httpx2/httpx/aiohttp exception; None for anything else."""
     import openai
 
+    if (refused := _certificate_error(exc)) is not None:
+        # The host answered (connect_failed stays False); retrying it won't help, failing
+        # over to another target may.
+        return CloudConnectionError(
+            f"{target}'s TLS certificate could not be verified "
+            f"({getattr(refused, 'verify_message', None) or refused}); "
+            "if a private CA signed it, name that CA's PEM file in the target's ca_bundle",
+            code="cloud_certificate_error")
     if (transport_error := _aiohttp_error(exc)) is not None:
         # The aiohttp transport files every connection error (a refused one too) under
         # httpx2's ConnectTimeout, so the aiohttp error beneath says what really happened.
@@ -423,6 +437,39 @@ def translate_error(target: str, exc: BaseException) -> HybridAIError | None:
         return CloudConnectionError(f"{target} failed mid-answer: {exc}")
     if isinstance(exc, json.JSONDecodeError):  # the SDK parses each streamed event unguarded
         return CloudConnectionError(f"{target} sent something that is not JSON: {exc}")
+    return None
+
+
+def tls_context(name: str, target: CloudTarget) -> ssl.SSLContext | None:
+    """What both transports check ``name``'s certificate with: its ``ca_bundle``, else
+    ``$SSL_CERT_FILE``; None = each client's default (the system's authorities).
+
+    Built here once because the clients would read ``$SSL_CERT_FILE`` at different moments
+    (aiohttp when it is imported, httpx2 per client).
+    """
+    bundle = target.ca_bundle or os.environ.get("SSL_CERT_FILE")
+    if not bundle:
+        return None
+    try:
+        return ssl.create_default_context(cafile=bundle)
+    except (OSError, ssl.SSLError) as exc:
+        source = f"[cloud.{name}] ca_bundle" if target.ca_bundle else "$SSL_CERT_FILE"
+        raise ConfigError(f"{source} {str(bundle)!r} holds no readable PEM certificates: "
+                          f"{exc}") from None
+
+
+def _certificate_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The refused certificate beneath ``exc`` (aiohttp's, httpx2's and openai's errors all
+    chain it); None without one."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return None
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            # aiohttp's ClientConnectorCertificateError is one too, wrapping OpenSSL's.
+            inner = getattr(seen, "certificate_error", seen)
+            return inner if isinstance(inner, ssl.SSLCertVerificationError) else seen
+        seen = seen.__cause__ or seen.__context__
     return None
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 import urllib.parse
 import urllib.request
 from collections.abc import AsyncIterator
@@ -35,9 +36,10 @@ _ERROR_BODY_LIMIT = 64 * 1024  # an error page longer than this says nothing mor
 class AiohttpChat:
     """POSTs ``/chat/completions`` to one target; one session per event loop."""
 
-    def __init__(self, name: str, target: CloudTarget) -> None:
+    def __init__(self, name: str, target: CloudTarget, tls: ssl.SSLContext | None) -> None:
         self.name = name
         self.target = target
+        self.tls = tls  # None = aiohttp's default (the system's authorities)
         self.url = f"{target.base_url}/chat/completions"
         self.proxy = env_proxy(self.url)
         self._session: aiohttp.ClientSession | None = None
@@ -53,7 +55,8 @@ class AiohttpChat:
                 # Deadlines are the caller's (asyncio.timeout); only connecting has its own.
                 timeout=aiohttp.ClientTimeout(total=None,
                                               sock_connect=self.target.connect_timeout_s),
-                connector=aiohttp.TCPConnector(limit=1000, ttl_dns_cache=300),
+                connector=aiohttp.TCPConnector(limit=1000, ttl_dns_cache=300,
+                                               ssl=True if self.tls is None else self.tls),
                 raise_for_status=False)
             self._loop = loop
         return self._session

@@ -104,6 +104,17 @@ class CloudTarget(BaseModel):
     transport: Literal["aiohttp", "openai"] = Field(
         default="aiohttp", description="how async calls (the gateway's) are sent: plain "
         "aiohttp, or the official openai client (sync calls always use the client)")
+    ca_bundle: Path | None = Field(
+        default=None, description="PEM file of the certificate authorities this target's "
+        "HTTPS certificate is checked against, instead of the system's (a private CA, a "
+        "TLS-inspecting proxy); unset = $SSL_CERT_FILE if set, else the system's")
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _existing_file(cls, path: Path | None) -> Path | None:
+        if path is not None and not path.expanduser().is_file():
+            raise ValueError(f"ca_bundle {str(path)!r} is not a file")
+        return path.expanduser() if path is not None else None
 
     @field_validator("base_url")
     @classmethod

@@ -113,11 +113,13 @@ class FaultProxy:
 
 
 class ServerThread:
-    """Runs an ASGI app under uvicorn in a daemon thread on 127.0.0.1."""
+    """Runs an ASGI app under uvicorn in a daemon thread on 127.0.0.1; HTTPS with
+    ``tls_pem`` (one PEM file holding the key and the certificate chain)."""
 
-    def __init__(self, app: object, port: int) -> None:
+    def __init__(self, app: object, port: int, tls_pem: str | None = None) -> None:
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical",
-                                timeout_graceful_shutdown=1)
+                                timeout_graceful_shutdown=1, ssl_certfile=tls_pem,
+                                ssl_keyfile=tls_pem)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
