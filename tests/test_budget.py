@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,6 +124,35 @@ def test_concurrent_requests_do_not_overshoot_the_cap(
     assert len(results) - len(refused) == 3
 
 
+def test_a_busy_ledger_does_not_block_the_event_loop(
+        echo_url: str, tmp_path: Path, shared_cache: Path) -> None:
+    ledger_path = tmp_path / "budget.sqlite"
+    settings = budget_settings(echo_url, ledger_path, shared_cache, daily_usd=CAP_USD)
+
+    async def while_another_writer_holds_the_ledger() -> None:
+        async with AsyncHybridAI(settings) as client:
+            ledger = client.pipeline.budget
+            assert ledger is not None
+            other = sqlite3.connect(ledger_path, isolation_level=None)  # another process
+            other.execute("BEGIN IMMEDIATE")  # holds the write lock the reservation needs
+            call = asyncio.create_task(client.chat.completions.create(
+                messages=PROMPT, mode="only_in_cloud", max_tokens=6))
+            # The ledger's lock is taken by the reservation waiting for SQLite's; this loop
+            # only sees that, and keeps running after, if the wait is not on the loop.
+            while not ledger._lock.locked():
+                assert not call.done(), call.result()
+                await asyncio.sleep(0.005)
+            await asyncio.sleep(0.2)
+            assert ledger._lock.locked() and not call.done()
+            other.execute("COMMIT")
+            other.close()
+            answer = await call
+            assert answer.hybrid.route == "in_cloud" and answer.hybrid.cost_usd == CALL_USD
+            assert ledger.status().daily.spent_usd == pytest.approx(CALL_USD)
+
+    asyncio.run(while_another_writer_holds_the_ledger())
+
+
 def test_a_cap_smaller_than_one_call_keeps_every_request_on_the_device(
         echo_url: str, tmp_path: Path, shared_cache: Path) -> None:
     # A cap smaller than one reservation: prefer_in_cloud is planned to the device at once.
@@ -148,11 +178,18 @@ def test_the_gateway_refuses_with_429_insufficient_quota_and_shows_spend(
     gateway = GatewayProcess(config, tmp_path / "requests.sqlite").start()
     try:
         body = {"model": "hybrid", "messages": PROMPT, "max_tokens": 6}
-        for _ in range(3):
-            ok = httpx.post(gateway.base_url + "/chat/completions", json=body, timeout=60)
-            assert ok.status_code == 200, ok.text
-        refused = httpx.post(gateway.base_url + "/chat/completions", json=body, timeout=60)
-        assert refused.status_code == 429
+
+        async def burst() -> list[httpx.Response]:
+            async with httpx.AsyncClient(timeout=60) as http:
+                return await asyncio.gather(*(
+                    http.post(gateway.base_url + "/chat/completions", json=body)
+                    for _ in range(24)))
+
+        # 24 at once through the gateway's event loop: exactly the 3 that fit are answered.
+        answers = asyncio.run(burst())
+        assert sorted(a.status_code for a in answers) == [200] * 3 + [429] * 21, [
+            a.text for a in answers if a.status_code not in (200, 429)]
+        refused = next(a for a in answers if a.status_code == 429)
         error = refused.json()["error"]
         assert error["type"] == "insufficient_quota" and error["code"] == "budget_exhausted"
         assert int(refused.headers["retry-after"]) >= 1
@@ -161,7 +198,8 @@ def test_the_gateway_refuses_with_429_insufficient_quota_and_shows_spend(
                          headers={"x-hybrid-cascade": "maybe"})
         assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_cascade"
         metrics = httpx.get(gateway.root + "/metrics", timeout=10).text
-        assert 'hybridai_budget_spent_usd{period="daily"} 1.53e-05' in metrics
+        assert 'hybridai_budget_spent_usd{period="daily"} 1.53e-05' in metrics  # <= the cap
+        assert "hybridai_budget_reserved_usd 0.0" in metrics  # every hold was settled
         assert 'hybridai_budget_cap_usd{period="daily"} 1.8e-05' in metrics
     finally:
         gateway.stop()

@@ -20,6 +20,7 @@ changing the time zone re-reads the same rows.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -178,6 +179,18 @@ class BudgetLedger:
         with self._lock:
             self._db.execute("UPDATE spend SET usd = ?, settled = 1 WHERE id = ?",
                              (cost_usd, reservation.row_id))
+
+    # The event loop's shells: SQLite blocks (up to the 30 s busy timeout while another
+    # process writes), so the loop waits for a thread instead. Correctness is the sync
+    # methods': the lock and BEGIN IMMEDIATE serialise the threads as they do processes.
+    async def areserve(self, target: str, cost_usd: float, hold_s: float) -> Reservation:
+        # A cancelled wait still writes the hold, which lapses after hold_s as a dead
+        # process's would: held too long, never overspent.
+        return await asyncio.to_thread(self.reserve, target, cost_usd, hold_s)
+
+    async def asettle(self, reservation: Reservation, cost_usd: float) -> None:
+        # A cancelled wait leaves the thread running: the settle is written all the same.
+        await asyncio.to_thread(self.settle, reservation, cost_usd)
 
     def close(self) -> None:
         with self._lock:

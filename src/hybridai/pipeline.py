@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -130,11 +130,14 @@ class Pipeline:
 
     def plans_without_io(self, request: ChatRequest) -> bool:
         """Whether ``plan_request`` may run on an event loop: no device check (the mode never
-        uses the device, or its availability is fresh) and no embedding due."""
+        uses the device, or its availability is fresh), no embedding and no budget ledger read
+        (SQLite, which may wait for another process's write) due."""
         if self.cache.semantic:
             return False
-        return (self.mode_of(request) is Mode.ONLY_IN_CLOUD
-                or self.device.fresh_availability() is not None)
+        mode = self.mode_of(request)
+        if self.budget is not None and self.clouds and mode is not Mode.ONLY_ON_DEVICE:
+            return False
+        return mode is Mode.ONLY_IN_CLOUD or self.device.fresh_availability() is not None
 
     def models_of(self, mode: Mode) -> list[str]:
         """The models ``mode`` may answer with: a cached answer is only reused among these."""
@@ -154,20 +157,37 @@ class Pipeline:
         return self.prices.cost(cloud.model, prompt_tokens, completion_tokens,
                                 price=cloud.price) or 0.0
 
+    def _hold(self, attempt: Attempt, run: RunRecorder) -> tuple[str, float, float] | None:
+        """What a cloud attempt holds against the budget (target, the most it may cost, for
+        how long); None when nothing is budgeted."""
+        if self.budget is None or attempt.route is not Route.IN_CLOUD:
+            return None
+        return (attempt.target, self.cloud_estimate(attempt.target, run.request),
+                self.clouds[attempt.target].target.timeout_s + 60)
+
     @contextmanager
     def spending(self, attempt: Attempt, run: RunRecorder) -> Iterator[None]:
         """Holds a cloud attempt's cost against the budget, then books what it cost."""
-        if self.budget is None or attempt.route is not Route.IN_CLOUD:
+        if self.budget is None or (hold := self._hold(attempt, run)) is None:
             yield
             return
-        cloud = self.clouds[attempt.target]
-        reservation = self.budget.reserve(attempt.target,
-                                          self.cloud_estimate(attempt.target, run.request),
-                                          hold_s=cloud.target.timeout_s + 60)
+        reservation = self.budget.reserve(*hold)
         try:
             yield
         finally:
             self.budget.settle(reservation, run.attempt_cost())
+
+    @asynccontextmanager
+    async def aspending(self, attempt: Attempt, run: RunRecorder) -> AsyncIterator[None]:
+        """``spending`` on the event loop: the ledger's SQLite work runs in a thread."""
+        if self.budget is None or (hold := self._hold(attempt, run)) is None:
+            yield
+            return
+        reservation = await self.budget.areserve(*hold)
+        try:
+            yield
+        finally:
+            await self.budget.asettle(reservation, run.attempt_cost())
 
     def router_decision(self, request: ChatRequest) -> RouterDecision:
         router = self._router()
@@ -338,7 +358,7 @@ class Pipeline:
                 run.begin(attempt, backend)
                 try:
                     self._admit(attempt)
-                    with self.spending(attempt, run):
+                    async with self.aspending(attempt, run):
                         if self._cascades(request, route_plan, index):
                             answer = [event async for event in self.aevents(
                                 backend, request, route_plan, run)]

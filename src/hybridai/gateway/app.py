@@ -274,7 +274,8 @@ def create_app(state: GatewayState) -> FastAPI:
 
     @app.get("/metrics")
     async def metrics() -> Response:
-        return Response(state.metrics.render(),
+        # In a thread: with a budget, rendering reads the SQLite ledger.
+        return Response(await asyncio.to_thread(state.metrics.render),
                         media_type="text/plain; version=0.0.4; charset=utf-8")
 
     return app
