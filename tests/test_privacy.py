@@ -132,6 +132,7 @@ def test_keep_local_with_the_device_unavailable_is_an_error_not_the_cloud(make_c
     with pytest.raises(PrivateDataError, match=f"contains {kind}.*nothing was sent") as info:
         client.chat.completions.create(messages=user(prompt(kind)), mode="prefer_in_cloud")
     assert info.value.code == "private_data_needs_device"
+    assert info.value.counts == {kind: 1} and info.value.kinds == kind
     assert VALUES[kind] not in str(info.value)
     assert cloud.received == b""
     # The same client does reach the cloud when nothing private is in the request.
@@ -163,7 +164,7 @@ def test_keep_local_device_crash_is_an_error_not_a_cloud_fallback(make_client, c
             messages=user(f"{LONG_PREFILL} My SSN is {VALUES['ssn']}."),
             mode="prefer_on_device", **SHORT)
     crasher.join()
-    assert info.value.kinds == "ssn"
+    assert info.value.kinds == "ssn" and info.value.counts == {"ssn": 1}
     assert cloud.received == b""
 
 
@@ -265,6 +266,39 @@ def test_gateway_keep_local_header_is_a_clear_503_and_loosening_a_400(gateway_wi
     assert looser_row["prompt"] is None  # the privacy field itself was wrong: no text kept
     for form in forms_of(VALUES["card"]):
         assert form not in refused_row["prompt"]
+    # The 503 is counted as kept on the device though it never got a plan; the 400 was
+    # refused before its policy decided anything, so the card is counted once.
+    metrics = httpx.get(gateway.root + "/metrics", timeout=10).text
+    findings = [line for line in metrics.splitlines()
+                if line.startswith("hybridai_privacy_findings_total{")]
+    assert findings == ['hybridai_privacy_findings_total{action="kept_local",kind="card"} 1.0']
+
+
+def test_gateway_logs_a_cached_answer_with_placeholders_too(tmp_path, cloud):
+    # A cache hit has no plan screening of its own: the log must not fall back to raw text.
+    gateway = {"log_path": tmp_path / "requests.sqlite", "log_content": True,
+               "default_max_tokens": 8}
+    config = write_config(tmp_path, cloud_url=cloud.base_url, cache_dir=tmp_path,
+                          gateway=gateway, device=NO_DEVICE, cache={"enabled": True},
+                          sections={"privacy": {"policy": "redact", **OWNER}})
+    process = GatewayProcess(config, gateway["log_path"],
+                             env={"HYBRIDAI_CACHE__ENABLED": "true"}).start()
+    try:
+        body = {"model": "hybrid", "temperature": 0, "messages": user(prompt("email"))}
+        routes = [httpx.post(process.base_url + "/chat/completions", json=body, timeout=30
+                             ).headers["x-hybrid-route"] for _ in range(2)]
+        assert routes == ["in_cloud", "cache"]
+        deadline = time.monotonic() + 10
+        while len(rows := log_rows(process.log_path, where="status = 200 ORDER BY id")) < 2:
+            assert time.monotonic() < deadline, rows
+            time.sleep(0.1)
+    finally:
+        process.stop()
+    assert [row["route"] for row in rows] == ["in_cloud", "cache"]
+    for row in rows:
+        assert "[EMAIL_1]" in row["prompt"]
+        for form in forms_of(VALUES["email"]):
+            assert form not in row["prompt"] and form not in row["answer"]
 
 
 def test_gateway_keep_local_runs_on_the_real_device(tmp_path, shared_cache, cloud):

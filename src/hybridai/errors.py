@@ -25,7 +25,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 class HybridAIError(Exception):
@@ -99,16 +99,17 @@ class BudgetExhaustedError(NoRouteError):
 class PrivateDataError(NoRouteError):
     """The privacy policy keeps this request on the device, and the device can't run it.
 
-    ``kinds`` names what was found (``email,phone``), never the values. Nothing was sent to
-    the cloud, and nothing will be: no fallback follows this error.
+    ``kinds`` names what was found (``email,phone``) and ``counts`` how often each, never the
+    values. Nothing was sent to the cloud, and nothing will be: no fallback follows this error.
     """
 
     code = "private_data_needs_device"
 
-    def __init__(self, message: str, *, kinds: str, code: str | None = None,
+    def __init__(self, message: str, *, counts: Mapping[str, int], code: str | None = None,
                  attempts: Sequence[tuple[str, BaseException]] | None = None) -> None:
         super().__init__(message, attempts=attempts, code=code)
-        self.kinds = kinds
+        self.counts = dict(counts)
+        self.kinds = ",".join(sorted(self.counts))
 
 
 class BackendError(HybridAIError):

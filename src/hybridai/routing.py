@@ -206,10 +206,10 @@ def plan_private(mode: Mode, device: AvailabilityReport, device_target: str,
     found = f"the request contains {kinds}, which the privacy policy keep_local keeps on the device"
     if mode is Mode.ONLY_IN_CLOUD:
         raise PrivateDataError(f"{found}, but mode only_in_cloud forbids the device",
-                               kinds=kinds, code="private_data_cloud_only_mode")
+                               counts=screening.counts, code="private_data_cloud_only_mode")
     if not device.available:
         raise PrivateDataError(f"{found}, but the device is {device.status}: {device.detail}; "
-                               "nothing was sent to the cloud", kinds=kinds)
+                               "nothing was sent to the cloud", counts=screening.counts)
     attempt = Attempt(device_target, Route.ON_DEVICE, f"private:{kinds}",
                       f"found {kinds}; policy keep_local allows only the device")
     return RoutePlan(mode, (attempt,), privacy=screening)
@@ -240,7 +240,7 @@ def final_error(plan: RoutePlan, failures: Sequence[tuple[Attempt, Exception]]) 
         kinds = plan.privacy.kinds()
         return PrivateDataError(f"the device could not run a request that contains {kinds}, "
                                 "which the privacy policy keep_local keeps on the device; "
-                                "nothing was sent to the cloud", kinds=kinds,
+                                "nothing was sent to the cloud", counts=plan.privacy.counts,
                                 attempts=[(a.target, e) for a, e in failures])
     if len(failures) == 1:
         return last_error

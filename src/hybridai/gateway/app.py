@@ -20,7 +20,7 @@ import itertools
 import json
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +30,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from ..client import AsyncHybridAI
-from ..errors import HybridAIError
+from ..errors import HybridAIError, PrivateDataError
 from ..modes import Mode
 from ..pipeline import Pipeline
 from ..privacy.policy import Policy
@@ -155,7 +155,8 @@ def create_app(state: GatewayState) -> FastAPI:
         return payload
 
     def record(request_id: str, status: int, started: float, *, run: RunRecorder | None = None,
-               request: ChatRequest | None = None, error: HTTPError | None = None) -> None:
+               request: ChatRequest | None = None, error: HTTPError | None = None,
+               cause: HybridAIError | None = None) -> None:
         entry = LogEntry(request_id=request_id, status=status,
                          stream=bool(request and request.stream),
                          latency_s=round(time.perf_counter() - started, 4))
@@ -178,8 +179,8 @@ def create_app(state: GatewayState) -> FastAPI:
                     entry.answer = scrub("".join(run.text_parts))
         if error is not None:
             entry.error_code, entry.error = error.code, error.message
-        if run is not None and run.plan.privacy is not None and run.plan.privacy.found:
-            state.metrics.observe_privacy(run.plan.privacy.counts, run.plan.privacy.action)
+        if (found := _privacy_found(run, cause)) is not None:
+            state.metrics.observe_privacy(*found)
         state.log.append(entry)
         state.metrics.observe(entry)
 
@@ -214,7 +215,8 @@ def create_app(state: GatewayState) -> FastAPI:
             return _error_response(rejected.error)
         except HybridAIError as exc:
             error = http_error(exc)
-            record(request_id, error.status, started, request=chat_request, error=error)
+            record(request_id, error.status, started, request=chat_request, error=error,
+                   cause=exc)
             return _error_response(error)
         finally:
             state.metrics.in_flight.dec()
@@ -328,18 +330,28 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 def _log_scrubber(pipeline: Pipeline, request: ChatRequest, run: RunRecorder | None
                   ) -> Callable[[str], str] | None:
     """How the request's text is scrubbed for the log: by its plan's screening, or, when it
-    failed before a plan was made, by a screening made here. None when the screening itself
-    failed (a bad ``privacy`` field): then no text is logged."""
-    if run is not None:
-        return run.plan.privacy.scrub if run.plan.privacy is not None else _unscrubbed
+    has none (it failed before a plan was made, or the cache answered it), by a screening
+    made here. None when the screening itself failed (a bad ``privacy`` field): then no text
+    is logged."""
+    if run is not None and run.plan.privacy is not None:
+        return run.plan.privacy.scrub
     try:
         return pipeline.privacy.screen(request).scrub
     except HybridAIError:
         return None
 
 
-def _unscrubbed(text: str) -> str:
-    return text
+def _privacy_found(run: RunRecorder | None, cause: HybridAIError | None
+                   ) -> tuple[Mapping[str, int], str] | None:
+    """What the privacy step found and what its policy did, for the metrics: by the plan's
+    screening, or by the refusal of a keep_local request that got no run (the device could
+    not take it); None when nothing was found."""
+    if run is not None and run.plan.privacy is not None:
+        screening = run.plan.privacy
+        return (screening.counts, screening.action) if screening.found else None
+    if isinstance(cause, PrivateDataError) and cause.counts:
+        return cause.counts, "kept_local"  # Screening.action under policy keep_local
+    return None
 
 
 def _sse(chunk: ChatCompletionChunk) -> bytes:

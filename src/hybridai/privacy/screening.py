@@ -87,7 +87,7 @@ class Screening:
         if self.keep_local:
             # The planner never plans this; a second lock on the door all the same.
             raise PrivateDataError(f"the request contains {self.kinds()}, which the privacy "
-                                   "policy keep_local keeps on the device", kinds=self.kinds(),
+                                   "policy keep_local keeps on the device", counts=self.counts,
                                    code="private_data_keep_local")
         return self._cloud_request
 
