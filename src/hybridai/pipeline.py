@@ -5,6 +5,9 @@ Screening (``privacy/``) finds personal data and secrets before planning: under
 ``keep_local`` the plan holds only the device, under ``redact`` every cloud attempt is
 sent placeholders and its answer is restored on the way back.
 
+A stream that breaks after its first token ends in ``StreamInterruptedError``, or with
+``resilience.continue_streams`` is continued by the next attempt (``continuation.py``).
+
 ``Pipeline`` holds everything that does no I/O of its own (settings, backends, planning);
 ``run`` and ``arun`` are the sync and async execution loops and differ only in ``await``.
 A cache hit is a plan of one attempt whose backend replays the stored answer.
