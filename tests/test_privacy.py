@@ -317,3 +317,35 @@ def test_gateway_keep_local_runs_on_the_real_device(tmp_path, shared_cache, clou
     finally:
         gateway.stop()
     assert cloud.received == b""
+
+
+def test_gateway_counts_and_scrubs_a_redacted_request_whose_cloud_failed(tmp_path, shared_cache,
+                                                                          refused_url):
+    # Planned (redact: the cloud would get placeholders), then no target could answer: the
+    # error row is logged with placeholders and the finding is counted as redacted.
+    gateway = {"log_path": tmp_path / "requests.sqlite", "log_content": True,
+               "default_max_tokens": 8}
+    path = write_config(tmp_path, cloud_url=refused_url, cache_dir=shared_cache,
+                        gateway=gateway, device=NO_DEVICE,
+                        sections={"privacy": {"policy": "redact", **OWNER}})
+    process = GatewayProcess(path, gateway["log_path"]).start()
+    try:
+        answer = httpx.post(process.base_url + "/chat/completions", timeout=60, json={
+            "model": "hybrid", "messages": user(prompt("email"))})
+        assert answer.status_code >= 500
+        for form in forms_of(VALUES["email"]):
+            assert form not in answer.text
+        metrics = httpx.get(process.root + "/metrics", timeout=10).text
+        findings = [line for line in metrics.splitlines()
+                    if line.startswith("hybridai_privacy_findings_total{")]
+        assert findings == ['hybridai_privacy_findings_total{action="redacted",kind="email"} 1.0']
+        deadline = time.monotonic() + 10
+        while not (rows := log_rows(gateway["log_path"], where=f"status = {answer.status_code}")):
+            assert time.monotonic() < deadline, "the failed request was not logged"
+            time.sleep(0.1)
+        row, = rows
+        assert "[EMAIL_1]" in row["prompt"] and row["mode"]
+        for form in forms_of(VALUES["email"]):
+            assert form not in row["prompt"]
+    finally:
+        process.stop()

@@ -188,6 +188,7 @@ def create_app(state: GatewayState) -> FastAPI:
         started = time.perf_counter()
         request_id = next_request_id()
         chat_request: ChatRequest | None = None
+        run: RunRecorder | None = None  # once planned: a failure is logged with its plan
         state.metrics.in_flight.inc()
         try:
             check_key(request)
@@ -215,8 +216,8 @@ def create_app(state: GatewayState) -> FastAPI:
             return _error_response(rejected.error)
         except HybridAIError as exc:
             error = http_error(exc)
-            record(request_id, error.status, started, request=chat_request, error=error,
-                   cause=exc)
+            record(request_id, error.status, started, run=run, request=chat_request,
+                   error=error, cause=exc)
             return _error_response(error)
         finally:
             state.metrics.in_flight.dec()
