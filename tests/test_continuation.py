@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import openai
 import pytest
 
@@ -156,6 +157,20 @@ def test_without_the_setting_a_broken_stream_is_an_interruption(make, vendors) -
     assert healthy.requests == []
 
 
+def test_a_request_may_ask_for_continuation_when_the_setting_is_off(make, vendors) -> None:
+    breaking, healthy = vendors
+    client = make({"a": breaking.base_url, "b": healthy.base_url}, continue_streams=False)
+    chunks = list(client.chat.completions.create(
+        messages=user(PROMPT), mode="only_in_cloud", stream=True, max_tokens=40,
+        continue_stream=True))
+    assert "".join(c.text for c in chunks) == SEEN + INSTRUCTION
+    # ... and may decline it when the setting is on.
+    client = make({"a": breaking.base_url, "b": healthy.base_url})
+    with pytest.raises(StreamInterruptedError):
+        list(client.chat.completions.create(messages=user(PROMPT), mode="only_in_cloud",
+                                            stream=True, max_tokens=40, continue_stream=False))
+
+
 def test_the_last_vendor_breaking_is_still_an_interruption(make, vendors) -> None:
     breaking, _ = vendors
     client = make({"a": breaking.base_url})
@@ -221,7 +236,7 @@ def test_redacted_values_stay_placeholders_in_the_continuation(make, echo_upstre
     assert continued_text.startswith("Write to [EMAIL_1]")
 
 
-def test_gateway_continues_a_broken_stream_for_an_openai_client(tmp_path, shared_cache,
+def test_gateway_continues_a_broken_stream_when_the_header_asks(tmp_path, shared_cache,
                                                                  vendors) -> None:
     breaking, healthy = vendors
     config = tmp_path / "gateway.toml"
@@ -229,14 +244,15 @@ def test_gateway_continues_a_broken_stream_for_an_openai_client(tmp_path, shared
         f"cache_dir = {toml_value(shared_cache)}",
         'mode = "only_in_cloud"', 'cloud_order = ["a", "b"]',
         "[gateway]", f"log_path = {toml_value(tmp_path / 'requests.sqlite')}",
-        "[resilience]", "continue_streams = true",
+        "[resilience]", "continue_streams = false",
         "[cloud.a]", f"base_url = {toml_value(breaking.base_url)}", 'model = "echo-a"',
         "max_retries = 0",
         "[cloud.b]", f"base_url = {toml_value(healthy.base_url)}", 'model = "echo-b"',
     ]) + "\n")
     gateway = GatewayProcess(config, tmp_path / "requests.sqlite").start()
     try:
-        client = openai.OpenAI(base_url=gateway.base_url, api_key="unused", max_retries=0)
+        client = openai.OpenAI(base_url=gateway.base_url, api_key="unused", max_retries=0,
+                               default_headers={"x-hybrid-continue": "on"})
         chunks = list(client.chat.completions.create(
             model="hybrid", messages=user(PROMPT), stream=True, max_tokens=40))
         text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
@@ -244,5 +260,10 @@ def test_gateway_continues_a_broken_stream_for_an_openai_client(tmp_path, shared
         hybrid = chunks[-1].model_extra["hybrid"]
         assert hybrid["target"] == "b" and hybrid["continued"]["target"] == "a"
         assert hybrid["reason"].startswith("continued:")
+        # A header that is not a switch is a clear 400, naming the header.
+        bad = httpx.post(gateway.base_url + "/chat/completions", timeout=30,
+                         headers={"x-hybrid-continue": "sometimes"},
+                         json={"model": "hybrid", "messages": user(PROMPT), "stream": True})
+        assert bad.status_code == 400 and "x-hybrid-continue" in bad.json()["error"]["message"]
     finally:
         gateway.stop()

@@ -264,8 +264,10 @@ class Pipeline:
             run.failed(error)
             return
         if run.request.stream and run.streamed_text:
-            if (self.settings.resilience.continue_streams and place_failed(error)
-                    and index + 1 < len(route_plan.attempts)):
+            continues = run.request.continue_stream
+            if continues is None:
+                continues = self.settings.resilience.continue_streams
+            if continues and place_failed(error) and index + 1 < len(route_plan.attempts):
                 run.continuing(error)
                 return
             raise StreamInterruptedError(

@@ -78,6 +78,9 @@ class ChatRequest(BaseModel):
             raise ValueError(f"a cascade threshold is a probability in [0, 1], got {cascade}")
         return cascade
     privacy: Policy | None = Field(default=None, description="tighten the privacy policy")
+    continue_stream: bool | None = Field(
+        default=None, description="a stream that breaks after its first token continues on "
+        "the next target: true or false; unset = the resilience.continue_streams setting")
 
     @field_validator("messages")
     @classmethod

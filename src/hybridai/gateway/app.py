@@ -8,6 +8,8 @@
 The mode comes from the model name (``hybrid/cloud``…) or the ``x-hybrid-mode`` header;
 the cascade from the body's ``cascade`` or the ``x-hybrid-cascade`` header.
 ``x-hybrid-privacy`` (or the body's ``privacy``) may tighten the privacy policy, never loosen it.
+``x-hybrid-continue: on|off`` (or the body's ``continue_stream``) decides, for this request,
+whether a stream that breaks after its first token is continued on the next target.
 Routing comes back in ``x-hybrid-*`` headers and the body's ``hybrid`` field. A streamed
 response's headers are sent with its first token, when the route is settled.
 """
@@ -138,7 +140,9 @@ def create_app(state: GatewayState) -> FastAPI:
         if header_mode := request.headers.get("x-hybrid-mode"):
             payload.setdefault("mode", header_mode)
         if header_cache := request.headers.get("x-hybrid-cache"):
-            payload.setdefault("cache", _cache_switch(header_cache))
+            payload.setdefault("cache", _switch("x-hybrid-cache", header_cache))
+        if header_continue := request.headers.get("x-hybrid-continue"):
+            payload.setdefault("continue_stream", _switch("x-hybrid-continue", header_continue))
         if (header_cascade := request.headers.get("x-hybrid-cascade")) is not None:
             payload.setdefault("cascade", _cascade_header(header_cascade))
         if header_privacy := request.headers.get("x-hybrid-privacy"):
@@ -373,12 +377,12 @@ _SWITCH = {"on": True, "true": True, "1": True, "off": False, "false": False, "0
 _CASCADE_SWITCH = {**_SWITCH, "yes": True, "no": False}
 
 
-def _cache_switch(value: str) -> bool:
+def _switch(header: str, value: str) -> bool:
     try:
         return _SWITCH[value.strip().lower()]
     except KeyError:
-        raise _Rejected(bad_request(f"x-hybrid-cache must be on or off, got {value!r}",
-                                    "invalid_header", "x-hybrid-cache")) from None
+        raise _Rejected(bad_request(f"{header} must be on or off, got {value!r}",
+                                    "invalid_header", header)) from None
 def _cascade_header(value: str) -> bool | float:
     """``x-hybrid-cascade``: on/off words, or a threshold between 0 and 1."""
     word = value.strip().lower()
