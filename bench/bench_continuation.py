@@ -1,8 +1,9 @@
 """Continuing a broken stream on the device: how often the model starts over, and what the
 repeat trimming leaves, beside the untrimmed continuation, in one run.
 
-For each labeled everyday prompt (data/router/everyday.jsonl) whose full device answer is
-long enough to cut, the real device engine (bundled SmolLM2-135M, temperature 0):
+For labeled everyday prompts (data/router/everyday.jsonl), one category after another, whose
+full device answer is long enough to cut, the real device engine (bundled SmolLM2-135M,
+temperature 0):
 
 1. answers in full (the reference answer, ``max_tokens`` 96);
 2. that answer is cut at the first word boundary past 40 % of its length: the text a caller
@@ -48,6 +49,15 @@ def cut_point(answer: str) -> int:
     return boundary.start() if boundary else len(answer)
 
 
+def round_robin(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One prompt of each category in turn, so the sample is not all of the first category."""
+    by_category: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_category.setdefault(row["category"], []).append(row)
+    queues = list(by_category.values())
+    return [queue[i] for i in range(max(map(len, queues))) for queue in queues if i < len(queue)]
+
+
 def first_word(text: str) -> str:
     match = re.search(r"\w+", text)
     return match.group().lower() if match else ""
@@ -69,7 +79,7 @@ def main() -> None:
     parser.add_argument("--prompts", type=int, default=24)
     args = parser.parse_args()
     console = Console()
-    rows = [json.loads(line) for line in (ROOT / "data/router/everyday.jsonl").open()]
+    rows = round_robin([json.loads(line) for line in (ROOT / "data/router/everyday.jsonl").open()])
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as cache_dir, \
             HybridAI(cache_dir=cache_dir, cache={"enabled": False}) as client, \
