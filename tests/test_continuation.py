@@ -20,10 +20,17 @@ import httpx
 import openai
 import pytest
 
+from hybridai.backends import TextDelta
 from hybridai.client import AsyncHybridAI, HybridAI
-from hybridai.config import CloudTarget, DeviceSettings, ResilienceSettings, Settings
+from hybridai.config import (
+    BudgetSettings,
+    CloudTarget,
+    DeviceSettings,
+    ResilienceSettings,
+    Settings,
+)
 from hybridai.continuation import INSTRUCTION, continuation_request
-from hybridai.errors import StreamInterruptedError
+from hybridai.errors import CloudConnectionError, StreamInterruptedError
 from hybridai.modes import Route
 from hybridai.schema import ChatRequest
 from tests.conftest import STAND_IN_PRICE, user
@@ -56,13 +63,14 @@ def vendors(echo_upstream: str) -> Iterator[tuple[FaultProxy, FaultProxy]]:
 
 
 def settings(shared_cache: Path, urls: dict[str, str], *, continue_streams: bool = True,
-             **fields: Any) -> Settings:
+             budget: dict[str, Any] | None = None, **fields: Any) -> Settings:
     cloud = {name: CloudTarget(base_url=url, model=f"echo-{name}", max_retries=0,
                                timeout_s=60, **fields) for name, url in urls.items()}
     return Settings(cloud=cloud, cloud_order=list(urls),
                     prices={f"echo-{name}": STAND_IN_PRICE for name in urls},
                     device=DeviceSettings(**TEST_SPEED_FLOOR), cache_dir=shared_cache,
-                    resilience=ResilienceSettings(continue_streams=continue_streams))
+                    resilience=ResilienceSettings(continue_streams=continue_streams),
+                    budget=BudgetSettings(**(budget or {})))
 
 
 @pytest.fixture
@@ -143,6 +151,33 @@ def test_a_continuation_that_starts_over_is_not_shown_twice(make) -> None:
                                                   " server", "."]
     assert "".join(c.text for c in chunks) == "".join(REPLY)
     assert chunks[-1].hybrid.continued is not None
+
+
+def test_a_budget_books_both_vendors_and_holds_for_the_longer_continuation(
+        make, vendors, tmp_path) -> None:
+    breaking, healthy = vendors
+    client = make({"a": breaking.base_url, "b": healthy.base_url},
+                  budget={"daily_usd": 100.0, "ledger_path": tmp_path / "budget.sqlite"})
+    chunks = list(client.chat.completions.create(
+        messages=user(PROMPT), mode="only_in_cloud", stream=True, max_tokens=40))
+    hybrid = chunks[-1].hybrid
+    assert hybrid.continued is not None
+    # Each vendor's try was settled at what it cost: the two add up to the reported cost.
+    spent = client.pipeline.budget.status().daily.spent_usd
+    assert spent == pytest.approx(hybrid.cost_usd)
+    assert spent > hybrid.continued.cost_usd > 0
+    # The continuation's hold counts the text so far as prompt: more than the original's.
+    long_answer = "word " * 400
+    run = client.pipeline.recorder(*client.pipeline.prepare(
+        {"messages": user(PROMPT), "stream": True, "max_tokens": 40, "mode": "only_in_cloud"}))
+    attempt = run.plan.attempts[0]
+    run.begin(attempt, client.pipeline.backend(attempt, run.plan))
+    original_hold = client.pipeline._hold(attempt, run)
+    run.feed(TextDelta(long_answer))
+    run.continuing(CloudConnectionError("cut"))
+    continuation_hold = client.pipeline._hold(attempt, run)
+    assert original_hold is not None and continuation_hold is not None
+    assert continuation_hold[1] > original_hold[1]
 
 
 def test_without_the_setting_a_broken_stream_is_an_interruption(make, vendors) -> None:

@@ -165,7 +165,10 @@ class Pipeline:
         how long); None when nothing is budgeted."""
         if self.budget is None or attempt.route is not Route.IN_CLOUD:
             return None
-        return (attempt.target, self.cloud_estimate(attempt.target, run.request),
+        sent = run.request
+        if run.continued is not None:  # the text so far goes along, as prompt tokens
+            sent = continuation_request(sent, run.text_so_far, run.continued.completion_tokens)
+        return (attempt.target, self.cloud_estimate(attempt.target, sent),
                 self.clouds[attempt.target].target.timeout_s + 60)
 
     @contextmanager

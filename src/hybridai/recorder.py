@@ -209,8 +209,6 @@ class RunRecorder:
         on_device = self.attempt.route is Route.ON_DEVICE
         from_cache = self.attempt.route is Route.CACHE
         cost: float | None
-        if self.continued is not None:  # the broken stream's tokens were shown and paid for
-            completion_tokens += self.continued.completion_tokens
         if from_cache:
             cost = 0.0  # nothing ran
         elif on_device:
@@ -220,8 +218,9 @@ class RunRecorder:
         else:
             cost = self.prices.cost(self.backend.model, prompt_tokens, completion_tokens,
                                     price=self.backend.price)
-        if self.continued is not None:
+        if self.continued is not None:  # the broken stream's tokens were shown and paid for
             cost = (cost or 0.0) + self.continued.cost_usd
+            completion_tokens += self.continued.completion_tokens
         cloud_cost = self.reference.cost(self.prices, prompt_tokens, completion_tokens)
         # Saved keeps one meaning on every route: the reference cloud's price less this cost.
         saved = (max(0.0, cloud_cost - (cost or 0.0)) if (on_device or from_cache) and cloud_cost
