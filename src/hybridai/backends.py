@@ -34,6 +34,38 @@ class Finished:
 StreamEvent = Started | TextDelta | Finished
 
 
+class TextFilter(Protocol):
+    """Rewrites a stream's text as it passes: ``feed`` may hold text back, ``flush`` gives
+    what is still held at the end (privacy's ``Restorer``, continuation's ``RepeatTrimmer``)."""
+
+    def feed(self, text: str) -> str: ...
+
+    def flush(self) -> str: ...
+
+
+def filtered(events: Iterator[StreamEvent], text_filter: TextFilter) -> Iterator[StreamEvent]:
+    for event in events:
+        yield from _filtered(event, text_filter)
+
+
+async def afiltered(events: AsyncIterator[StreamEvent], text_filter: TextFilter
+                    ) -> AsyncIterator[StreamEvent]:
+    async for event in events:
+        for kept in _filtered(event, text_filter):
+            yield kept
+
+
+def _filtered(event: StreamEvent, text_filter: TextFilter) -> Iterator[StreamEvent]:
+    """The event with its text filtered; what is held back comes out before ``Finished``."""
+    if isinstance(event, TextDelta):
+        if text := text_filter.feed(event.text):
+            yield TextDelta(text)
+        return
+    if isinstance(event, Finished) and (rest := text_filter.flush()):
+        yield TextDelta(rest)
+    yield event
+
+
 class Backend(Protocol):
     """A place a request can run. Errors raised are ``hybridai.errors.BackendError``s."""
 

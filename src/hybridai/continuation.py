@@ -9,9 +9,6 @@ a model that starts over anyway has the repeated part dropped (``RepeatTrimmer``
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
-from .backends import Finished, StreamEvent, TextDelta
 from .schema import ChatRequest, Message
 
 INSTRUCTION = (
@@ -83,26 +80,3 @@ class RepeatTrimmer:
         released, self.held = self.held[repeated_chars:], ""
         return released
 
-
-def trimmed(events: Iterator[StreamEvent], text_so_far: str) -> Iterator[StreamEvent]:
-    trimmer = RepeatTrimmer(text_so_far)
-    for event in events:
-        yield from _trimmed(event, trimmer)
-
-
-async def atrimmed(events: AsyncIterator[StreamEvent], text_so_far: str
-                   ) -> AsyncIterator[StreamEvent]:
-    trimmer = RepeatTrimmer(text_so_far)
-    async for event in events:
-        for kept in _trimmed(event, trimmer):
-            yield kept
-
-
-def _trimmed(event: StreamEvent, trimmer: RepeatTrimmer) -> Iterator[StreamEvent]:
-    if isinstance(event, TextDelta):
-        if text := trimmer.feed(event.text):
-            yield TextDelta(text)
-        return
-    if isinstance(event, Finished) and (rest := trimmer.flush()):
-        yield TextDelta(rest)
-    yield event

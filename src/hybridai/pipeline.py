@@ -22,13 +22,13 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .backends import Backend, Finished, StreamEvent
+from .backends import Backend, Finished, StreamEvent, afiltered, filtered
 from .budget import BudgetLedger, open_ledger
 from .cache import CacheProbe, ReplayBackend, ResponseCache
 from .cascade import Verdict, cascade_threshold, confidence
 from .cloud import CloudBackend, can_connect, estimate_prompt_tokens
 from .config import Settings
-from .continuation import atrimmed, continuation_request, trimmed
+from .continuation import RepeatTrimmer, continuation_request
 from .device.availability import AvailabilityReport
 from .device.manager import Device
 from .errors import (
@@ -302,7 +302,8 @@ class Pipeline:
         events = backend.stream(sent)
         if restoring is not None:
             events = restoring.restore(events)
-        return events if run.continued is None else trimmed(events, run.text_so_far)
+        return events if run.continued is None else filtered(
+            events, RepeatTrimmer(run.text_so_far))
 
     def aevents(self, backend: Backend, request: ChatRequest, route_plan: RoutePlan,
                 run: RunRecorder) -> AsyncIterator[StreamEvent]:
@@ -310,7 +311,8 @@ class Pipeline:
         events = backend.astream(sent)
         if restoring is not None:
             events = restoring.arestore(events)
-        return events if run.continued is None else atrimmed(events, run.text_so_far)
+        return events if run.continued is None else afiltered(
+            events, RepeatTrimmer(run.text_so_far))
 
     # 5. execute with fallback and retries, 6. store in the cache, 7. record -----------------
     def run(self, request: ChatRequest, route_plan: RoutePlan, run: RunRecorder

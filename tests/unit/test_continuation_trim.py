@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hybridai.backends import Finished, TextDelta
-from hybridai.continuation import MIN_REPEAT_CHARS, RepeatTrimmer, trimmed
+from hybridai.backends import Finished, TextDelta, filtered
+from hybridai.continuation import MIN_REPEAT_CHARS, RepeatTrimmer
 
 
 def run(so_far: str, continuation: str, cuts: list[int]) -> str:
@@ -59,7 +59,7 @@ def test_nothing_is_held_back_once_the_continuation_cannot_be_a_repeat() -> None
 
 def test_events_keep_their_order_and_the_finish() -> None:
     events = [TextDelta("Hello"), TextDelta(" from"), TextDelta(" here."), Finished("stop")]
-    out = list(trimmed(iter(events), "Hello"))
+    out = list(filtered(iter(events), RepeatTrimmer("Hello")))
     assert out == [TextDelta(" from"), TextDelta(" here."), Finished("stop")]
 
 

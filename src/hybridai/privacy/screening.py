@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..backends import Finished, StreamEvent, TextDelta
+from ..backends import StreamEvent, afiltered, filtered
 from ..errors import PrivateDataError
 from ..schema import ChatRequest, Message, PrivacyInfo
 from .policy import Policy, effective_policy
@@ -92,15 +92,10 @@ class Screening:
         return self._cloud_request
 
     def restore(self, events: Iterator[StreamEvent]) -> Iterator[StreamEvent]:
-        restorer = Restorer(self._redactor.values)
-        for event in events:
-            yield from _restored(event, restorer)
+        return filtered(events, Restorer(self._redactor.values))
 
-    async def arestore(self, events: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
-        restorer = Restorer(self._redactor.values)
-        async for event in events:
-            for restored in _restored(event, restorer):
-                yield restored
+    def arestore(self, events: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
+        return afiltered(events, Restorer(self._redactor.values))
 
     def scrub(self, text: str) -> str:
         """``text`` with every value found in it (or in the request) as placeholders: for logs."""
@@ -118,12 +113,3 @@ class Screening:
         return PrivacyInfo(policy=self.policy, detected=dict(sorted(self.counts.items())),
                            redacted=redacted and self.redacts)
 
-
-def _restored(event: StreamEvent, restorer: Restorer) -> Iterator[StreamEvent]:
-    if isinstance(event, TextDelta):
-        if text := restorer.feed(event.text):
-            yield TextDelta(text)
-        return
-    if isinstance(event, Finished) and (rest := restorer.flush()):
-        yield TextDelta(rest)
-    yield event
