@@ -461,16 +461,23 @@ def tls_context(name: str, target: CloudTarget) -> ssl.SSLContext | None:
 def _certificate_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
     """The refused certificate beneath ``exc`` (aiohttp's, httpx2's and openai's errors all
     chain it); None without one."""
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return None
+    for seen in _chain(exc):
         if isinstance(seen, ssl.SSLCertVerificationError):
             # aiohttp's ClientConnectorCertificateError is one too, wrapping OpenSSL's.
             inner = getattr(seen, "certificate_error", seen)
             return inner if isinstance(inner, ssl.SSLCertVerificationError) else seen
-        seen = seen.__cause__ or seen.__context__
     return None
+
+
+def _chain(exc: BaseException, *, context: bool = True) -> Iterator[BaseException]:
+    """``exc`` and what it was raised from: its cause, else (with ``context``) the error it
+    was raised while handling. openai's <- httpx2's <- the transport's: a short chain."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return
+        yield seen
+        seen = seen.__cause__ or (seen.__context__ if context else None)
 
 
 def _aiohttp_error(exc: BaseException) -> BaseException | None:
@@ -479,12 +486,7 @@ def _aiohttp_error(exc: BaseException) -> BaseException | None:
     if aiohttp is None:
         return None
     client_error: type[BaseException] = aiohttp.ClientError
-    current: BaseException | None = exc
-    for _ in range(8):  # openai's error <- httpx2's <- aiohttp's: a short chain
-        if current is None or isinstance(current, client_error):
-            return current
-        current = current.__cause__
-    return None
+    return next((e for e in _chain(exc, context=False) if isinstance(e, client_error)), None)
 
 
 def _http_error_types() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
@@ -509,16 +511,12 @@ def _http_error_types() -> tuple[tuple[type[BaseException], ...], tuple[type[Bas
 def _failed_to_connect(exc: BaseException) -> bool:
     """Whether ``exc`` or its causes are a refused connection, DNS failure or connect timeout
     (by class name too, so any HTTP transport under openai is understood)."""
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return False
+    for seen in _chain(exc):
         if isinstance(seen, (ConnectionRefusedError, socket.gaierror)) or type(
                 seen).__name__ in _CONNECT_ERROR_NAMES:
             return True
         if isinstance(seen, OSError) and seen.errno in _CONNECT_ERRNOS:
             return True  # e.g. aiohttp's ClientOSError(111, "Connect call failed")
-        seen = seen.__cause__ or seen.__context__
     return False
 
 
