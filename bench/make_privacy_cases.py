@@ -392,6 +392,41 @@ def added_cases() -> list[dict[str, object]]:
     return cases
 
 
+# Written by hand in session 5, before the secret detector learned credentials in URLs and
+# passwords named without "=" or "is": its recall on them is reported as it came and after.
+CREDENTIAL_CASES: list[tuple[str, list[tuple[str, str]]]] = [
+    ("postgres://app:S3cr3t!x@10.0.0.5/prod", [("secret", "S3cr3t!x"), ("ip", "10.0.0.5")]),
+    ("redis://:mypassword@cache.internal:6379/0", [("secret", "mypassword")]),
+    ("set DATABASE_URL=mongodb+srv://reader:Tr0ub4dor3@cluster0.mongodb.net/db",
+     [("secret", "Tr0ub4dor3")]),
+    ("ftp://deploy:xK9mQ2pL@files.example.com/upload", [("secret", "xK9mQ2pL")]),
+    ("git clone https://oauth2:glpat-Ab3dEf6hIj9kLm2nOp5q@gitlab.com/group/repo.git",
+     [("secret", "glpat-Ab3dEf6hIj9kLm2nOp5q")]),
+    ("export PGPASSWORD=lemonade-Cart-91", [("secret", "lemonade-Cart-91")]),
+    ("smtp_pass = 'q7Vv-orange'", [("secret", "q7Vv-orange")]),
+    ("MYSQL_ROOT_PASSWORD=Kx82!mangoes", [("secret", "Kx82!mangoes")]),
+    ("the admin password on the router is kettle-Drum-55", [("secret", "kettle-Drum-55")]),
+    ("login with user bob and password Pa$$w0rd2024", [("secret", "Pa$$w0rd2024")]),
+    ("email jane.doe@example.com the db url postgres://app:Hq7-Lp2x@db.example.com/app",
+     [("email", "jane.doe@example.com"), ("secret", "Hq7-Lp2x")]),
+    ("connect to postgres://localhost:5432/app as the default user", []),
+    ("clone ssh://git@github.com/org/repo.git and run make", []),
+    ("the password field must be at least 12 characters", []),
+    ("postgres://app:${DB_PASSWORD}@db/app reads the password from the environment", []),
+    ("http://user:<password>@proxy.local:8080 is the proxy's form", []),
+    ("the format is scheme://user:password@host:port/path", []),
+    ("passwords are hashed with bcrypt before storage", []),
+    ("reset your password: click the link we sent you", []),
+]
+
+
+def credential_cases() -> list[dict[str, object]]:
+    return [{"text": text, "note": "hand-written credential case (session 5)",
+             "spans": [{"kind": kind, "start": text.index(value),
+                        "end": text.index(value) + len(value)} for kind, value in values]}
+            for text, values in CREDENTIAL_CASES]
+
+
 def main() -> None:
     cases = []
     for kind in POSITIVE:
@@ -403,6 +438,7 @@ def main() -> None:
             cases.append({"text": make(), "spans": [], "note": f"negative: {note}"})
     rng.shuffle(cases)
     cases += added_cases()
+    cases += credential_cases()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as out:
         for case in cases:

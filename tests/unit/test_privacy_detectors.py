@@ -160,6 +160,59 @@ def test_hard_negatives(text):
     assert kinds_in(text) == []
 
 
+# -- passwords: in URLs, named in identifiers, stated in prose --------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("db postgres://app:S3cr3t!x@db.example.com/prod", [("secret", "S3cr3t!x")]),
+    ("redis://:mypassword@cache.internal:6379/0", [("secret", "mypassword")]),
+    ("mongodb+srv://reader:Tr0ub4dor3@cluster0.mongodb.net/db", [("secret", "Tr0ub4dor3")]),
+    ("ftp://deploy:xK9mQ2pL@files.example.com", [("secret", "xK9mQ2pL")]),  # starts with x
+    ("export PGPASSWORD=lemonade-Cart-91", [("secret", "lemonade-Cart-91")]),
+    ("DB_PASS=correcthorsebatterystaple", [("secret", "correcthorsebatterystaple")]),
+    ("smtp_pass = 'q7Vv-orange'", [("secret", "q7Vv-orange")]),
+    ("the password for the wifi is Sunflower-Garden-42", [("secret", "Sunflower-Garden-42")]),
+    ("login as bob with password Pa$$w0rd2024", [("secret", "Pa$$w0rd2024")]),
+    ("token: nonexistent-but-real-9", [("secret", "nonexistent-but-real-9")]),
+    # the address beside a URL's password is still an address
+    ("mail jane@example.org, db postgres://app:Hq7-Lp2x@db/app",
+     [("email", "jane@example.org"), ("secret", "Hq7-Lp2x")]),
+])
+def test_passwords_are_found_alone(text, expected):
+    assert kinds_in(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "clone ssh://git@github.com/org/repo.git",           # a URL's user, not an address
+    "https://user@example.com/path needs a login",
+    "postgres://app:${DB_PASSWORD}@db/app",               # placeholders
+    "http://user:<password>@proxy.local:8080",
+    "scheme://user:password@host:port/path",
+    "connect to postgres://localhost:5432/app",           # a port
+    "the password is incorrect, what now?",                # what it is, not the value
+    "the token is rotated daily",
+    "my boarding pass is expired",
+    "password reset link sent",                            # no digit or symbol: a word
+    "passwords are hashed with bcrypt",
+])
+def test_password_look_alikes_are_not_secrets(text):
+    assert kinds_in(text) == []
+
+
+_PLACEHOLDER_WORDS = {"none", "null", "true", "false", "undefined", "password", "passwd",
+                      "pass", "pwd", "secret", "token", "your_password", "your-password"}
+_URL_PASSWORD = st.from_regex(r"[A-Za-z0-9!$&*+,;=~_-]{1,24}", fullmatch=True).filter(
+    lambda value: value.lower() not in _PLACEHOLDER_WORDS and value.strip("xX") != ""
+    and value.strip("*") != "" and value[0] != "$"
+    and not value.lower().startswith(("env", "getenv")))
+
+
+@given(user=st.from_regex(r"[a-z][a-z0-9._-]{0,11}", fullmatch=True), password=_URL_PASSWORD,
+       scheme=st.sampled_from(["postgres", "mysql", "redis", "amqp", "https", "mongodb+srv"]))
+def test_any_url_password_is_found_and_only_it(user, password, scheme):
+    text = f"use {scheme}://{user}:{password}@db.example.com:5432/app today"
+    assert kinds_in(text) == [("secret", password)]
+
+
 def test_private_key_whole_block():
     key = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n"
            "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u\n"

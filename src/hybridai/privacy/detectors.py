@@ -80,13 +80,20 @@ class EmailDetector:
                         r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
                         r"(?![\w-])")
 
+    # "user:pass@host" after "scheme://" is a URL's user and password, not an address
+    # ("ssh://git@github.com/…", "postgres://app:S3cr3t@db/…": the secret detector's).
+    _url_userinfo = re.compile(r"(?i)[a-z][a-z0-9+.-]*://[^\s/?#@]*$")
+
     def __init__(self) -> None:
         self._disguised = obfuscated_email.ObfuscatedEmailDetector()
 
     def find(self, text: str) -> Iterator[Span]:
-        for match in self._plain.finditer(text):
-            yield match.span()
-        yield from self._disguised.find(text)
+        spans = [m.span() for m in self._plain.finditer(text)]
+        for start, end in spans + list(self._disguised.find(text)):
+            before = max(0, start - 200)
+            if "://" not in text[before:start] or not self._url_userinfo.search(text, before,
+                                                                               start):
+                yield start, end
 
 
 class CardDetector(RunDetector):
@@ -242,40 +249,80 @@ _PREFIXED_TOKENS = [
 
 
 class SecretDetector:
-    """API keys and tokens: vendor prefixes, values assigned to secret-sounding names, bearer
-    tokens, and long random-looking strings (not hex: hashes and UUIDs are not secrets; not
-    the body of a public key or certificate)."""
+    """API keys, tokens and passwords: vendor prefixes, values assigned to secret-sounding
+    names ("DB_PASS=…", "PGPASSWORD=…", "the password for the wifi is …", "password Pa$$w0rd1"),
+    the password in a URL ("postgres://app:S3cr3t@db/…"), bearer tokens, and long
+    random-looking strings (not hex: hashes and UUIDs are not secrets; not the body of a
+    public key or certificate)."""
 
     kind = "secret"
-    # The assigned names and "bearer"; every vendor token and random string is a run of 15
-    # or more of these characters (the shortest: "xoxb-" and 10 more), but a JWT's dots.
-    hint = r"(?i:api|secret|token|passw|pwd|bearer)|[A-Za-z0-9+/_-]{15,}|eyJ"
+    # The names, "bearer" and "://"; every vendor token and random string is a run of 15 or
+    # more of these characters (the shortest: "xoxb-" and 10 more), but a JWT's dots.
+    hint = r"(?i:api|secret|token|pass|pwd|bearer|://)|[A-Za-z0-9+/_-]{15,}|eyJ"
     _prefixed = re.compile(r"(?<![A-Za-z0-9_-])(?:" + "|".join(_PREFIXED_TOKENS) +
                            r")(?![A-Za-z0-9_-])")
+    _names = ("api", "secret", "token", "pass", "pwd")  # one is in every name below
+    _value = r"[\"']?([^\s\"'`,;]{6,})"
+    # A name, alone or as the last part of an identifier ("smtp_pass", "PGPASSWORD").
     _assigned = re.compile(
-        r"(?i)(?<![a-z0-9])(?:api[_-]?key|secret(?:[_-]?key)?|client[_-]?secret|"
-        r"access[_-]?token|auth[_-]?token|token|password|passwd|pwd)[\"']?\s{0,3}(?:[:=]|is)"
-        r"\s{0,3}[\"']?([^\s\"'`,;]{6,})")
+        r"(?i)(?:(?<![a-z0-9])(?:api[_-]?key|secret(?:[_-]?key)?|client[_-]?secret|"
+        r"access[_-]?token|auth[_-]?token|token|pass(?:phrase|code)?|pwd)|pass(?:word|wd))"
+        r"[\"']?\s{0,3}[:=]\s{0,3}" + _value)
+    # "the password (for the wifi) is …": the sentence says what the value is.
+    _stated = re.compile(
+        r"(?i)(?<![a-z0-9])(?:api[_-]?key|secret|token|password|passwd|passphrase|passcode|"
+        r"pwd)[\"']?(?:\s+(?:for|on|of|to|at)\s+(?:(?:the|my|our|your|this|that)\s+)?"
+        r"[\w.-]{1,30})?\s{1,3}is\s{1,3}" + _value)
+    # "password Pa$$w0rd1": no verb, so the value must look like a password.
+    _bare = re.compile(r"(?i)(?<![a-z0-9])(?:password|passwd|passcode|pwd)\s{1,3}"
+                       r"([^\s\"'`,;]{6,})")
+    _url_password = re.compile(r"://[^\s/?#@:]*:([^\s/?#@]+)@")
     _bearer = re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)")
     _random = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_=-])")
-    _not_a_value = re.compile(r"(?i)^(?:none|null|true|false|undefined|\*+|x+|\.+|<.*|\$.*|"
-                              r"\{.*|\[.*|%.*|os\.|env\b|process\.env|getenv).*|.*[()].*")
+    # Placeholders, not values: whole words ("null", "xxxx", "your_password") and what
+    # starts a template or a lookup ("${DB_PASS}", "<password>", "os.environ[…]", "getenv(…").
+    _not_a_value = re.compile(r"(?i)(?:none|null|true|false|undefined|\*+|x+|\.+|"
+                              r"(?:your[_-]?)?(?:password|passwd|pass|pwd|secret|token))$"
+                              r"|[<${\[%]|os\.|env\b|process\.env|getenv|.*[()]")
+    # What a sentence says a password is, when it is not the password itself.
+    _predicate = re.compile(
+        r"(?i)^(?:incorrect|invalid|wrong|expired|required|missing|correct|different|"
+        r"visible|hidden|stored|encrypted|hashed|optional|mandatory|changed|strong|secure|"
+        r"needed|updated|accepted|rejected|working|rotated|revoked|reused|shared|leaked|"
+        r"unknown|blank|empty|longer|shorter|always|never|usually|sent|saved|case-sensitive)"
+        r"[.!?]*$")
     _public_block = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*(?:PUBLIC KEY|CERTIFICATE)-----"
                                r"[\s\S]*?-----END [A-Z0-9 ]+-----")
 
     def find(self, text: str) -> Iterator[Span]:
         for match in self._prefixed.finditer(text):
             yield match.span()
-        for pattern in (self._assigned, self._bearer):
+        lowered = text.lower()  # a few substring tests spare three patterns most of the time
+        named = any(name in lowered for name in self._names)
+        patterns = (self._assigned, self._stated, self._bare) if named else ()
+        for pattern in (*patterns, self._bearer):
             for match in pattern.finditer(text):
                 value = match.group(1).rstrip(".:!?)]")  # the sentence's end is not the value's
-                if len(value) >= 6 and not self._not_a_value.match(value):
-                    yield match.start(1), match.start(1) + len(value)
+                if (len(value) < 6 or self._not_a_value.match(value)
+                        or (pattern is self._stated and self._predicate.match(value))
+                        or (pattern is self._bare and not looks_like_password(value))):
+                    continue
+                yield match.start(1), match.start(1) + len(value)
+        for match in self._url_password.finditer(text):
+            if not self._not_a_value.match(match.group(1)):
+                yield match.span(1)
         public = [m.span() for m in self._public_block.finditer(text)]
         for match in self._random.finditer(text):
             if looks_random(match.group()) and not any(a <= match.start() < b
                                                        for a, b in public):
                 yield match.span()
+
+
+def looks_like_password(value: str) -> bool:
+    """Letters with digits or symbols: "Pa$$w0rd2024", not "field" or "reset"."""
+    letters = any(c.isalpha() for c in value)
+    others = any(not c.isalpha() for c in value)
+    return letters and others and not value.isdigit()
 
 
 def looks_random(token: str) -> bool:
