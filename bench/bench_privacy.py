@@ -144,11 +144,12 @@ def plot(results: dict[str, Any], path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=300)
-    parser.add_argument("--note", default="",
+    parser.add_argument("--note",
                         help="only the cases whose note starts with this (results not saved)")
     args = parser.parse_args()
     cases = [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines()]
-    cases = [c for c in cases if c["note"].startswith(args.note)]
+    if args.note is not None:
+        cases = [c for c in cases if c["note"].startswith(args.note)]
     ours, baseline = Scanner.from_settings(PrivacySettings()), RegexBaseline()
     results: dict[str, Any] = {"cases": len(cases),
                                "labeled_spans": sum(len(c["spans"]) for c in cases)}
@@ -181,7 +182,7 @@ def main() -> None:
                       f"{r['latency_typical_prompt']['p99_ms']} ms "
                       f"({len(TYPICAL_PROMPT)}-char prompt)")
     console.print(f"latency ratio hybridai/baseline (p50): {ratio:.1f}")
-    if args.note:
+    if args.note is not None:
         return
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "privacy.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -269,9 +269,10 @@ class SecretDetector:
         r"access[_-]?token|auth[_-]?token|token|pass(?:phrase|code)?|pwd)|pass(?:word|wd))"
         r"[\"']?\s{0,3}[:=]\s{0,3}" + _value)
     # "the password (for the wifi) is …": the sentence says what the value is.
+    # ("The secret is patience": a bare "secret" is too often prose to count here.)
     _stated = re.compile(
-        r"(?i)(?<![a-z0-9])(?:api[_-]?key|secret|token|password|passwd|passphrase|passcode|"
-        r"pwd)[\"']?(?:\s+(?:for|on|of|to|at)\s+(?:(?:the|my|our|your|this|that)\s+)?"
+        r"(?i)(?<![a-z0-9])(?:api[_ -]?key|(?:access |auth |api )?token|client[_ -]?secret|"
+        r"password|passwd|passphrase|passcode|pwd)[\"']?(?:\s+(?:for|on|of|to|at)\s+(?:(?:the|my|our|your|this|that)\s+)?"
         r"[\w.-]{1,30})?\s{1,3}is\s{1,3}" + _value)
     # "password Pa$$w0rd1": no verb, so the value must look like a password.
     _bare = re.compile(r"(?i)(?<![a-z0-9])(?:password|passwd|passcode|pwd)\s{1,3}"
@@ -289,7 +290,9 @@ class SecretDetector:
         r"(?i)^(?:incorrect|invalid|wrong|expired|required|missing|correct|different|"
         r"visible|hidden|stored|encrypted|hashed|optional|mandatory|changed|strong|secure|"
         r"needed|updated|accepted|rejected|working|rotated|revoked|reused|shared|leaked|"
-        r"unknown|blank|empty|longer|shorter|always|never|usually|sent|saved|case-sensitive)"
+        r"unknown|blank|empty|longer|shorter|always|never|usually|sent|saved|case-sensitive|"
+        r"valid|active|inactive|disabled|enabled|ready|available|present|absent|unique|"
+        r"random|generated|ignored|cached|refreshed|simple|secret|private|public)"
         r"[.!?]*$")
     _public_block = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*(?:PUBLIC KEY|CERTIFICATE)-----"
                                r"[\s\S]*?-----END [A-Z0-9 ]+-----")
@@ -319,10 +322,9 @@ class SecretDetector:
 
 
 def looks_like_password(value: str) -> bool:
-    """Letters with digits or symbols: "Pa$$w0rd2024", not "field" or "reset"."""
-    letters = any(c.isalpha() for c in value)
-    others = any(not c.isalpha() for c in value)
-    return letters and others and not value.isdigit()
+    """Letters with a digit or a symbol: "Pa$$w0rd2024", not "field", "reset" or "re-entry"."""
+    return (any(c.isalpha() for c in value)
+            and any(c.isdigit() or c in "!@#$%^&*+=?~" for c in value))
 
 
 def looks_random(token: str) -> bool:
