@@ -171,6 +171,8 @@ class RouterSettings(BaseModel):
     threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="cloud score at "
                                     "or above which a prompt goes to the cloud; unset = the "
                                     "file's own")
+    probe_model: Path | None = Field(default=None, description="for a router trained with "
+                                     "--probe: that GGUF (unset = where it was at training)")
 
 
 class CacheSettings(BaseModel):

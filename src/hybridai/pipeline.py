@@ -20,6 +20,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .backends import Backend, Finished, StreamEvent, afiltered, filtered
@@ -59,6 +60,7 @@ from .schema import ChatCompletionChunk, ChatRequest
 
 if TYPE_CHECKING:
     from .router.model import Router
+    from .router.probe import Probe
 
 # Errors after which the plan may move on; anything else is a bug and propagates as is.
 _ROUTABLE_ERRORS = (BackendError, ContextOverflowError, BudgetExhaustedError)
@@ -79,6 +81,7 @@ class Pipeline:
         self.privacy = PrivacyGuard.from_settings(settings.privacy)
         self.health = TargetHealth(self.clouds, settings.resilience, probe=self._probe_clouds)
         self._loaded_router: Router | None = None
+        self._probe: Probe | None = None
         self.budget = self._budget_ledger()
 
     def _budget_ledger(self) -> BudgetLedger | None:
@@ -138,6 +141,8 @@ class Pipeline:
         if self.cache.semantic:
             return False
         mode = self.mode_of(request)
+        if mode is Mode.AUTO and self._router().probe is not None:
+            return False  # the probe model reads the prompt: a second or so of CPU
         if self.budget is not None and self.clouds and mode is not Mode.ONLY_ON_DEVICE:
             return False
         return mode is Mode.ONLY_IN_CLOUD or self.device.fresh_availability() is not None
@@ -207,8 +212,25 @@ class Pipeline:
 
             # Unset: the router shipped for the bundled model (router/default/PROVENANCE.md).
             path = self.settings.router.path or DEFAULT_ROUTER
-            self._loaded_router = Router.load(path.expanduser())
+            router = Router.load(path.expanduser())
+            if router.probe is not None:
+                router.reader = self._probe_for(router)
+            self._loaded_router = router
         return self._loaded_router
+
+    def _probe_for(self, router: Router) -> Probe:
+        """The probe model a router reads prompts with, in its own engine process."""
+        from .router.probe import Probe
+
+        assert router.probe is not None
+        stored = router.meta.get("probe_path")
+        model = self.settings.router.probe_model or (Path(stored) if stored else None)
+        if model is None:
+            raise ConfigError(f"the router reads prompts with {router.probe.model!r}: set "
+                              "[router] probe_model to that GGUF")
+        self._probe = Probe(model.expanduser(), self.settings.cache_dir / "logs",
+                            cache_dir=None, n_threads=self.settings.device.n_threads)
+        return self._probe
 
     def warm_up(self) -> AvailabilityReport:
         self.cache.warm_up()
@@ -423,6 +445,8 @@ class Pipeline:
         return escalating
 
     def close(self) -> None:
+        if self._probe is not None:
+            self._probe.close()
         self.device.close()
         self.cache.close()
         for cloud in self.clouds.values():
@@ -431,6 +455,8 @@ class Pipeline:
             self.budget.close()
 
     async def aclose(self) -> None:
+        if self._probe is not None:
+            self._probe.close()
         self.device.close()
         self.cache.close()
         if self.budget is not None:

@@ -131,8 +131,9 @@ class LocalEngine:
     route = Route.ON_DEVICE
 
     def __init__(self, device: DeviceSettings, location: ModelLocation, log_dir: Path,
-                 name: str = "device") -> None:
+                 name: str = "device", *, logits_all: bool = False) -> None:
         self.device = device
+        self.logits_all = logits_all  # a router's probe reads every position's distribution
         self.location = location
         self.name = name
         self.model = location.name
@@ -169,6 +170,7 @@ class LocalEngine:
             "n_ctx": self.device.n_ctx,
             "n_threads": self.device.n_threads or psutil.cpu_count(logical=False) or 1,
             "n_batch": self.device.n_batch,
+            "logits_all": self.logits_all,
         }
 
     def _ensure_running(self) -> _Process:
@@ -375,12 +377,26 @@ class LocalEngine:
             self._proc.send({"op": "cancel", "id": request_id})
 
     def benchmark(self, decode_tokens: int = 32) -> dict[str, Any]:
+        return self._call({"op": "bench", "decode_tokens": decode_tokens},
+                          what="run its benchmark")
+
+    def probe(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """How the model reads texts (the worker's ``probe`` op); needs ``logits_all``."""
+        if not self.logits_all:
+            raise EngineError("this engine was not started to probe (logits_all is off)",
+                              code="engine_failed")
+        results: list[dict[str, Any]] = self._call({"op": "probe", "items": items},
+                                                   what="probe a prompt")["results"]
+        return results
+
+    def _call(self, message: dict[str, Any], *, what: str) -> dict[str, Any]:
+        """One request-reply op, between chat requests."""
         with self._slot:
             proc = self._ensure_running()
             request_id = uuid.uuid4().hex
-            proc.send({"op": "bench", "id": request_id, "decode_tokens": decode_tokens})
+            proc.send({**message, "id": request_id})
             while True:
-                event = self._wait(proc, self.device.load_timeout_s, what="run its benchmark")
+                event = self._wait(proc, self.device.load_timeout_s, what=what)
                 if event.get("id") == request_id:
                     if event["event"] == "error":
                         raise _engine_error(event)

@@ -6,6 +6,8 @@ Host → engine, one object a line:
     {"op": "cancel", "id": ID}            stop generating for ID (takes effect between tokens)
     {"op": "bench", "id": ID, "decode_tokens": N, "runs": R}      best of R runs
     {"op": "count_tokens", "id": ID, "messages": [...]}
+    {"op": "probe", "id": ID, "items": [{"text", "head"?, "then"?, "letters"?, "max_tokens"?}]}
+                                          a router's probe (the engine needs logits_all)
 
 Engine → host:
     {"event": "ready", "n_ctx", "n_ctx_train", "n_threads", "load_s", "pid"}   once, at start
@@ -17,6 +19,7 @@ Engine → host:
     {"event": "error", "id", "code", "message", ...}
     {"event": "bench", "id", "prefill_tokens_per_s", "decode_tokens_per_s", ...}
     {"event": "count", "id", "prompt_tokens"}
+    {"event": "probe", "id", "results": [{"log_probs": [...], "letters"?: [...]}, ...]}
 """
 
 from __future__ import annotations

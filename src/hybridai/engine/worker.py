@@ -25,6 +25,7 @@ class Worker:
         self.out = out
         self.cancelled: set[str] = set()
         self.lock = threading.Lock()
+        self._probed: list[int] = []  # the tokens the last probe left evaluated
 
     def send(self, **message: Any) -> None:
         self.out.write(json.dumps(message, ensure_ascii=False) + "\n")
@@ -39,6 +40,8 @@ class Worker:
             n_ctx=self.options["n_ctx"],
             n_threads=self.options.get("n_threads"),
             n_batch=self.options.get("n_batch", 512),
+            # A router's probe reads every position's distribution (n_ctx x vocab floats).
+            logits_all=bool(self.options.get("logits_all", False)),
             verbose=False,
         )
         template = self.llm.metadata.get("tokenizer.chat_template")
@@ -63,10 +66,15 @@ class Worker:
 
     def handle(self, message: dict[str, Any]) -> None:
         op = message.get("op")
+        if op != "probe":
+            self._probed = []  # chat and bench evaluate other tokens
         if op == "chat":
             self.chat(message)
         elif op == "bench":
             self.bench(message)
+        elif op == "probe":
+            self.send(event="probe", id=message.get("id"),
+                      results=[self.probe(item) for item in message["items"]])
         elif op == "count_tokens":
             tokens, _ = self.format_prompt(message["messages"])
             self.send(event="count", id=message["id"], prompt_tokens=len(tokens))
@@ -137,6 +145,48 @@ class Worker:
         extra = {} if recorder is None else {"logprobs": recorder.logprobs}
         self.send(event="done", id=request_id, finish_reason=finish_reason,
                   prompt_tokens=len(tokens), completion_tokens=completion_tokens, **extra)
+
+    def probe(self, item: dict[str, Any]) -> dict[str, Any]:
+        """How the model reads a text: the log-probability of each of its tokens after the
+        first (those after ``head`` when the text starts with it), and, after ``then`` is
+        appended, the next-token log-probability of each of ``letters`` (with or without a
+        leading space). Needs ``logits_all``."""
+        import numpy as np
+
+        def tokenize(text: str) -> list[int]:
+            return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+
+        limit = int(item.get("max_tokens", 256))
+        text = tokenize(item["text"])[:limit]
+        tokens = text + (tokenize(item["then"]) if item.get("then") else [])
+        if len(tokens) < 2:
+            return {"log_probs": [], "letters": [None for _ in item.get("letters", [])]}
+        # The prefix this text shares with the last one stays evaluated (options of one
+        # question share their stem).
+        shared = 0
+        for old, new in zip(self._probed, tokens[:-1], strict=False):
+            if old != new:
+                break
+            shared += 1
+        self.llm.n_tokens = shared  # eval() drops the KV cache beyond this
+        self.llm.eval(tokens[shared:])
+        self._probed = list(tokens)
+        logits = np.asarray(self.llm.scores[: len(tokens)], dtype=np.float64)
+        peak = logits.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(logits - peak).sum(axis=1, keepdims=True)) + peak
+        log_probs = logits[np.arange(len(tokens) - 1), tokens[1:]] - log_norm[:-1, 0]
+        start = max(len(tokenize(item["head"])) - 1, 0) if item.get("head") else 0
+        result: dict[str, Any] = {
+            "log_probs": [round(float(x), 6) for x in log_probs[start:len(text) - 1]]}
+        if item.get("letters"):
+            last = logits[-1] - log_norm[-1, 0]
+            found = []
+            for letter in item["letters"]:
+                ids = {t[0] for v in (letter, " " + letter) if len(t := tokenize(v)) == 1}
+                found.append(round(float(np.logaddexp.reduce(last[sorted(ids)])), 6)
+                             if ids else None)
+            result["letters"] = found
+        return result
 
     def bench(self, message: dict[str, Any]) -> None:
         """Prefill and decode speed with the engine's own eval/sample calls, best of

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,32 +21,104 @@ LocalOpt = Annotated[str, typer.Option("--local", help="the on-device model's na
 CloudOpt = Annotated[str, typer.Option("--cloud", help="the cloud model's name in the data")]
 
 
+ProbeOpt = Annotated[Path | None, typer.Option(
+    "--probe", exists=True, dir_okay=False,
+    help="a GGUF model that reads each prompt: its confidence becomes router features "
+         "(slow: one prompt read per decision; docs/router.md)")]
+
+
+@contextmanager
+def _probe(model: Path | None) -> Iterator[Any]:
+    """The probe model in its engine process, closed at the end; None without a model."""
+    if model is None:
+        yield None
+        return
+    from ..config import load_settings
+    from .probe import Probe
+
+    settings = load_settings()  # for cache_dir (HYBRIDAI_CACHE_DIR, the config file)
+    probe = Probe(model.absolute(), settings.cache_dir / "logs",
+                  cache_dir=settings.cache_dir / "probe")
+    try:
+        yield probe
+    finally:
+        probe.close()
+
+
+def _read_all(probe: Any, prompts: list[str]) -> tuple[list[str], Any]:
+    """Every prompt's probe reading, with a progress bar (a prompt takes about a second)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        bar = progress.add_task(f"probe {probe.model_path.name} reads the prompts",
+                                total=len(prompts))
+        result: tuple[list[str], Any] = probe.read(prompts, lambda: progress.advance(bar))
+        return result
+
+
+@contextmanager
+def _loaded(router_file: Path, probe_model: Path | None) -> Iterator[Any]:
+    """The router, with its probe model attached when it has one."""
+    from ..errors import InvalidRequestError
+    from .model import Router
+
+    router = Router.load(router_file)
+    if router.probe is None:
+        yield router
+        return
+    stored = router.meta.get("probe_path")
+    model = probe_model or (Path(stored) if stored else None)
+    if model is None or not model.is_file():
+        raise InvalidRequestError(f"{router_file} reads prompts with {router.probe.model!r}: "
+                                  "give that GGUF with --probe", code="router_probe")
+    with _probe(model) as probe:
+        router.reader = probe
+        yield router
+
+
 @router_app.command()
 def train(data: DataArg, local: LocalOpt, cloud: CloudOpt,
           output: Annotated[Path, typer.Option("-o", "--output", help="router file to write")],
           c: Annotated[float, typer.Option("--c", min=1e-6, help="inverse regularization")] = 1.0,
           difficulty_weight: Annotated[float, typer.Option(
-              min=0.0, help="weight of the all-models difficulty signal")] = 0.5) -> None:
+              min=0.0, help="weight of the all-models difficulty signal")] = 0.5,
+          probe_model: ProbeOpt = None,
+          probe_scale: Annotated[float, typer.Option(
+              min=0.0, help="weight of the probe's features beside the n-grams")] = 1.0,
+          probe_interactions: Annotated[bool, typer.Option(
+              help="let the probe's features differ by prompt shape")] = False,
+          probe_text: Annotated[bool, typer.Option(
+              help="keep the n-gram features beside the probe's")] = False) -> None:
     """Train a router on DATA for the LOCAL/CLOUD pair and write it to OUTPUT."""
     from .data import read_rows
+    from .model import ProbeReadings
     from .model import train as fit
 
     rows = read_rows(data)
-    router = fit(rows, local, cloud, c=c, difficulty_weight=difficulty_weight)
+    with _probe(probe_model) as probe:
+        readings = None
+        if probe is not None:
+            shapes, features = _read_all(probe, [row.prompt for row in rows])
+            readings = ProbeReadings(probe.model_path.name, shapes, features, scale=probe_scale,
+                                     interactions=probe_interactions, text=probe_text)
+        router = fit(rows, local, cloud, c=c, difficulty_weight=difficulty_weight,
+                     probe=readings)
+    if probe_model is not None:
+        router.meta["probe_path"] = str(probe_model.absolute())
     router.save(output)
     typer.echo(f"trained on {len(rows)} rows ({router.meta['cloud_wins']} where the cloud "
                f"wins); threshold {router.threshold:.4f}; wrote {output}", err=True)
 
 
 @router_app.command()
-def score(router_file: RouterArg, data: DataArg) -> None:
+def score(router_file: RouterArg, data: DataArg, probe_model: ProbeOpt = None) -> None:
     """Print {"cloud_score": x} per row of DATA, in order; higher means the cloud is needed."""
     from .data import read_rows
-    from .model import Router
 
-    router = Router.load(router_file)
-    for row in read_rows(data):
-        typer.echo(json.dumps({"cloud_score": round(router.score(row.prompt), 6)}))
+    with _loaded(router_file, probe_model) as router:
+        for row in read_rows(data):
+            typer.echo(json.dumps({"cloud_score": round(router.score(row.prompt), 6)}))
 
 
 @router_app.command()
@@ -56,6 +130,7 @@ def eval(  # noqa: A001 - the command's name is the interface
     plot: Annotated[Path | None, typer.Option("--plot", help="draw the curve to FILE.png")]
     = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    probe_model: ProbeOpt = None,
 ) -> None:
     """APGR, AUC, CPT(50%), CPT(80%) beside random and oracle routing."""
     from ..errors import InvalidRequestError
@@ -64,16 +139,21 @@ def eval(  # noqa: A001 - the command's name is the interface
     if (router_file is None) == (cv is None):
         raise InvalidRequestError("give exactly one of --router FILE or --cv K")
     from .data import read_rows, require_models
-    from .model import Router
+    from .model import ProbeReadings
 
     rows = read_rows(data)
     require_models(rows, [local, cloud])
     if router_file is not None:
-        router = Router.load(router_file)
-        scores = router.scores([row.prompt for row in rows])
+        with _loaded(router_file, probe_model) as router:
+            scores = router.scores([row.prompt for row in rows])
     else:
         assert cv is not None
-        scores = cross_validated_scores(rows, local, cloud, folds=cv)
+        readings = None
+        with _probe(probe_model) as probe:
+            if probe is not None:
+                shapes, features = _read_all(probe, [row.prompt for row in rows])
+                readings = ProbeReadings(probe.model_path.name, shapes, features)
+        scores = cross_validated_scores(rows, local, cloud, folds=cv, probe=readings)
     result = report(rows, scores, local, cloud, plot=plot)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
@@ -105,18 +185,19 @@ def calibrate(
     = None,
     write: Annotated[bool, typer.Option("--write", help="store the threshold in the file")]
     = False,
+    probe_model: ProbeOpt = None,
 ) -> None:
     """The threshold that meets a target share of cloud calls or of cloud quality."""
     from ..errors import InvalidRequestError
     from .data import read_rows
     from .evaluate import threshold_for_quality
-    from .model import Router, threshold_for_share
+    from .model import threshold_for_share
 
     if (cloud_share is None) == (quality is None):
         raise InvalidRequestError("give exactly one of --cloud-share X or --quality Y")
-    router = Router.load(router_file)
     rows = read_rows(data)
-    scores = router.scores([row.prompt for row in rows])
+    with _loaded(router_file, probe_model) as router:
+        scores = router.scores([row.prompt for row in rows])
     if cloud_share is not None:
         threshold = threshold_for_share(scores, cloud_share)
         achieved: dict[str, float] = {}

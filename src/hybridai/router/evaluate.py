@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from .data import Row
 from .metrics import curve, oracle_scores, random_curve, summarize
-from .model import train
+from .model import ProbeReadings, train
 
 
 def _qualities(rows: list[Row], local: str, cloud: str) -> tuple[list[float], list[float]]:
@@ -21,8 +22,9 @@ def _qualities(rows: list[Row], local: str, cloud: str) -> tuple[list[float], li
 
 
 def cross_validated_scores(rows: list[Row], local: str, cloud: str, *, folds: int,
-                           seed: int = 0) -> np.ndarray:
-    """Every row scored by a router that did not see it in training."""
+                           seed: int = 0, probe: ProbeReadings | None = None) -> np.ndarray:
+    """Every row scored by a router that did not see it in training; with ``probe``, the
+    probe's readings of every row (read once) go to each fold's router."""
     from sklearn.model_selection import StratifiedKFold
 
     from ..errors import InvalidRequestError
@@ -34,8 +36,13 @@ def cross_validated_scores(rows: list[Row], local: str, cloud: str, *, folds: in
     scores = np.zeros(len(rows))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in splitter.split(np.zeros(len(rows)), y):
-        router = train([rows[i] for i in train_idx], local, cloud)
-        scores[test_idx] = router.scores([rows[i].prompt for i in test_idx])
+        fold_probe = None if probe is None else replace(
+            probe, shapes=[probe.shapes[i] for i in train_idx],
+            features=probe.features[train_idx])
+        router = train([rows[i] for i in train_idx], local, cloud, probe=fold_probe)
+        scores[test_idx] = [
+            router.score(rows[i].prompt, None if probe is None else
+                         (probe.shapes[i], probe.features[i])) for i in test_idx]
     return scores
 
 
