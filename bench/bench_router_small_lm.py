@@ -89,58 +89,42 @@ def load_questions(path: Path) -> list[Question]:
 
 
 class OptionScorer:
-    """Log-likelihood of answer options under a small GGUF model (one thread, llama.cpp)."""
+    """Log-likelihood of answer options under a GGUF model, through hybridai's probe engine
+    (the worker's ``probe`` op: the model in its own process, one thread)."""
 
     def __init__(self, model_path: Path, threads: int) -> None:
-        import llama_cpp  # the bench's one native dependency, imported when it is needed
+        import tempfile
 
-        self.llm = llama_cpp.Llama(str(model_path), n_ctx=1024, n_threads=threads,
-                                   n_threads_batch=threads, logits_all=True, verbose=False)
-        self._evaluated: list[int] = []
+        from hybridai.router.probe import Probe
 
-    def _tokens(self, text: str) -> list[int]:
-        return self.llm.tokenize(text.encode(), add_bos=False, special=False)[:400]
+        self.probe = Probe(model_path, Path(tempfile.mkdtemp()), n_threads=threads)
 
-    def _log_probs(self, tokens: list[int]) -> np.ndarray:
-        """log p(token i | tokens before it) for i >= 1. The prefix shared with the previous
-        call (the question, when options are scored one after another) is not evaluated again."""
-        shared = 0
-        for old, new in zip(self._evaluated, tokens[:-1], strict=False):
-            if old != new:
-                break
-            shared += 1
-        self.llm.n_tokens = shared  # eval() drops the KV cache beyond this
-        self.llm.eval(tokens[shared:])
-        self._evaluated = list(tokens)
-        logits = np.asarray(self.llm.scores[: len(tokens)], dtype=np.float64)
-        peak = logits.max(axis=1, keepdims=True)
-        log_norm = np.log(np.exp(logits - peak).sum(axis=1, keepdims=True)) + peak
-        picked = logits[np.arange(len(tokens) - 1), tokens[1:]]
-        return picked - log_norm[:-1, 0]
+    def _sums(self, items: list[tuple[str, str]]) -> list[list[float]]:
+        """Log-probabilities of each text's tokens after its head."""
+        results = self.probe.engine.probe([{"text": text, "head": head, "max_tokens": 400}
+                                           for text, head in items])
+        return [r["log_probs"] for r in results]
 
     def arc(self, question: Question) -> np.ndarray:
         """Mean log-probability of each option's words after the question and "Answer:"."""
-        head = self._tokens(question.stem + "\nAnswer:")
-        scores = []
-        for _, text in question.options:
-            tokens = self._tokens(question.stem + "\nAnswer: " + text)
-            scores.append(self._log_probs(tokens)[len(head) - 1:].mean())
-        return np.array(scores)
+        head = question.stem + "\nAnswer:"
+        items = [(head + " " + text, head) for _, text in question.options]
+        return np.array([np.mean(lp) for lp in self._sums(items)])
 
     def winogrande(self, question: Question) -> np.ndarray:
         """Partial scoring: log p(the words after the blank | the sentence up to it, filled)."""
         blank = question.stem.find("_")
-        scores = []
+        items = []
         for _, text in question.options:
             if blank < 0:  # no blank: score the option after the sentence
-                filled, prefix = question.stem + " " + text, question.stem
+                items.append((question.stem + " " + text, question.stem))
             else:
-                filled = question.stem[:blank] + text + question.stem[blank + 1:]
-                prefix = question.stem[:blank] + text
-            tokens = self._tokens(filled)
-            start = max(len(self._tokens(prefix)) - 1, 0)
-            scores.append(self._log_probs(tokens)[start:].sum())
-        return np.array(scores)
+                head = question.stem[:blank] + text
+                items.append((head + question.stem[blank + 1:], head))
+        return np.array([np.sum(lp) for lp in self._sums(items)])
+
+    def close(self) -> None:
+        self.probe.close()
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
@@ -197,6 +181,7 @@ def main() -> None:
                     float(roc_auc_score(local_right, confidence)), 3),
             }
             console.print(title, results[task])
+    scorer.close()
     out = {"model": model.name, "split": args.split, "limit": args.limit,
            "results": results}
     RESULTS.mkdir(exist_ok=True)

@@ -78,7 +78,10 @@ def test_labels_device_against_a_cloud_target(tmp_path, config):
 
 def test_resumes_after_ctrl_c_and_after_a_kill_without_redoing_rows(tmp_path, shared_cache):
     config = write_config(tmp_path, shared_cache)
-    many = [{"prompt": f"Name the number after {n}.", "reference": n + 1} for n in range(8)]
+    # Enough rows that a run can't finish between the test seeing a row and its signal
+    # landing (a row takes ~0.1 s; the test process can be descheduled for longer).
+    total = 40
+    many = [{"prompt": f"Name the number after {n}.", "reference": n + 1} for n in range(total)]
     prompts = write_prompts(tmp_path / "prompts.jsonl", many)
     output = tmp_path / "labels.jsonl"
     command = [HYBRIDAI, "label", str(prompts), "--local", "device", "--cloud", "reference",
@@ -109,9 +112,9 @@ def test_resumes_after_ctrl_c_and_after_a_kill_without_redoing_rows(tmp_path, sh
 
     finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
-    assert f"labeled {8 - done} rows this run" in finished.stderr
+    assert f"labeled {total - done} rows this run" in finished.stderr
     rows = [json.loads(line) for line in output.read_text().splitlines()]
-    assert sorted(row["index"] for row in rows) == list(range(8))  # none twice, none lost
+    assert sorted(row["index"] for row in rows) == list(range(total))  # none twice, none lost
     assert output.read_bytes().startswith(after_kill[: after_kill.rfind(b"\n") + 1])
     assert all(row["scores"]["reference"] == 1.0 and "not measured" in row["assumption"]
                for row in rows)
