@@ -16,6 +16,7 @@ A cache hit is a plan of one attempt whose backend replays the stored answer.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -82,6 +83,7 @@ class Pipeline:
         self.health = TargetHealth(self.clouds, settings.resilience, probe=self._probe_clouds)
         self._loaded_router: Router | None = None
         self._probe: Probe | None = None
+        self._router_lock = threading.Lock()
         self.budget = self._budget_ledger()
 
     def _budget_ledger(self) -> BudgetLedger | None:
@@ -207,6 +209,10 @@ class Pipeline:
         return RouterDecision(score, router.threshold if threshold is None else threshold)
 
     def _router(self) -> Router:
+        with self._router_lock:  # planning threads race here; one router, one probe engine
+            return self._load_router()
+
+    def _load_router(self) -> Router:
         if self._loaded_router is None:
             from .router.model import DEFAULT_ROUTER, Router
 
