@@ -137,3 +137,21 @@ def test_auto_mode_with_a_probe_router(bundled_model, tmp_path, make_client, pro
         max_tokens=6)
     assert easy.hybrid.route.value == "on_device" and "<" in easy.hybrid.reason
     assert len(proxy.requests) == 0
+
+
+def test_auto_mode_survives_a_probe_that_cannot_load(bundled_model, tmp_path, make_client,
+                                                     proxy):
+    data = write_probe_rows(tmp_path / "data.jsonl", n=20)
+    router = tmp_path / "router.npz"
+    result = hybridai("router", "train", data, "--local", "small", "--cloud", "big", "-o",
+                      router, "--probe", bundled_model)
+    assert result.returncode == 0, result.stderr
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + bytes(64))  # a file, but no model
+    client = make_client(proxy.base_url,
+                         router=RouterSettings(path=router, probe_model=broken))
+    answer = client.chat.completions.create(messages=user("Say hi."), mode="auto",
+                                            max_tokens=4)
+    assert answer.hybrid.route.value == "in_cloud"  # can't tell: where quality is safest
+    assert answer.hybrid.reason.startswith("router_failed:engine")
+    assert len(proxy.requests) == 1

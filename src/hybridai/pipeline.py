@@ -204,9 +204,13 @@ class Pipeline:
 
     def router_decision(self, request: ChatRequest) -> RouterDecision:
         router = self._router()
-        score = router.score(prompt_of(request))
-        threshold = self.settings.router.threshold
-        return RouterDecision(score, router.threshold if threshold is None else threshold)
+        threshold = router.threshold if self.settings.router.threshold is None else (
+            self.settings.router.threshold)
+        try:
+            score = router.score(prompt_of(request))
+        except EngineError as exc:  # a probe router's model crashed, hung or would not load
+            return RouterDecision(1.0, threshold, failed=exc.code)
+        return RouterDecision(score, threshold)
 
     def _router(self) -> Router:
         with self._router_lock:  # planning threads race here; one router, one probe engine

@@ -42,12 +42,17 @@ class RouterDecision:
 
     score: float
     threshold: float
+    failed: str | None = None
+    """The error code when the router could not score (its probe model failed): the prompt
+    then goes where quality is safest, the cloud, and to the device without one."""
 
     @property
     def wants_cloud(self) -> bool:
-        return self.score >= self.threshold
+        return self.failed is not None or self.score >= self.threshold
 
     def describe(self) -> str:
+        if self.failed is not None:
+            return f"router_failed:{self.failed}"
         sign = ">=" if self.wants_cloud else "<"
         return f"router:{self.score:.3f}{sign}{self.threshold:.3f}"
 
