@@ -21,7 +21,6 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .backends import Backend, Finished, StreamEvent, afiltered, filtered
@@ -233,8 +232,7 @@ class Pipeline:
         from .router.probe import Probe
 
         assert router.probe is not None
-        stored = router.meta.get("probe_path")
-        model = self.settings.router.probe_model or (Path(stored) if stored else None)
+        model = router.probe_model_path(self.settings.router.probe_model)
         if model is None:
             raise ConfigError(f"the router reads prompts with {router.probe.model!r}: set "
                               "[router] probe_model to that GGUF")

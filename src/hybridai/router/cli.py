@@ -67,8 +67,7 @@ def _loaded(router_file: Path, probe_model: Path | None) -> Iterator[Any]:
     if router.probe is None:
         yield router
         return
-    stored = router.meta.get("probe_path")
-    model = probe_model or (Path(stored) if stored else None)
+    model = router.probe_model_path(probe_model)
     if model is None or not model.is_file():
         raise InvalidRequestError(f"{router_file} reads prompts with {router.probe.model!r}: "
                                   "give that GGUF with --probe", code="router_probe")

@@ -100,6 +100,11 @@ class Router:
     def scores(self, prompts: list[str]) -> np.ndarray:
         return np.asarray([self.score(p) for p in prompts])
 
+    def probe_model_path(self, given: Path | None = None) -> Path | None:
+        """The probe GGUF to read prompts with: ``given``, else where it was at training."""
+        stored = self.meta.get("probe_path")
+        return given or (Path(stored) if stored else None)
+
     def save(self, path: Path) -> None:
         nonzero = np.flatnonzero(self.weights)
         meta = {**self.meta, "format": FORMAT if self.probe is None else PROBE_FORMAT,
