@@ -5,7 +5,7 @@
 1. False hits. bench/data/cache_pairs.tsv holds labeled question pairs written for this
    benchmark: paraphrases (should hit) and negations and near misses (other numbers,
    entities, units, languages; must not hit). Each pair is embedded with all-MiniLM-L6-v2
-   (hybridai.embeddings) and, for every threshold, counted as a hit when the cosine reaches
+   (hybridai.engines.embeddings) and, for every threshold, counted as a hit when the cosine reaches
    it: by cosine alone (what GPTCache-style caches do) and by cosine plus hybridai's word
    guard (hybridai.cache.guard). The default threshold is the lowest one whose false-hit rate
    is at most 1% with the guard.
@@ -36,7 +36,7 @@ from threadpoolctl import threadpool_limits
 from hybridai.cache.guard import conflict
 from hybridai.cache.semantic import SemanticIndex
 from hybridai.cache.store import CacheStore
-from hybridai.embeddings import Embedder
+from hybridai.engines.embeddings import Embedder
 
 ROOT = Path(__file__).resolve().parent
 PAIRS = ROOT / "data" / "cache_pairs.tsv"

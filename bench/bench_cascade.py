@@ -2,7 +2,7 @@
 
 The real device engine (bundled SmolLM2-135M, temperature 0) answers every prompt once with
 token log-probabilities; each answer is scored against its reference by
-``hybridai.router.scoring`` (what ``hybridai label`` uses). Prompts: the first ``--everyday``
+``hybridai.training.scoring`` (what ``hybridai label`` uses). Prompts: the first ``--everyday``
 rows of ``data/router/everyday.jsonl`` and ``--gsm8k`` rows of ``data/router/gsm8k-sample.jsonl``
 (the default router's labeling sets, same token limits). The threshold sweep is then computed
 from those answers, so one device pass serves every threshold.
@@ -33,18 +33,18 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from hybridai.cascade import confidence, min_token_probability
-from hybridai.client import HybridAI
+from hybridai.api.client import HybridAI
 from hybridai.config import DeviceSettings, Settings
-from hybridai.pricing import PriceTable
-from hybridai.router.prompts import PromptRow, read_prompts
-from hybridai.router.scoring import score
-from hybridai.router.targets import generate
+from hybridai.policies.cascade import confidence, min_token_probability
+from hybridai.policies.pricing import PriceTable
+from hybridai.training.prompts import PromptRow, read_prompts
+from hybridai.training.scoring import score
+from hybridai.training.targets import generate
 
 RESULTS = Path(__file__).parent / "results"
 
 # The router's labeling prompts (data/router/PROVENANCE via the default router's file): the
-# same rows, references and scoring rules (hybridai.router.scoring) as `hybridai label`.
+# same rows, references and scoring rules (hybridai.training.scoring) as `hybridai label`.
 DATA = Path(__file__).resolve().parents[1] / "data" / "router"
 THRESHOLDS = [round(0.05 * i, 2) for i in range(21)]
 

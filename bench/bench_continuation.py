@@ -35,8 +35,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from hybridai import HybridAI
-from hybridai.continuation import RepeatTrimmer, continuation_request
-from hybridai.schema import ChatRequest
+from hybridai.policies.continuation import RepeatTrimmer, continuation_request
+from hybridai.schema.request import ChatRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"

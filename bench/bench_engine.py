@@ -82,7 +82,7 @@ def main() -> None:
     from llama_cpp import Llama
 
     from hybridai import HybridAI
-    from hybridai.device.model_source import bundled_model_path
+    from hybridai.engines.model_source import bundled_model_path
 
     model = bundled_model_path()
     threads = psutil.cpu_count(logical=False) or 1

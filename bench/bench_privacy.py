@@ -26,8 +26,8 @@ from rich.progress import track
 from rich.table import Table
 
 from hybridai.config import PrivacySettings
-from hybridai.privacy.kinds import BUILTIN_KINDS
-from hybridai.privacy.scanner import Finding, Scanner
+from hybridai.policies.privacy.scanner import Finding, Scanner
+from hybridai.schema.privacy import BUILTIN_KINDS
 
 CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "privacy_cases.jsonl"
 RESULTS = Path(__file__).parent / "results"

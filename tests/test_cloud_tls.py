@@ -15,11 +15,11 @@ from typing import Literal
 
 import pytest
 
-from hybridai.backends import StreamEvent, TextDelta
-from hybridai.cloud import CloudBackend
+from hybridai.cloud.backend import CloudBackend
 from hybridai.config import CloudTarget, load_settings
 from hybridai.errors import CloudConnectionError, ConfigError
-from hybridai.schema import ChatRequest
+from hybridai.schema.events import StreamEvent, TextDelta
+from hybridai.schema.request import ChatRequest
 from tests.support.connect_proxy import ConnectProxy, connect_proxy
 from tests.support.echo_openai import REPLY
 from tests.support.https_upstream import HttpsUpstream, ca_pem, https_echo

@@ -18,11 +18,11 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from hybridai.backends import Finished, StreamEvent, TextDelta
-from hybridai.cloud import CloudBackend
+from hybridai.cloud.backend import CloudBackend
 from hybridai.config import CloudTarget
 from hybridai.errors import CloudConnectionError, CloudStatusError, ContextOverflowError
-from hybridai.schema import ChatRequest
+from hybridai.schema.events import Finished, StreamEvent, TextDelta
+from hybridai.schema.request import ChatRequest
 from tests.support.fault_proxy import free_port
 
 
@@ -186,7 +186,7 @@ async def test_json_error_body_message_and_retry_after(backend):
 
 
 def test_the_environment_proxy_is_used_and_no_proxy_honoured(monkeypatch):
-    from hybridai.cloud_aiohttp import env_proxy
+    from hybridai.cloud.aiohttp_transport import env_proxy
 
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
     monkeypatch.setenv("NO_PROXY", "internal.example")

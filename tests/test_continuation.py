@@ -20,8 +20,7 @@ import httpx
 import openai
 import pytest
 
-from hybridai.backends import TextDelta
-from hybridai.client import AsyncHybridAI, HybridAI
+from hybridai.api.client import AsyncHybridAI, HybridAI
 from hybridai.config import (
     BudgetSettings,
     CloudTarget,
@@ -29,10 +28,11 @@ from hybridai.config import (
     ResilienceSettings,
     Settings,
 )
-from hybridai.continuation import INSTRUCTION, continuation_request
 from hybridai.errors import CloudConnectionError, StreamInterruptedError
-from hybridai.modes import Route
-from hybridai.schema import ChatRequest
+from hybridai.policies.continuation import INSTRUCTION, continuation_request
+from hybridai.schema.events import TextDelta
+from hybridai.schema.modes import Route
+from hybridai.schema.request import ChatRequest
 from tests.conftest import STAND_IN_PRICE, user
 from tests.support.echo_openai import REPLY
 from tests.support.echo_openai import app as echo_app

@@ -1,4 +1,5 @@
-"""hybridai.embeddings against sentence-transformers' own vectors, on the real model files."""
+"""hybridai.engines.embeddings against sentence-transformers' own vectors, on the real model
+files."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hybridai.embeddings import Embedder, available
+from hybridai.engines.embeddings import Embedder, available
 from hybridai.errors import ConfigError
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"

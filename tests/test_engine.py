@@ -7,7 +7,7 @@ import time
 import pytest
 
 from hybridai.device.benchmark import BenchmarkResult, fingerprint
-from hybridai.modes import Route
+from hybridai.schema.modes import Route
 from tests.conftest import user
 
 pytestmark = pytest.mark.integration

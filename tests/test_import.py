@@ -23,7 +23,7 @@ def test_import_loads_nothing_heavy():
 
 def test_names_resolve_lazily():
     loaded = _modules_after("import hybridai; hybridai.Mode")
-    assert "hybridai.modes" in loaded and "openai" not in loaded
+    assert "hybridai.schema.modes" in loaded and "openai" not in loaded
 
 
 def test_unknown_attribute_is_an_attribute_error():

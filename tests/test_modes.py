@@ -21,7 +21,7 @@ from hybridai.errors import (
     NoRouteError,
     StreamInterruptedError,
 )
-from hybridai.modes import Route
+from hybridai.schema.modes import Route
 from tests.conftest import user
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,7 @@ import pytest
 
 from hybridai.config import PrivacySettings
 from hybridai.errors import InvalidRequestError, PrivateDataError
-from hybridai.modes import Route
+from hybridai.schema.modes import Route
 from tests.conftest import user
 from tests.support.gateway_process import GatewayProcess, write_config
 from tests.support.recording_cloud import RecordingCloud, forms_of

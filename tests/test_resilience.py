@@ -17,7 +17,7 @@ import httpx
 import openai
 import pytest
 
-from hybridai.client import AsyncHybridAI, HybridAI
+from hybridai.api.client import AsyncHybridAI, HybridAI
 from hybridai.config import CloudTarget, DeviceSettings, ResilienceSettings, Settings
 from hybridai.errors import (
     CloudStatusError,
@@ -25,8 +25,8 @@ from hybridai.errors import (
     NoRouteError,
     StreamInterruptedError,
 )
-from hybridai.modes import Route
-from hybridai.resilience import BreakerState
+from hybridai.policies.resilience import BreakerState
+from hybridai.schema.modes import Route
 from tests.conftest import STAND_IN_MODEL, STAND_IN_PRICE, user
 from tests.support.fault_proxy import FaultProxy, ResetProxy, ServerThread, blackhole
 from tests.support.gateway_process import TEST_SPEED_FLOOR, GatewayProcess, toml_value

@@ -10,8 +10,8 @@ import pytest
 
 from hybridai.config import RouterSettings
 from hybridai.errors import InvalidRequestError
-from hybridai.modes import Route
 from hybridai.router.model import DEFAULT_ROUTER, Router
+from hybridai.schema.modes import Route
 from tests.conftest import user
 from tests.support.gateway_process import HYBRIDAI
 from tests.support.router_data import write_rows

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from hybridai.config import RouterSettings
-from hybridai.router.probe import NAMES, Probe, vector
+from hybridai.router.reader import NAMES, PromptReader, vector
 from tests.conftest import user
 from tests.support.gateway_process import HYBRIDAI
 
@@ -54,7 +54,7 @@ def hybridai(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def probe(bundled_model: Path, tmp_path: Path):
-    reader = Probe(bundled_model, tmp_path)
+    reader = PromptReader(bundled_model, tmp_path)
     yield reader
     reader.close()
 
@@ -72,7 +72,7 @@ def test_the_engine_reads_a_question_and_its_options(probe):
 
 def test_a_reading_does_not_depend_on_what_was_read_before(bundled_model, tmp_path):
     # The worker keeps the tokens two readings share evaluated; the result must not change.
-    first = Probe(bundled_model, tmp_path)
+    first = PromptReader(bundled_model, tmp_path)
     try:
         _, alone = first(ARC)
         first(WINO)

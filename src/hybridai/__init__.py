@@ -9,20 +9,20 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 _EXPORTS = {
-    "HybridAI": "client",
-    "AsyncHybridAI": "client",
+    "HybridAI": "api.client",
+    "AsyncHybridAI": "api.client",
     "Settings": "config",
     "load_settings": "config",
-    "Mode": "modes",
-    "Route": "modes",
+    "Mode": "schema.modes",
+    "Route": "schema.modes",
     "Availability": "device.availability",
     "AvailabilityReport": "device.availability",
-    "ChatCompletion": "schema",
-    "ChatCompletionChunk": "schema",
-    "RoutingInfo": "schema",
+    "ChatCompletion": "schema.response",
+    "ChatCompletionChunk": "schema.response",
+    "RoutingInfo": "schema.response",
     "HybridAIError": "errors",
     "ConfigError": "errors",
     "InvalidRequestError": "errors",
@@ -58,7 +58,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .client import AsyncHybridAI, HybridAI
+    from .api.client import AsyncHybridAI, HybridAI
     from .config import Settings, load_settings
     from .device.availability import Availability, AvailabilityReport
     from .errors import (
@@ -79,5 +79,5 @@ if TYPE_CHECKING:
         NoRouteError,
         StreamInterruptedError,
     )
-    from .modes import Mode, Route
-    from .schema import ChatCompletion, ChatCompletionChunk, RoutingInfo
+    from .schema.modes import Mode, Route
+    from .schema.response import ChatCompletion, ChatCompletionChunk, RoutingInfo

@@ -24,10 +24,10 @@ from pydantic_settings import (
 )
 
 from .errors import ConfigError
-from .modes import Mode
-from .privacy.kinds import BUILTIN_KINDS
-from .privacy.policy import Policy
-from .schema import describe_validation_error
+from .schema.modes import Mode
+from .schema.price import Price
+from .schema.privacy import BUILTIN_KINDS, Policy
+from .schema.request import describe_validation_error
 
 
 def user_config_dir() -> Path:
@@ -293,15 +293,6 @@ class PrivacySettings(BaseModel):
     def ordered_kinds(self) -> list[str]:
         """The enabled built-in kinds, most specific first."""
         return [kind for kind in BUILTIN_KINDS if kind in self.detect]
-
-
-class Price(BaseModel):
-    """USD per one million tokens."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    input_per_1m: float = Field(ge=0)
-    output_per_1m: float = Field(ge=0)
 
 
 DeviceSettings.model_rebuild()

@@ -1,5 +1,5 @@
 """Writes tests/data/minilm_reference.json: all-MiniLM-L6-v2 vectors from sentence-transformers
-itself (torch), the reference hybridai.embeddings is checked against. Run once, outside the
+itself (torch), the reference hybridai.engines.embeddings is checked against. Run once, outside the
 project's venv (torch is no dependency of hybridai):
 
     python3 -m venv /tmp/st-venv

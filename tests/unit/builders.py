@@ -9,13 +9,13 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from hybridai.backends import StreamEvent
 from hybridai.config import Price
-from hybridai.device.availability import Availability, AvailabilityReport, Reason
+from hybridai.device.availability import Availability, AvailabilityReason, AvailabilityReport
 from hybridai.device.benchmark import BenchmarkResult
 from hybridai.device.probe import DeviceProbe, ModelFacts
-from hybridai.modes import Route
-from hybridai.schema import ChatRequest
+from hybridai.schema.events import StreamEvent
+from hybridai.schema.modes import Route
+from hybridai.schema.request import ChatRequest
 
 DEVICE = "device"
 CLOUD = "openai"
@@ -24,10 +24,10 @@ CLOUD = "openai"
 # -- device ------------------------------------------------------------------------------------
 
 def available_report() -> AvailabilityReport:
-    return AvailabilityReport(Availability.AVAILABLE, Reason.READY, "ready")
+    return AvailabilityReport(Availability.AVAILABLE, AvailabilityReason.READY, "ready")
 
 
-def unavailable_report(reason: Reason = Reason.NOT_ENOUGH_MEMORY,
+def unavailable_report(reason: AvailabilityReason = AvailabilityReason.NOT_ENOUGH_MEMORY,
                        status: Availability = Availability.UNAVAILABLE) -> AvailabilityReport:
     return AvailabilityReport(status, reason, f"because {reason}")
 
@@ -63,7 +63,7 @@ def chat_request(text: str = "Name a colour.", **fields: Any) -> ChatRequest:
 
 @dataclass
 class FakeBackend:
-    """Just the attributes of ``hybridai.backends.Backend`` that the recorder reads."""
+    """Just the attributes of ``hybridai.schema.events.Backend`` that the recorder reads."""
 
     name: str
     route: Route

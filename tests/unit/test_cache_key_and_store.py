@@ -8,8 +8,8 @@ import pytest
 
 from hybridai.cache.key import cache_key, normalize
 from hybridai.cache.store import CacheStore, StoredAnswer
-from hybridai.modes import Mode
-from hybridai.schema import ChatRequest
+from hybridai.schema.modes import Mode
+from hybridai.schema.request import ChatRequest
 
 ANSWER = StoredAnswer(chunks=["Blue", "."], finish_reason="stop", prompt_tokens=5,
                       completion_tokens=2, route="in_cloud", target="openai",

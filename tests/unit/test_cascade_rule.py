@@ -7,10 +7,10 @@ import math
 
 import pytest
 
-from hybridai.cascade import Verdict, cascade_threshold, confidence, min_token_probability
 from hybridai.config import CascadeSettings
 from hybridai.errors import InvalidRequestError
-from hybridai.schema import ChatRequest
+from hybridai.policies.cascade import Verdict, cascade_threshold, confidence, min_token_probability
+from hybridai.schema.request import ChatRequest
 
 
 def test_confidence_is_the_geometric_mean_token_probability() -> None:
@@ -34,9 +34,9 @@ def test_the_request_field_beats_the_settings() -> None:
 
 def test_verdict_reason_code() -> None:
     assert Verdict(0.42, 0.6).escalate
-    assert Verdict(0.42, 0.6).describe() == "cascade:confidence=0.42<0.60"
+    assert str(Verdict(0.42, 0.6).reason()) == "cascade:confidence=0.42<0.60"
     assert not Verdict(0.6, 0.6).escalate
-    assert Verdict(0.7, 0.6).describe() == "cascade:confidence=0.70>=0.60"
+    assert str(Verdict(0.7, 0.6).reason()) == "cascade:confidence=0.70>=0.60"
 
 
 @pytest.mark.parametrize("value", [1.5, -0.1])
@@ -53,6 +53,6 @@ def test_settings_reject_a_threshold_outside_0_1() -> None:
 
 def test_an_answer_cut_off_at_max_tokens_escalates_whatever_its_confidence() -> None:
     cut = Verdict(0.95, 0.5, truncated=True)
-    assert cut.escalate and cut.describe() == "cascade:truncated"
+    assert cut.escalate and str(cut.reason()) == "cascade:truncated"
     assert "cut off at max_tokens" in cut.explain()
     assert not Verdict(0.95, 0.5).escalate

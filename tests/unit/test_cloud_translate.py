@@ -19,8 +19,7 @@ import pytest
 from openai._vendor.httpx_aiohttp.transport import map_aiohttp_exceptions
 from openai.types.chat import ChatCompletionChunk
 
-from hybridai.backends import Finished, Started, TextDelta
-from hybridai.cloud import (
+from hybridai.cloud.backend import (
     CloudBackend,
     _StreamTracker,
     _whole_answer,
@@ -29,6 +28,7 @@ from hybridai.cloud import (
     translate_error,
 )
 from hybridai.config import CloudTarget
+from hybridai.core.plan import may_fall_back
 from hybridai.errors import (
     CloudConnectionError,
     CloudError,
@@ -36,7 +36,7 @@ from hybridai.errors import (
     CloudTimeoutError,
     ContextOverflowError,
 )
-from hybridai.routing import may_fall_back
+from hybridai.schema.events import Finished, Started, TextDelta
 from tests.unit.builders import CLOUD, chat_request
 
 URL = "https://api.example.com/v1/chat/completions"

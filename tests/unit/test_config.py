@@ -13,7 +13,7 @@ import pytest
 
 from hybridai.config import CloudTarget, Price, Settings, load_settings
 from hybridai.errors import ConfigError
-from hybridai.modes import Mode
+from hybridai.schema.modes import Mode
 
 FULL_CONFIG = """
     mode = "prefer_in_cloud"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hybridai.backends import Finished, TextDelta, filtered
-from hybridai.continuation import MIN_REPEAT_CHARS, RepeatTrimmer
+from hybridai.policies.continuation import MIN_REPEAT_CHARS, RepeatTrimmer
+from hybridai.schema.events import Finished, TextDelta, filtered
 
 
 def run(so_far: str, continuation: str, cuts: list[int]) -> str:

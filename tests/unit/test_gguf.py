@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hybridai.device.gguf import GGUFError, read_gguf_info
-from hybridai.device.model_source import bundled_model_path
+from hybridai.engines.gguf import GGUFError, read_gguf_info
+from hybridai.engines.model_source import bundled_model_path
 
 # GGUF value types (https://github.com/ggml-org/ggml/blob/master/docs/gguf.md).
 UINT32, INT32, STRING, ARRAY = 4, 5, 8, 9

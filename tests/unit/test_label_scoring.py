@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from hybridai.router.data import DataError
-from hybridai.router.label import done_keys, pending_rows
-from hybridai.router.prompts import read_prompts
-from hybridai.router.scoring import (
+from hybridai.training.label import done_keys, pending_rows
+from hybridai.training.prompts import read_prompts
+from hybridai.training.scoring import (
     chosen_letter,
     final_number,
     infer_type,

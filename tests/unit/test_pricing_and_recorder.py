@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from hybridai.backends import Finished, Started, StreamEvent, TextDelta
 from hybridai.config import Price
+from hybridai.core.plan import Attempt, RoutePlan
+from hybridai.core.recorder import Reference, RunRecorder
 from hybridai.errors import EngineCrashedError
-from hybridai.modes import Mode, Route
-from hybridai.pricing import BUILTIN_PRICES, PriceTable
-from hybridai.recorder import Reference, RunRecorder
-from hybridai.routing import Attempt, RoutePlan
-from hybridai.schema import ChatCompletionChunk
+from hybridai.policies.pricing import BUILTIN_PRICES, PriceTable
+from hybridai.schema.events import Finished, Started, StreamEvent, TextDelta
+from hybridai.schema.modes import Mode, Route
+from hybridai.schema.reasons import Reason, ReasonCode
+from hybridai.schema.response import ChatCompletionChunk
 from tests.unit.builders import (
     CLOUD,
     DEVICE,
@@ -23,8 +24,10 @@ from tests.unit.builders import (
 )
 
 GPT_4O_MINI = Price(input_per_1m=0.15, output_per_1m=0.60)
-DEVICE_ATTEMPT = Attempt(DEVICE, Route.ON_DEVICE, "device_available", "device preferred")
-CLOUD_ATTEMPT = Attempt(CLOUD, Route.IN_CLOUD, "fallback", "the device could not run it")
+DEVICE_ATTEMPT = Attempt(DEVICE, Route.ON_DEVICE,
+                         Reason(ReasonCode.DEVICE_AVAILABLE, "", "device preferred"))
+CLOUD_ATTEMPT = Attempt(CLOUD, Route.IN_CLOUD,
+                        Reason(ReasonCode.FALLBACK, "", "the device could not run it"))
 PLAN = RoutePlan(Mode.PREFER_ON_DEVICE, (DEVICE_ATTEMPT, CLOUD_ATTEMPT))
 ANSWER: list[StreamEvent] = [Started(prompt_tokens=1000), TextDelta("Blue"), TextDelta(" sky."),
                              Finished("stop", prompt_tokens=1000, completion_tokens=500)]

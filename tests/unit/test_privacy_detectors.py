@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hybridai.config import PrivacySettings
-from hybridai.privacy import validators
-from hybridai.privacy.scanner import Scanner
+from hybridai.policies.privacy import validators
+from hybridai.policies.privacy.scanner import Scanner
 
 
 def kinds_in(text: str, **settings: object) -> list[tuple[str, str]]:

@@ -6,16 +6,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hybridai.backends import Finished, Started, TextDelta
 from hybridai.config import PrivacySettings, Settings
+from hybridai.core.plan import Attempt, RoutePlan, final_error, plan_private
 from hybridai.errors import ConfigError, InvalidRequestError, PrivateDataError
-from hybridai.modes import Mode, Route
-from hybridai.privacy.policy import Policy, effective_policy
-from hybridai.privacy.redaction import Redactor, Restorer
-from hybridai.privacy.scanner import Scanner
-from hybridai.privacy.screening import PrivacyGuard
-from hybridai.routing import Attempt, RoutePlan, final_error, plan_private
-from hybridai.schema import ChatRequest
+from hybridai.policies.privacy.redaction import Redactor, Restorer
+from hybridai.policies.privacy.scanner import Scanner
+from hybridai.policies.privacy.screening import PrivacyGuard
+from hybridai.schema.events import Finished, Started, TextDelta, filtered
+from hybridai.schema.modes import Mode, Route
+from hybridai.schema.privacy import Policy, effective_policy
+from hybridai.schema.reasons import Reason, ReasonCode
+from hybridai.schema.request import ChatRequest
 from tests.unit.builders import DEVICE, available_report, unavailable_report
 
 VALUES = {
@@ -97,7 +98,7 @@ def test_restore_events_flushes_the_tail_before_finished():
     screening = guard().screen(request(VALUES["email"]))
     events = [Started(), TextDelta("to [EM"), TextDelta("AIL_1"), TextDelta("]"),
               Finished("stop")]
-    restored = list(screening.restore(iter(events)))
+    restored = list(filtered(iter(events), screening.restorer()))
     assert restored == [Started(), TextDelta("to "), TextDelta(VALUES["email"]),
                         Finished("stop")]
 
@@ -142,7 +143,7 @@ def test_a_request_may_not_loosen_the_policy(configured, requested):
 
 
 def test_request_privacy_field_is_validated():
-    assert request("hi", privacy="keep-local").privacy is Policy.KEEP_LOCAL
+    assert request("hi", privacy="keep-local").options.privacy is Policy.KEEP_LOCAL
     with pytest.raises(InvalidRequestError, match="unknown privacy policy"):
         request("hi", privacy="maybe")
 
@@ -150,7 +151,7 @@ def test_request_privacy_field_is_validated():
 def test_plan_private_is_the_device_only():
     screening = guard(Policy.KEEP_LOCAL).screen(request(VALUES["email"]))
     route_plan = plan_private(Mode.PREFER_IN_CLOUD, available_report(), DEVICE, screening)
-    assert [(a.target, a.route, a.reason) for a in route_plan.attempts] == [
+    assert [(a.target, a.route, str(a.reason)) for a in route_plan.attempts] == [
         (DEVICE, Route.ON_DEVICE, "private:email")]
 
 
@@ -168,7 +169,7 @@ def test_device_failure_under_keep_local_is_a_private_data_error():
     from hybridai.errors import EngineCrashedError
 
     screening = guard(Policy.KEEP_LOCAL).screen(request(VALUES["email"]))
-    attempt = Attempt(DEVICE, Route.ON_DEVICE, "private:email", "")
+    attempt = Attempt(DEVICE, Route.ON_DEVICE, Reason(ReasonCode.PRIVATE, "email"))
     route_plan = RoutePlan(Mode.PREFER_ON_DEVICE, (attempt,), privacy=screening)
     error = final_error(route_plan, [(attempt, EngineCrashedError("SIGSEGV"))])
     assert isinstance(error, PrivateDataError) and "SIGSEGV" in str(error)

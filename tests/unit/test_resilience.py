@@ -14,7 +14,7 @@ from hybridai.errors import (
     CloudTimeoutError,
     EngineCrashedError,
 )
-from hybridai.resilience import (
+from hybridai.policies.resilience import (
     BreakerState,
     CircuitBreaker,
     Connectivity,
@@ -162,7 +162,7 @@ def test_an_abandoned_probe_frees_the_slot() -> None:
     clock = Clock()
     breaker = half_open_breaker(clock)
     assert breaker.allow()
-    breaker.release_probe()
+    breaker.release_trial()
     assert breaker.allow()
     # A probe that never reports back at all frees it after another cool-down.
     assert not breaker.allow()
@@ -191,7 +191,7 @@ def test_breaker_is_thread_safe() -> None:
 # -- Connectivity --------------------------------------------------------------------------------
 
 def test_offline_when_every_target_failed_to_connect() -> None:
-    connectivity = Connectivity(["a", "b"], SETTINGS, probe=lambda: False, clock=Clock())
+    connectivity = Connectivity(["a", "b"], SETTINGS, reconnect_check=lambda: False, clock=Clock())
     connectivity.record("a", refused())
     assert not connectivity.offline  # b may still be reachable
     connectivity.record("b", refused())
@@ -201,7 +201,7 @@ def test_offline_when_every_target_failed_to_connect() -> None:
 @pytest.mark.parametrize("answer", [None, CloudStatusError("down", status=503),
                                     CloudTimeoutError("no first token")])
 def test_a_target_that_answered_means_online(answer: Exception | None) -> None:
-    connectivity = Connectivity(["a", "b"], SETTINGS, probe=lambda: False, clock=Clock())
+    connectivity = Connectivity(["a", "b"], SETTINGS, reconnect_check=lambda: False, clock=Clock())
     connectivity.record("a", refused())
     connectivity.record("b", answer)
     connectivity.record("b", refused()) if answer is None else None
@@ -210,7 +210,7 @@ def test_a_target_that_answered_means_online(answer: Exception | None) -> None:
 
 def test_offline_expires_after_offline_s() -> None:
     clock = Clock()
-    connectivity = Connectivity(["a"], SETTINGS, probe=lambda: False, clock=clock)
+    connectivity = Connectivity(["a"], SETTINGS, reconnect_check=lambda: False, clock=clock)
     connectivity.record("a", refused())
     clock.advance(29)
     assert connectivity.offline
@@ -227,7 +227,7 @@ def test_a_successful_probe_ends_offline_without_blocking_the_request() -> None:
         probes.append(clock())
         return release.wait(5)
 
-    connectivity = Connectivity(["a"], SETTINGS, probe=probe, clock=clock)
+    connectivity = Connectivity(["a"], SETTINGS, reconnect_check=probe, clock=clock)
     connectivity.record("a", refused())
     started = time.monotonic()
     assert connectivity.check()  # offline; a probe starts in the background
@@ -251,12 +251,12 @@ def test_probes_are_spaced_by_the_interval() -> None:
         done.release()
         return False
 
-    connectivity = Connectivity(["a"], SETTINGS, probe=probe, clock=clock)
+    connectivity = Connectivity(["a"], SETTINGS, reconnect_check=probe, clock=clock)
     connectivity.record("a", refused())
     connectivity.check()
     assert done.acquire(timeout=5)
     deadline = time.monotonic() + 5
-    while connectivity._probing and time.monotonic() < deadline:
+    while connectivity._checking and time.monotonic() < deadline:
         time.sleep(0.01)
     connectivity.check()  # too soon: no probe
     clock.advance(2)
@@ -269,7 +269,7 @@ def test_probes_are_spaced_by_the_interval() -> None:
 
 def test_health_skips_open_targets_and_everything_when_offline() -> None:
     clock = Clock()
-    health = TargetHealth(["a", "b"], SETTINGS, probe=lambda: False, clock=clock)
+    health = TargetHealth(["a", "b"], SETTINGS, reconnect_check=lambda: False, clock=clock)
     for _ in range(3):
         health.failed("a", CloudStatusError("down", status=503))
     assert health.unavailable() == {"a": "circuit_open"}
@@ -281,7 +281,7 @@ def test_health_skips_open_targets_and_everything_when_offline() -> None:
 
 
 def test_health_does_not_count_bad_requests_or_other_targets() -> None:
-    health = TargetHealth(["a"], SETTINGS, probe=lambda: False, clock=Clock())
+    health = TargetHealth(["a"], SETTINGS, reconnect_check=lambda: False, clock=Clock())
     for _ in range(5):
         health.failed("a", CloudStatusError("bad key", status=401))
         health.failed("device", EngineCrashedError("crash"))

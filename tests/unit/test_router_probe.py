@@ -11,7 +11,7 @@ import pytest
 from hybridai.errors import InvalidRequestError
 from hybridai.router.data import Row
 from hybridai.router.model import ProbeReadings, Router, train
-from hybridai.router.probe import NAMES, parse_question, probe_items, summarize, vector
+from hybridai.router.reader import NAMES, parse_question, probe_items, summarize, vector
 
 ARC = ("Question: Which gas do plants take in?\nA) oxygen\nB) carbon dioxide\nC) helium\n"
        "D) neon\nAnswer: B\n\nQuestion: Which of these is a mammal?\nA) shark\nB) whale\n"

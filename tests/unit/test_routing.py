@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from hybridai.device.availability import Availability, AvailabilityReport, Reason
+from hybridai.core.plan import (
+    Attempt,
+    RoutePlan,
+    RouterDecision,
+    fallback_reason,
+    final_error,
+    may_fall_back,
+    plan,
+)
+from hybridai.device.availability import Availability, AvailabilityReason, AvailabilityReport
 from hybridai.errors import (
     CloudConnectionError,
     CloudStatusError,
@@ -16,16 +25,8 @@ from hybridai.errors import (
     InvalidRequestError,
     NoRouteError,
 )
-from hybridai.modes import Mode, Route
-from hybridai.routing import (
-    Attempt,
-    RoutePlan,
-    RouterDecision,
-    fallback_reason,
-    final_error,
-    may_fall_back,
-    plan,
-)
+from hybridai.schema.modes import Mode, Route
+from hybridai.schema.reasons import Reason, ReasonCode
 from tests.unit.builders import CLOUD, DEVICE, available_report, unavailable_report
 
 ON, IN = Route.ON_DEVICE, Route.IN_CLOUD
@@ -33,7 +34,7 @@ ON, IN = Route.ON_DEVICE, Route.IN_CLOUD
 
 def report(device_available: bool) -> AvailabilityReport:
     return available_report() if device_available else unavailable_report(
-        Reason.NOT_ENOUGH_MEMORY)
+        AvailabilityReason.NOT_ENOUGH_MEMORY)
 
 
 def clouds(configured: bool) -> list[str]:
@@ -41,7 +42,7 @@ def clouds(configured: bool) -> list[str]:
 
 
 def summary(route_plan: RoutePlan) -> list[tuple[str, Route, str]]:
-    return [(a.target, a.route, a.reason) for a in route_plan.attempts]
+    return [(a.target, a.route, str(a.reason)) for a in route_plan.attempts]
 
 
 # -- plan: every mode x device available/unavailable x cloud configured/not ---------------------
@@ -93,7 +94,7 @@ def test_plan_orders_the_attempts(mode: Mode, device_available: bool, cloud_conf
                       LEANS_DEVICE if mode is Mode.AUTO else None)
     assert route_plan.mode is mode
     assert summary(route_plan) == expected
-    assert all(attempt.detail for attempt in route_plan.attempts)
+    assert all(attempt.reason.detail for attempt in route_plan.attempts)
 
 
 @pytest.mark.parametrize(("mode", "device_available", "cloud_configured", "error", "code"),
@@ -111,16 +112,16 @@ def test_plan_raises_when_the_mode_has_no_target(
 @pytest.mark.parametrize("mode", [Mode.ONLY_ON_DEVICE, Mode.PREFER_ON_DEVICE])
 def test_device_unavailable_error_carries_the_device_reason(mode: Mode) -> None:
     with pytest.raises(DeviceUnavailableError) as raised:
-        plan(mode, unavailable_report(Reason.TOO_SLOW), DEVICE, [])
+        plan(mode, unavailable_report(AvailabilityReason.TOO_SLOW), DEVICE, [])
     assert raised.value.reason == "too_slow"
     assert "unavailable" in str(raised.value)
 
 
 def test_prefer_on_device_names_a_downloadable_model_as_the_reason_for_the_cloud() -> None:
-    device = unavailable_report(Reason.MODEL_MISSING, status=Availability.DOWNLOADABLE)
+    device = unavailable_report(AvailabilityReason.MODEL_MISSING, status=Availability.DOWNLOADABLE)
     route_plan = plan(Mode.PREFER_ON_DEVICE, device, DEVICE, [CLOUD])
     assert summary(route_plan) == [(CLOUD, IN, "device_unavailable:model_missing")]
-    assert "downloadable" in route_plan.attempts[0].detail
+    assert "downloadable" in route_plan.attempts[0].reason.detail
 
 
 @pytest.mark.parametrize(("cloud_configured", "expected"), [
@@ -153,7 +154,7 @@ def test_cloud_targets_fail_over_in_order(mode: Mode, router: RouterDecision | N
                                           device_available: bool, expected: list[str]) -> None:
     route_plan = plan(mode, report(device_available), DEVICE, CHAIN, router)
     assert [a.target for a in route_plan.attempts] == expected
-    assert [a.reason for a in route_plan.attempts][1:] == ["fallback"] * (len(expected) - 1)
+    assert [str(a.reason) for a in route_plan.attempts][1:] == ["fallback"] * (len(expected) - 1)
 
 
 def test_an_open_breaker_skips_its_target_and_says_so() -> None:
@@ -176,7 +177,7 @@ def test_offline_goes_straight_to_the_device(mode: Mode) -> None:
     route_plan = plan(mode, available_report(), DEVICE, CHAIN, unavailable=offline)
     assert [a.target for a in route_plan.attempts] == [DEVICE]
     if mode is Mode.PREFER_IN_CLOUD:
-        assert route_plan.attempts[0].reason == "offline"
+        assert str(route_plan.attempts[0].reason) == "offline"
 
 
 @pytest.mark.parametrize("why, code", [("offline", "offline"),
@@ -240,8 +241,9 @@ def test_a_non_streamed_request_falls_back_even_after_text(error: BaseException)
 
 # -- final_error and fallback_reason -------------------------------------------------------------
 
-DEVICE_ATTEMPT = Attempt(DEVICE, ON, "device_available", "device preferred and available")
-CLOUD_ATTEMPT = Attempt(CLOUD, IN, "fallback", "the device could not run it")
+DEVICE_ATTEMPT = Attempt(DEVICE, ON, Reason(ReasonCode.DEVICE_AVAILABLE, "",
+                                            "device preferred and available"))
+CLOUD_ATTEMPT = Attempt(CLOUD, IN, Reason(ReasonCode.FALLBACK, "", "the device could not run it"))
 PREFER_DEVICE_PLAN = RoutePlan(Mode.PREFER_ON_DEVICE, (DEVICE_ATTEMPT, CLOUD_ATTEMPT))
 
 
@@ -286,7 +288,7 @@ def test_final_error_code_falls_back_to_no_route_for_foreign_errors() -> None:
     (RuntimeError("odd"), "RuntimeError"),
 ])
 def test_fallback_reason_names_the_failure(error: Exception, code: str) -> None:
-    reason, detail = fallback_reason(DEVICE_ATTEMPT, error)
-    assert reason == f"fallback:{code}"
-    assert detail.startswith(f"{DEVICE} failed ({error})")
+    reason = fallback_reason(DEVICE_ATTEMPT, error)
+    assert str(reason) == f"fallback:{code}" and reason.code is ReasonCode.FALLBACK
+    assert reason.detail.startswith(f"{DEVICE} failed ({error})")
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from hybridai.errors import InvalidRequestError
-from hybridai.modes import Mode, mode_from_model
-from hybridai.schema import ChatRequest
+from hybridai.schema.modes import Mode, mode_from_model
+from hybridai.schema.request import ChatRequest
 from tests.unit.builders import chat_request
 
 USER = [{"role": "user", "content": "Hi"}]
@@ -33,7 +33,7 @@ def test_valid_request() -> None:
                                                                ("user", "Hi")]
     assert (request.model, request.stream, request.max_tokens, request.seed) == (
         "hybrid", True, 16, 7)
-    assert request.mode is None
+    assert request.options.mode is None
     assert request.deterministic
 
 
@@ -123,7 +123,7 @@ def test_image_part_is_rejected() -> None:
     (Mode.PREFER_ON_DEVICE, Mode.PREFER_ON_DEVICE),
 ])
 def test_mode_is_parsed(value: str, mode: Mode) -> None:
-    assert chat_request(mode=value).mode is mode
+    assert chat_request(mode=value).options.mode is mode
 
 
 def test_bad_mode() -> None:

@@ -10,6 +10,6 @@
 from __future__ import annotations
 
 from .replay import CacheHit, ReplayBackend
-from .response_cache import CacheProbe, ResponseCache
+from .response_cache import CacheLookup, ResponseCache
 
-__all__ = ["CacheHit", "CacheProbe", "ReplayBackend", "ResponseCache"]
+__all__ = ["CacheHit", "CacheLookup", "ReplayBackend", "ResponseCache"]

@@ -21,8 +21,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..modes import Mode
-from ..schema import ChatRequest
+from ..schema.modes import Mode
+from ..schema.request import ChatRequest
 
 _WHITESPACE = re.compile(r"\s+")
 

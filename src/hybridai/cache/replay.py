@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from ..backends import Finished, Started, StreamEvent, TextDelta
 from ..config import Price
-from ..modes import Route
-from ..schema import CacheInfo, ChatRequest
+from ..schema.events import Finished, Started, StreamEvent, TextDelta
+from ..schema.modes import Route
+from ..schema.request import ChatRequest
+from ..schema.response import CacheInfo
 from .store import Entry
 
 

@@ -1,4 +1,4 @@
-"""The response cache the pipeline asks: probe before planning, save after a good run.
+"""The response cache the pipeline asks: look up before planning, save after a good run.
 
 Only deterministic requests (temperature 0) are cached unless ``include_sampled`` is on: a
 sampled request asks for a new draw, and a repeat that got the old one would be wrong. Only
@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import CacheSettings
-from ..modes import Mode, Route
-from ..schema import ChatRequest
+from ..schema.modes import Mode, Route
+from ..schema.request import ChatRequest
+from ..schema.result import RequestResult
 from .guard import conflict
 from .key import CacheKey, cache_key
 from .replay import CacheHit
@@ -25,7 +26,6 @@ from .store import CacheStore, StoredAnswer
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..recorder import RunRecorder
     from .semantic import Embedder, SemanticIndex
 
 
@@ -35,7 +35,7 @@ and two long texts that differ after them must not match."""
 
 
 @dataclass(frozen=True)
-class CacheProbe:
+class CacheLookup:
     """One request's look-up: its key, its question's embedding (semantic mode) and any hit."""
 
     key: CacheKey
@@ -58,7 +58,7 @@ class ResponseCache:
         return self.settings.mode == "semantic"
 
     def applies_to(self, request: ChatRequest) -> bool:
-        return (self.settings.enabled and request.cache
+        return (self.settings.enabled and request.options.cache
                 and (request.deterministic or self.settings.include_sampled))
 
     @property
@@ -72,7 +72,7 @@ class ResponseCache:
                     self._index = self._load_index(self._store)
         return self._store
 
-    def probe(self, request: ChatRequest, mode: Mode, models: list[str]) -> CacheProbe | None:
+    def look_up(self, request: ChatRequest, mode: Mode, models: list[str]) -> CacheLookup | None:
         """None when the request is not cacheable; else its key and the hit, if any."""
         if not self.applies_to(request):
             return None
@@ -80,9 +80,9 @@ class ResponseCache:
         store = self.store
         entry = store.get(key.exact)
         if entry is not None:
-            return CacheProbe(key, CacheHit(entry, "exact", 1.0, time.time()))
+            return CacheLookup(key, CacheHit(entry, "exact", 1.0, time.time()))
         if self._index is None or len(key.question) > MAX_QUESTION_CHARS:
-            return CacheProbe(key)
+            return CacheLookup(key)
         vector = self.embedder.embed([key.question])[0]
         match = self._index.nearest(key.scope, vector)
         if match is not None and match.similarity >= self.settings.threshold:
@@ -90,15 +90,15 @@ class ResponseCache:
             # Close in meaning is not enough: numbers, names, negations must agree too.
             if entry is not None and conflict(key.question, entry.question) is None:
                 store.touch(entry.key)
-                return CacheProbe(key, CacheHit(entry, "semantic", match.similarity,
+                return CacheLookup(key, CacheHit(entry, "semantic", match.similarity,
                                                 time.time()), vector)
-        return CacheProbe(key, embedding=vector)
+        return CacheLookup(key, embedding=vector)
 
-    def save(self, probe: CacheProbe | None, run: RunRecorder) -> bool:
+    def save(self, probe: CacheLookup | None, result: RequestResult) -> bool:
         """Stores the run's answer if it is complete and came from a backend; True if stored."""
         if probe is None or probe.hit is not None:
             return False
-        answer = answer_of(run)
+        answer = answer_of(result)
         if answer is None:
             return False
         key = probe.key
@@ -146,15 +146,15 @@ class ResponseCache:
                 self._store = None
 
 
-def answer_of(run: RunRecorder) -> StoredAnswer | None:
-    """The run's answer in storable form; None unless it finished with text from a backend."""
-    text = "".join(run.text_parts)
-    if run.finished is None or run.attempt is None or run.backend is None or not text:
+def answer_of(result: RequestResult) -> StoredAnswer | None:
+    """The answer in storable form; None unless it finished with text from a backend."""
+    info = result.routing
+    if not result.complete or info is None or not result.text:
         return None
-    if run.attempt.route is Route.CACHE or run.continued is not None:
+    if result.route is Route.CACHE or result.stitched:
         return None  # a replay already, or stitched from two targets' answers
-    info = run.routing_info()
+    assert result.finish_reason is not None
     return StoredAnswer(
-        chunks=list(run.text_parts), finish_reason=run.finished.finish_reason,
+        chunks=list(result.chunks), finish_reason=result.finish_reason,
         prompt_tokens=info.prompt_tokens, completion_tokens=info.completion_tokens,
         route=info.route.value, target=info.target, model=info.model, cost_usd=info.cost_usd)

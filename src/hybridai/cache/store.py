@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..sqlite_files import migrate, open_db
+from ..stores.sqlite import migrate, open_db
 
 if TYPE_CHECKING:
     import numpy as np

@@ -22,7 +22,7 @@ class Availability(StrEnum):
     AVAILABLE = "available"
 
 
-class Reason(StrEnum):
+class AvailabilityReason(StrEnum):
     READY = "ready"
     ENGINE_MISSING = "engine_missing"
     MODEL_MISSING = "model_missing"
@@ -38,7 +38,7 @@ class Reason(StrEnum):
 @dataclass(frozen=True)
 class AvailabilityReport:
     status: Availability
-    reason: Reason
+    reason: AvailabilityReason
     detail: str
 
     @property
@@ -66,53 +66,56 @@ def assess(
 ) -> AvailabilityReport:
     """The device's availability; the first rule that fails gives the reason."""
 
-    def unavailable(reason: Reason, detail: str) -> AvailabilityReport:
+    def unavailable(reason: AvailabilityReason, detail: str) -> AvailabilityReport:
         return AvailabilityReport(Availability.UNAVAILABLE, reason, detail)
 
     model = probe.model
     if probe.engine_version is None:
-        return unavailable(Reason.ENGINE_MISSING, "llama-cpp-python is not installed")
+        return unavailable(AvailabilityReason.ENGINE_MISSING, "llama-cpp-python is not installed")
     if not model.present:
         if downloading:
-            return AvailabilityReport(Availability.DOWNLOADING, Reason.MODEL_MISSING,
+            return AvailabilityReport(Availability.DOWNLOADING, AvailabilityReason.MODEL_MISSING,
                                       f"{model.name} is being installed")
         if model.bundled:
             return AvailabilityReport(
-                Availability.DOWNLOADABLE, Reason.MODEL_MISSING,
+                Availability.DOWNLOADABLE, AvailabilityReason.MODEL_MISSING,
                 f"{model.name} is not installed; `hybridai device --download` installs it")
-        return unavailable(Reason.MODEL_MISSING, f"model file {model.path} does not exist")
+        return unavailable(AvailabilityReason.MODEL_MISSING,
+                           f"model file {model.path} does not exist")
     if model.error:
-        return unavailable(Reason.MODEL_INVALID, model.error)
+        return unavailable(AvailabilityReason.MODEL_INVALID, model.error)
     needed = required_ram_mb(probe, device)
     if probe.ram_available_mb < needed:
         return unavailable(
-            Reason.NOT_ENOUGH_MEMORY,
+            AvailabilityReason.NOT_ENOUGH_MEMORY,
             f"{probe.ram_available_mb} MB of RAM available, {needed:.0f} MB needed")
     if probe.disk_free_mb < device.min_free_disk_mb:
         return unavailable(
-            Reason.NOT_ENOUGH_DISK,
+            AvailabilityReason.NOT_ENOUGH_DISK,
             f"{probe.disk_free_mb} MB of disk free, {device.min_free_disk_mb} MB needed")
     if recent_crashes >= device.max_crashes:
         return unavailable(
-            Reason.ENGINE_CRASHED,
+            AvailabilityReason.ENGINE_CRASHED,
             f"the engine crashed {recent_crashes} times in the last {device.crash_window_s:.0f} s")
     if benchmark is None:
         if device.benchmark:
-            return unavailable(Reason.NOT_BENCHMARKED, "the model has not been benchmarked yet")
-        return AvailabilityReport(Availability.AVAILABLE, Reason.READY,
+            return unavailable(AvailabilityReason.NOT_BENCHMARKED,
+                               "the model has not been benchmarked yet")
+        return AvailabilityReport(Availability.AVAILABLE, AvailabilityReason.READY,
                                   "ready (benchmark disabled)")
     if benchmark.error:
-        reason = Reason.ENGINE_CRASHED if benchmark.crashed else Reason.ENGINE_FAILED
+        reason = (AvailabilityReason.ENGINE_CRASHED if benchmark.crashed
+                  else AvailabilityReason.ENGINE_FAILED)
         return unavailable(reason, f"the engine failed its benchmark: {benchmark.error}")
     if benchmark.decode_tokens_per_s < device.min_decode_tokens_per_s:
         return unavailable(
-            Reason.TOO_SLOW, f"decodes {benchmark.decode_tokens_per_s:.1f} tokens/s, "
+            AvailabilityReason.TOO_SLOW, f"decodes {benchmark.decode_tokens_per_s:.1f} tokens/s, "
             f"{device.min_decode_tokens_per_s:g} needed")
     if benchmark.prefill_tokens_per_s < device.min_prefill_tokens_per_s:
         return unavailable(
-            Reason.TOO_SLOW, f"prefills {benchmark.prefill_tokens_per_s:.1f} tokens/s, "
+            AvailabilityReason.TOO_SLOW, f"prefills {benchmark.prefill_tokens_per_s:.1f} tokens/s, "
             f"{device.min_prefill_tokens_per_s:g} needed")
     return AvailabilityReport(
-        Availability.AVAILABLE, Reason.READY,
+        Availability.AVAILABLE, AvailabilityReason.READY,
         f"{model.name}: {benchmark.decode_tokens_per_s:.0f} tokens/s decode, "
         f"{benchmark.prefill_tokens_per_s:.0f} tokens/s prefill")

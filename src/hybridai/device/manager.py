@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..engine.local import LocalEngine
+from ..engines.llamacpp.host import LocalEngine
+from ..engines.model_source import BundledModelInstaller, ModelLocation, locate_model
 from ..errors import EngineError
 from .availability import AvailabilityReport, assess
 from .benchmark import BenchmarkCache, BenchmarkResult, fingerprint, result_from_event
-from .model_source import BundledModelInstaller, ModelLocation, locate_model
 from .probe import DeviceProbe, ModelFacts, model_facts, probe_device
 
 

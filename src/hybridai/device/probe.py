@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .gguf import GGUFError, read_gguf_info
-from .model_source import ModelLocation
+from ..engines.gguf import GGUFError, read_gguf_info
+from ..engines.model_source import ModelLocation
 
 # Features that matter to llama.cpp's CPU kernels.
 INTERESTING_CPU_FEATURES = (

@@ -22,8 +22,8 @@ import numpy as np
 from ..errors import InvalidRequestError
 from .data import DataError, Row, require_models
 from .features import DIM, HASH_BITS, featurize, matrix
-from .probe import NAMES as PROBE_NAMES
-from .probe import SHAPES
+from .reader import NAMES as PROBE_NAMES
+from .reader import SHAPES
 
 FORMAT = "hybridai-router/2"  # /2: features of the final block added
 PROBE_FORMAT = "hybridai-router/3"  # /3: /2 plus a probe model's features (router/probe.py)

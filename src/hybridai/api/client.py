@@ -1,0 +1,149 @@
+"""The Python API: ``HybridAI`` and ``AsyncHybridAI``, shaped like the ``openai`` clients.
+
+    from hybridai import HybridAI
+    with HybridAI() as client:
+        response = client.chat.completions.create(
+            messages=[{"role": "user", "content": "Hi"}], mode="prefer_on_device")
+        print(response.text, response.hybrid.route, response.hybrid.reason)
+
+``stream=True`` returns an iterator of chunks (async: an async iterator); closing it early
+cancels the work. Both clients share one ``Pipeline``; they differ only in the I/O loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings, load_settings
+from ..core.build import build_pipeline
+from ..core.pipeline import Pipeline
+from ..device.availability import AvailabilityReport
+from ..device.manager import DeviceReport
+from ..schema.response import ChatCompletion, ChatCompletionChunk
+
+
+class _ClientBase:
+    def __init__(self, settings: Settings | None = None, *,
+                 config_path: str | Path | None = None, pipeline: Pipeline | None = None,
+                 **overrides: Any) -> None:
+        """``pipeline``: one built with parts of your own (``core.build.build_pipeline``)."""
+        self.settings = (pipeline.settings if pipeline is not None
+                         else settings or load_settings(config_path, **overrides))
+        self.pipeline = pipeline or build_pipeline(self.settings)
+
+    def models(self) -> list[dict[str, Any]]:
+        """The device model, each cloud target, and the ``hybrid/*`` names that pick a mode."""
+        device = self.pipeline.device
+        rows: list[dict[str, Any]] = [{
+            "id": device.location.name, "target": device.engine.name, "route": "on_device",
+            "path": str(device.location.path) if device.location.path else None,
+        }]
+        for name, cloud in self.pipeline.clouds.items():
+            rows.append({"id": cloud.model, "target": name, "route": "in_cloud",
+                         "base_url": cloud.target.base_url})
+        return rows
+
+
+class HybridAI(_ClientBase):
+    """Synchronous client."""
+
+    def __init__(self, settings: Settings | None = None, *,
+                 config_path: str | Path | None = None, pipeline: Pipeline | None = None,
+                 **overrides: Any) -> None:
+        super().__init__(settings, config_path=config_path, pipeline=pipeline, **overrides)
+        self.chat = _Chat(_Completions(self))
+
+    def availability(self, *, refresh: bool = False) -> AvailabilityReport:
+        return self.pipeline.device.availability(refresh=refresh)
+
+    def device_report(self, *, refresh: bool = False) -> DeviceReport:
+        return self.pipeline.device.report(refresh=refresh)
+
+    def route(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        """Where mode ``auto`` would run these messages, and why, without running them."""
+        _, route_plan = self.pipeline.prepare({"messages": messages, "mode": "auto"})
+        first, decision = route_plan.attempts[0], route_plan.router
+        assert decision is not None
+        return {"route": first.route.value, "target": first.target,
+                "reason": str(first.reason),
+                "cloud_score": round(decision.score, 6), "threshold": decision.threshold}
+
+    def warm_up(self) -> AvailabilityReport:
+        """Start the device engine now, so the first request does not pay for loading it."""
+        return self.pipeline.warm_up()
+
+    def close(self) -> None:
+        self.pipeline.close()
+
+    def __enter__(self) -> HybridAI:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncHybridAI(_ClientBase):
+    """Asynchronous client; the device's blocking work runs in worker threads."""
+
+    def __init__(self, settings: Settings | None = None, *,
+                 config_path: str | Path | None = None, pipeline: Pipeline | None = None,
+                 **overrides: Any) -> None:
+        super().__init__(settings, config_path=config_path, pipeline=pipeline, **overrides)
+        self.chat = _Chat(_AsyncCompletions(self))
+
+    async def availability(self, *, refresh: bool = False) -> AvailabilityReport:
+        return await asyncio.to_thread(self.pipeline.device.availability, refresh=refresh)
+
+    async def device_report(self, *, refresh: bool = False) -> DeviceReport:
+        return await asyncio.to_thread(self.pipeline.device.report, refresh=refresh)
+
+    async def warm_up(self) -> AvailabilityReport:
+        return await asyncio.to_thread(self.pipeline.warm_up)
+
+    async def close(self) -> None:
+        await self.pipeline.aclose()
+
+    async def __aenter__(self) -> AsyncHybridAI:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+class _Chat:
+    def __init__(self, completions: Any) -> None:
+        self.completions = completions
+
+
+class _Completions:
+    def __init__(self, client: HybridAI) -> None:
+        self._pipeline = client.pipeline
+
+    def create(self, **payload: Any) -> ChatCompletion | Iterator[ChatCompletionChunk]:
+        # Validation and planning happen now, so errors surface here and not at iteration.
+        request, route_plan = self._pipeline.prepare(payload)
+        run = self._pipeline.recorder(request, route_plan)
+        chunks = self._pipeline.run(request, route_plan, run)
+        if request.stream:
+            return chunks
+        for _ in chunks:
+            pass
+        return run.completion()
+
+
+class _AsyncCompletions:
+    def __init__(self, client: AsyncHybridAI) -> None:
+        self._pipeline = client.pipeline
+
+    async def create(self, **payload: Any) -> ChatCompletion | AsyncIterator[ChatCompletionChunk]:
+        request, route_plan = await asyncio.to_thread(self._pipeline.prepare, payload)
+        run = self._pipeline.recorder(request, route_plan)
+        chunks = self._pipeline.arun(request, route_plan, run)
+        if request.stream:
+            return chunks
+        async for _ in chunks:
+            pass
+        return run.completion()

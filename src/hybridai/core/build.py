@@ -1,0 +1,64 @@
+"""The composition seam: one function builds the pipeline from settings, and every part can
+be handed in instead (a fake backend, another engine, a clock, a store)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+
+from ..cache import ResponseCache
+from ..cloud.backend import CloudBackend, can_connect
+from ..config import Settings
+from ..device.manager import Device
+from ..errors import ConfigError
+from ..policies.budget import BudgetLedger, open_ledger
+from ..policies.pricing import PriceTable
+from ..policies.privacy.screening import PrivacyGuard
+from ..policies.resilience import TargetHealth
+from ..router.model import Router
+from .pipeline import Pipeline
+from .routers import RouterSlot
+
+Clock = Callable[[], float]
+
+
+def build_pipeline(settings: Settings, *, device: Device | None = None,
+                   clouds: Mapping[str, CloudBackend] | None = None,
+                   cache: ResponseCache | None = None, budget: BudgetLedger | None = None,
+                   health: TargetHealth | None = None, router: Router | None = None,
+                   privacy: PrivacyGuard | None = None, prices: PriceTable | None = None,
+                   clock: Clock = time.perf_counter) -> Pipeline:
+    """The pipeline ``settings`` describe, with any part given here used in place of the one
+    they would build. ``clouds`` are the failover chain, in order."""
+    prices = prices or PriceTable.with_overrides(settings.prices)
+    if clouds is None:
+        clouds = {name: CloudBackend(name, settings.cloud[name],
+                                     prices.price_of(settings.cloud[name].model))
+                  for name in settings.cloud_targets()}
+    clouds = dict(clouds)
+    if health is None:
+        health = TargetHealth(clouds, settings.resilience,
+                              reconnect_check=lambda: _reach_any(settings, clouds))
+    return Pipeline(
+        settings, prices=prices, device=device or Device(settings), clouds=clouds,
+        cache=cache or ResponseCache(settings.cache, settings.cache_dir),
+        privacy=privacy or PrivacyGuard.from_settings(settings.privacy), health=health,
+        budget=budget if budget is not None else _budget_ledger(settings, clouds),
+        router=RouterSlot(settings, router), clock=clock)
+
+
+def _reach_any(settings: Settings, clouds: Mapping[str, CloudBackend]) -> bool:
+    """Whether any cloud target can be connected to: the way back from offline."""
+    timeout_s = settings.resilience.probe_timeout_s
+    return any(can_connect(cloud.target.base_url, timeout_s) for cloud in clouds.values())
+
+
+def _budget_ledger(settings: Settings, clouds: Mapping[str, CloudBackend]
+                   ) -> BudgetLedger | None:
+    if not settings.budget.capped:
+        return None
+    unpriced = [c.model for c in clouds.values() if c.price is None]
+    if unpriced:
+        raise ConfigError(f"a budget needs the price of every cloud model; add [prices] "
+                          f"for {', '.join(unpriced)}", code="missing_price")
+    return open_ledger(settings)

@@ -1,0 +1,113 @@
+"""The pipeline's privacy step: scan a request, and what that means for each attempt.
+
+``PrivacyGuard.screen`` scans every message and stop sequence once. The ``Screening`` it
+returns hands a cloud attempt the redacted request (and restores the answer on the way
+back), tells the planner when the device is the only place allowed, and scrubs text bound
+for logs. It holds the original values in memory only; nothing it reports names them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ...errors import PrivateDataError
+from ...schema.privacy import Policy, effective_policy
+from ...schema.request import ChatRequest, Message
+from ...schema.response import PrivacyInfo
+from .redaction import Redactor, Restorer
+from .scanner import Scanner
+
+if TYPE_CHECKING:
+    from ...config import PrivacySettings
+
+
+class PrivacyGuard:
+    def __init__(self, scanner: Scanner, policy: Policy) -> None:
+        self.scanner = scanner
+        self.policy = policy
+
+    @classmethod
+    def from_settings(cls, settings: PrivacySettings) -> PrivacyGuard:
+        return cls(Scanner.from_settings(settings), settings.policy)
+
+    def screen(self, request: ChatRequest) -> Screening:
+        policy = effective_policy(self.policy, request.options.privacy)
+        if policy is Policy.ALLOW:
+            return Screening(policy, Counter(), request, Redactor(), self.scanner)
+        redactor, counts = Redactor(), Counter[str]()
+
+        def redacted(text: str) -> str:
+            findings = self.scanner.scan(text)
+            counts.update(f.kind for f in findings)
+            return redactor.redact(text, findings)
+
+        messages = [Message(role=m.role, content=redacted(m.content)) for m in request.messages]
+        stop = [redacted(s) for s in request.stop] if request.stop else request.stop
+        # The payload as given holds the values too: a redacted request carries none.
+        cloud_request = request.model_copy(update={"messages": messages, "stop": stop,
+                                                   "payload": {}}) if counts else request
+        return Screening(policy, counts, cloud_request, redactor, self.scanner)
+
+
+@dataclass(eq=False)
+class Screening:
+    policy: Policy
+    counts: Counter[str]
+    _cloud_request: ChatRequest = field(repr=False)
+    _redactor: Redactor = field(repr=False)
+    _scanner: Scanner = field(repr=False)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.counts)
+
+    @property
+    def keep_local(self) -> bool:
+        return self.found and self.policy is Policy.KEEP_LOCAL
+
+    @property
+    def redacts(self) -> bool:
+        return self.found and self.policy is Policy.REDACT
+
+    @property
+    def action(self) -> str:
+        """What the policy did with what was found: redacted, kept_local or allowed."""
+        return {Policy.REDACT: "redacted", Policy.KEEP_LOCAL: "kept_local"}.get(
+            self.policy, "allowed")
+
+    def kinds(self) -> str:
+        """``email,phone``: the kinds found, never the values."""
+        return ",".join(sorted(self.counts))
+
+    def cloud_request(self) -> ChatRequest:
+        """What a cloud attempt may send: placeholders in place of every value found."""
+        if self.keep_local:
+            # The planner never plans this; a second lock on the door all the same.
+            raise PrivateDataError(f"the request contains {self.kinds()}, which the privacy "
+                                   "policy keep_local keeps on the device", counts=self.counts,
+                                   code="private_data_keep_local")
+        return self._cloud_request
+
+    def restorer(self) -> Restorer:
+        """Puts the original values back into a cloud answer's text as it streams."""
+        return Restorer(self._redactor.values)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every value found in it (or in the request) as placeholders: for logs."""
+        if self.policy is Policy.ALLOW:
+            return text
+        # Values from the request first: an answer may repeat one where no detector would
+        # see it again (a bare number without its cue word).
+        known = {value: p for p, value in self._redactor.values.items()}
+        if known:
+            pattern = re.compile("|".join(map(re.escape, sorted(known, key=len, reverse=True))))
+            text = pattern.sub(lambda m: known[m.group()], text)
+        return self._redactor.redact(text, self._scanner.scan(text))
+
+    def info(self, *, redacted: bool) -> PrivacyInfo:
+        return PrivacyInfo(policy=self.policy, detected=dict(sorted(self.counts.items())),
+                           redacted=redacted and self.redacts)
+

@@ -1,0 +1,268 @@
+"""Per-target resilience, without I/O of its own: retry delays, circuit breakers, offline.
+
+``retry_delay`` says how long to wait before trying a cloud target again (full-jitter
+exponential backoff, Retry-After honoured up to a cap) or None to move on. ``CircuitBreaker``
+stops sending requests to a target that keeps failing and lets one trial request through
+after a cool-down. ``Connectivity`` notices that no cloud target can even be connected to
+("offline") so requests go straight to the device instead of waiting out connect timeouts,
+and runs a cheap reconnect check, off the request path, to see when the network is back.
+``TargetHealth`` holds one breaker per cloud target and the connectivity state; every
+method is thread-safe and never blocks, so the async pipeline calls it directly.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from enum import IntEnum
+
+from ..config import CloudTarget, ResilienceSettings
+from ..errors import BackendError, CloudError
+
+Clock = Callable[[], float]
+
+
+def retry_delay(target: CloudTarget, error: BaseException, retries_done: int,
+                rng: Callable[[], float] = random.random) -> float | None:
+    """Seconds to wait before retrying ``target`` after ``error``; None = do not retry.
+
+    Only retryable errors are retried, at most ``max_retries`` times. The wait is a full
+    jitter draw from ``[0, min(backoff_max_s, backoff_base_s * 2**retries_done)]``; a
+    Retry-After from the server is a floor, and one longer than ``retry_after_max_s`` means
+    "fail over now" rather than keep the caller waiting.
+    """
+    if not (isinstance(error, BackendError) and error.retryable):
+        return None
+    if retries_done >= target.max_retries:
+        return None
+    ceiling = min(target.backoff_max_s, target.backoff_base_s * 2.0 ** retries_done)
+    delay = rng() * ceiling
+    retry_after: float | None = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        if retry_after > target.retry_after_max_s:
+            return None
+        delay = max(delay, retry_after)
+    return delay
+
+
+class BreakerState(IntEnum):
+    """Values are what the /metrics gauge shows."""
+
+    CLOSED = 0
+    HALF_OPEN = 1
+    OPEN = 2
+
+
+class CircuitBreaker:
+    """closed → open after ``failures`` consecutive failures, or a failure ratio of at least
+    ``failure_ratio`` over ``min_calls`` or more calls in the last ``window_s``;
+    open → half-open after ``cooldown_s``, when one trial request may run; its success
+    closes the breaker, its failure opens it again. A trial that never reports back (its caller went
+    away) frees the slot after another ``cooldown_s``.
+    """
+
+    def __init__(self, settings: ResilienceSettings, clock: Clock = time.monotonic) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._state = BreakerState.CLOSED
+        self._consecutive = 0
+        self._calls: deque[tuple[float, bool]] = deque()  # (when, failed)
+        self._opened_at = 0.0
+        self._trial_started: float | None = None
+
+    @property
+    def state(self) -> BreakerState:
+        with self._lock:
+            return self._current_state()
+
+    def _current_state(self) -> BreakerState:
+        if (self._state is BreakerState.OPEN
+                and self.clock() - self._opened_at >= self.settings.breaker_cooldown_s):
+            self._state = BreakerState.HALF_OPEN
+            self._trial_started = None
+        return self._state
+
+    def allow(self) -> bool:
+        """Whether a request may go to the target now; in half-open, True for one trial."""
+        with self._lock:
+            state = self._current_state()
+            if state is BreakerState.CLOSED:
+                return True
+            if state is BreakerState.OPEN:
+                return False
+            now = self.clock()
+            if (self._trial_started is not None
+                    and now - self._trial_started < self.settings.breaker_cooldown_s):
+                return False
+            self._trial_started = now
+            return True
+
+    def record_success(self) -> None:
+        with self._lock:
+            self._consecutive = 0
+            self._remember(failed=False)
+            if self._current_state() is BreakerState.HALF_OPEN:
+                self._state = BreakerState.CLOSED
+                self._calls.clear()
+            self._trial_started = None
+
+    def record_failure(self) -> None:
+        with self._lock:
+            self._consecutive += 1
+            self._remember(failed=True)
+            state = self._current_state()
+            if state is BreakerState.HALF_OPEN or (
+                    state is BreakerState.CLOSED and self._should_open()):
+                self._state = BreakerState.OPEN
+                self._opened_at = self.clock()
+                self._trial_started = None
+
+    def release_trial(self) -> None:
+        """The trial ended without a verdict (its caller went away): let another one run."""
+        with self._lock:
+            self._trial_started = None
+
+    def _remember(self, *, failed: bool) -> None:
+        now = self.clock()
+        self._calls.append((now, failed))
+        while self._calls and now - self._calls[0][0] > self.settings.breaker_window_s:
+            self._calls.popleft()
+
+    def _should_open(self) -> bool:
+        if self._consecutive >= self.settings.breaker_failures:
+            return True
+        calls = len(self._calls)
+        failed = sum(1 for _, f in self._calls if f)
+        return (calls >= self.settings.breaker_min_calls
+                and failed / calls >= self.settings.breaker_failure_ratio)
+
+
+def is_connect_failure(error: BaseException) -> bool:
+    """Refused, DNS failure or connect timeout: the target could not even be connected to."""
+    return isinstance(error, CloudError) and error.connect_failed
+
+
+class Connectivity:
+    """Offline = the last try of every cloud target failed to connect.
+
+    Offline lasts ``offline_s``, unless a reconnect check (``reconnect_check()``: can any
+    target be connected to?) succeeds sooner. Checks run in a background thread, at most one
+    at a time and one per ``offline_probe_interval_s``, started by requests that find the
+    state offline, so no request waits for one.
+    """
+
+    def __init__(self, targets: Iterable[str], settings: ResilienceSettings,
+                 reconnect_check: Callable[[], bool], clock: Clock = time.monotonic) -> None:
+        self.targets = tuple(targets)
+        self.settings = settings
+        self.reconnect_check = reconnect_check
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._connect_failed: set[str] = set()
+        self._offline_until: float | None = None
+        self._last_check = float("-inf")
+        self._checking = False
+
+    @property
+    def offline(self) -> bool:
+        with self._lock:
+            return self._is_offline()
+
+    def _is_offline(self) -> bool:
+        if self._offline_until is not None and self.clock() >= self._offline_until:
+            self._go_online()
+        return self._offline_until is not None
+
+    def _go_online(self) -> None:
+        self._offline_until = None
+        self._connect_failed.clear()
+
+    def record(self, target: str, error: BaseException | None) -> None:
+        with self._lock:
+            if target not in self.targets:
+                return
+            if error is None:
+                self._go_online()
+            elif is_connect_failure(error):
+                self._connect_failed.add(target)
+                if self._connect_failed >= set(self.targets) and self._offline_until is None:
+                    self._offline_until = self.clock() + self.settings.offline_s
+            else:  # it answered, even if with an error: the network is up
+                self._connect_failed.discard(target)
+
+    def check(self) -> bool:
+        """Whether we are offline; starts a background reconnect check when one is due."""
+        with self._lock:
+            if not self._is_offline():
+                return False
+            due = self.clock() - self._last_check >= self.settings.offline_probe_interval_s
+            if self._checking or not due:
+                return True
+            self._checking, self._last_check = True, self.clock()
+        threading.Thread(target=self._run_check, name="hybridai-reconnect-check",
+                         daemon=True).start()
+        return True
+
+    def _run_check(self) -> None:
+        try:
+            reachable = self.reconnect_check()
+        except Exception:  # a check that breaks is a failed check, never a crash
+            reachable = False
+        with self._lock:
+            self._checking = False
+            if reachable:
+                self._go_online()
+
+
+class TargetHealth:
+    """A breaker per cloud target plus connectivity: what the plan may use right now."""
+
+    def __init__(self, targets: Iterable[str], settings: ResilienceSettings,
+                 reconnect_check: Callable[[], bool], clock: Clock = time.monotonic) -> None:
+        targets = tuple(targets)
+        self.breakers = {name: CircuitBreaker(settings, clock) for name in targets}
+        self.connectivity = Connectivity(targets, settings, reconnect_check, clock)
+
+    def unavailable(self) -> dict[str, str]:
+        """Cloud targets to skip, each with its reason code (``offline``, ``circuit_open``)."""
+        if self.connectivity.check():
+            return {name: "offline" for name in self.breakers}
+        return {name: "circuit_open" for name, breaker in self.breakers.items()
+                if breaker.state is BreakerState.OPEN}
+
+    def admit(self, target: str) -> str | None:
+        """Claims the right to send to ``target`` now; the reason code when it may not."""
+        breaker = self.breakers.get(target)
+        if breaker is None:
+            return None
+        if self.connectivity.check():
+            return "offline"
+        return None if breaker.allow() else "circuit_open"
+
+    def succeeded(self, target: str) -> None:
+        if (breaker := self.breakers.get(target)) is not None:
+            breaker.record_success()
+            self.connectivity.record(target, None)
+
+    def failed(self, target: str, error: BaseException) -> None:
+        """Counts a failure of the place (retryable errors); a bad request is not one."""
+        breaker = self.breakers.get(target)
+        if breaker is None:
+            return
+        self.connectivity.record(target, error)
+        if isinstance(error, BackendError) and error.retryable:
+            breaker.record_failure()
+        else:
+            breaker.release_trial()
+
+    def abandoned(self, target: str) -> None:
+        """The attempt ended with no verdict (the caller went away mid-answer)."""
+        if (breaker := self.breakers.get(target)) is not None:
+            breaker.release_trial()
+
+    def states(self) -> dict[str, BreakerState]:
+        return {name: breaker.state for name, breaker in self.breakers.items()}

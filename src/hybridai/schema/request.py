@@ -1,0 +1,172 @@
+"""The chat request: OpenAI's fields as given, and hybridai's own options kept apart.
+
+``ChatRequest.parse`` takes a request body (or the library's keyword arguments): the
+fields OpenAI defines are validated into the request itself, the ones hybridai adds
+(``mode``, ``cascade``, ``privacy``, ``cache``, ``continue_stream``) into ``options``, and the
+OpenAI part is also kept as given, in ``payload``, for whatever must pass it on unchanged.
+Unknown fields are rejected, so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import InvalidRequestError
+from .modes import Mode
+from .privacy import Policy
+
+Role = Literal["system", "developer", "user", "assistant", "tool"]
+ROLES: tuple[str, ...] = ("system", "developer", "user", "assistant", "tool")
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    role: str
+    content: str
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, role: str) -> str:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+        return role
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _flatten_parts(cls, content: Any) -> Any:
+        # OpenAI allows a list of content parts; the text parts are all a text model can use.
+        if content is None:
+            return ""
+        if isinstance(content, list):
+            texts = []
+            for part in content:
+                if not isinstance(part, dict) or part.get("type") != "text":
+                    kind = part.get("type") if isinstance(part, dict) else type(part).__name__
+                    raise ValueError(f"content part of type {kind!r} is not supported (text only)")
+                texts.append(str(part.get("text", "")))
+            return "\n".join(texts)
+        return content
+
+
+class HybridOptions(BaseModel):
+    """hybridai's own request fields: where and how the request may run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mode: Mode | None = None
+    cache: bool = Field(default=True, description="false: neither answer from the response "
+                        "cache nor store this answer in it")
+    cascade: bool | float | None = Field(
+        default=None, description="answer on the device and escalate to the cloud below a "
+        "confidence threshold: true (the configured threshold), false, or the threshold")
+    privacy: Policy | None = Field(default=None, description="tighten the privacy policy")
+    continue_stream: bool | None = Field(
+        default=None, description="a stream that breaks after its first token continues on "
+        "the next target: true or false; unset = the resilience.continue_streams setting")
+
+    @field_validator("cascade")
+    @classmethod
+    def _threshold(cls, cascade: bool | float | None) -> bool | float | None:
+        if not isinstance(cascade, bool) and cascade is not None and not 0 <= cascade <= 1:
+            raise ValueError(f"a cascade threshold is a probability in [0, 1], got {cascade}")
+        return cascade
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode(cls, mode: Any) -> Any:
+        return None if mode is None else Mode.parse(mode)
+
+    @field_validator("privacy", mode="before")
+    @classmethod
+    def _privacy(cls, privacy: Any) -> Any:
+        return None if privacy is None else Policy.parse(privacy)
+
+
+HYBRID_FIELDS: frozenset[str] = frozenset(HybridOptions.model_fields)
+
+# Fields the request type carries for hybridai's own use but a caller may not send yet.
+_INTERNAL_FIELDS = frozenset({"logprobs"})
+
+
+class ChatRequest(BaseModel):
+    """A validated chat request: OpenAI's fields, and hybridai's ``options`` apart."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    messages: list[Message]
+    model: str | None = None
+    stream: bool = False
+    max_tokens: int | None = Field(default=None, ge=1)
+    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
+    top_p: float | None = Field(default=None, gt=0.0, le=1.0)
+    seed: int | None = None
+    stop: list[str] | None = None
+    user: str | None = None
+    logprobs: bool = Field(default=False, description="record each sampled token's log "
+                           "probability (set by the cascade on the device's attempt)")
+    options: HybridOptions = Field(default_factory=HybridOptions)
+    payload: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False,
+                                    description="the OpenAI part of the request, as given")
+
+    @field_validator("messages")
+    @classmethod
+    def _not_empty(cls, messages: list[Message]) -> list[Message]:
+        if not messages:
+            raise ValueError("at least one message is required")
+        return messages
+
+    @field_validator("stop", mode="before")
+    @classmethod
+    def _stop_list(cls, stop: Any) -> Any:
+        return [stop] if isinstance(stop, str) else stop
+
+    @property
+    def deterministic(self) -> bool:
+        return self.temperature == 0.0
+
+    @classmethod
+    def parse(cls, payload: dict[str, Any]) -> ChatRequest:
+        given = {k: v for k, v in payload.items() if k not in HYBRID_FIELDS}
+        options = {k: v for k, v in payload.items() if k in HYBRID_FIELDS}
+        fields = dict(given)
+        # OpenAI's newer name for the same limit.
+        if "max_completion_tokens" in fields:
+            limit = fields.pop("max_completion_tokens")
+            fields.setdefault("max_tokens", limit)
+        n = fields.pop("n", 1)
+        if n not in (1, None):
+            raise InvalidRequestError(f"n={n!r} is not supported; hybridai returns one choice")
+        fields.pop("stream_options", None)  # usage is always included in the final chunk
+        if "messages" not in fields:
+            raise InvalidRequestError("'messages' is required: a list of {role, content} objects")
+        if internal := sorted(_INTERNAL_FIELDS & fields.keys()):
+            raise InvalidRequestError("invalid request: " + "; ".join(
+                f"{name}: unknown field" for name in internal))
+        errors: list[ValidationError] = []
+        try:
+            parsed_options = HybridOptions.model_validate(options)
+        except ValidationError as exc:
+            errors.append(exc)
+            parsed_options = HybridOptions()
+        try:
+            request = cls.model_validate({**fields, "options": parsed_options, "payload": given})
+        except ValidationError as exc:
+            errors.insert(0, exc)
+        if errors:
+            raise InvalidRequestError(describe_validation_error(*errors)) from None
+        return request
+
+
+def describe_validation_error(*excs: ValidationError) -> str:
+    """One readable line per problem, each naming the field it is about."""
+    problems = []
+    for error in (e for exc in excs for e in exc.errors()):
+        where = ".".join(str(p) for p in error["loc"]) or "request"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown field"
+        problems.append(f"{where}: {message}")
+    return "invalid request: " + "; ".join(problems)
