@@ -1,7 +1,7 @@
 # The two commands the README opens with.
 PROMPT ?= In one sentence, why is the sky blue?
 
-.PHONY: demo test bench bench-gateway bench-litellm lint
+.PHONY: demo test test-unit bench bench-gateway bench-litellm lint
 
 demo:
 	scripts/setup.sh
@@ -11,6 +11,14 @@ demo:
 test:
 	scripts/setup.sh test
 	.venv/bin/python -m pytest
+
+# The I/O-free unit tests only, about half a minute: no engine is loaded, and once .venv has the
+# test extra, setup (which builds llama.cpp on a first run) is not run again.
+test-unit: | .venv/bin/lint-imports
+	.venv/bin/python -m pytest tests/unit
+
+.venv/bin/lint-imports:
+	scripts/setup.sh test
 
 bench:
 	scripts/setup.sh test
@@ -33,3 +41,4 @@ bench-litellm: bench-gateway
 lint:
 	.venv/bin/ruff check src tests bench
 	.venv/bin/mypy src
+	.venv/bin/lint-imports

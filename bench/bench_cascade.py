@@ -15,6 +15,12 @@ answer cut off at max_tokens escalated whatever its confidence; beside it,
 in the same run: the minimum token probability, random escalation at the same rate, and
 the oracle (escalate exactly the wrong answers).
 
+Each prompt goes straight to the engine (``hybridai.training.targets.generate``), not
+through the pipeline, so no response cache, router, budget or privacy step runs, and no
+cloud is called; the client's response cache is also off (``cache.enabled = False``), so it
+opens no store in ``--cache``. The run prints, and cascade.json records under
+``switched_off``, what was off.
+
     .venv/bin/python bench/bench_cascade.py [--everyday 120] [--gsm8k 30]
 
 Writes bench/results/cascade.json and bench/results/cascade.png.
@@ -34,7 +40,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from hybridai.api.client import HybridAI
-from hybridai.config import DeviceSettings, Settings
+from hybridai.config import CacheSettings, DeviceSettings, Settings
 from hybridai.policies.cascade import confidence, min_token_probability
 from hybridai.policies.pricing import PriceTable
 from hybridai.training.prompts import PromptRow, read_prompts
@@ -47,6 +53,11 @@ RESULTS = Path(__file__).parent / "results"
 # same rows, references and scoring rules (hybridai.training.scoring) as `hybridai label`.
 DATA = Path(__file__).resolve().parents[1] / "data" / "router"
 THRESHOLDS = [round(0.05 * i, 2) for i in range(21)]
+SWITCHED_OFF = {
+    "response_cache": "cache.enabled = False",
+    "pipeline": "bypassed: each prompt goes straight to the engine, so no router, budget, "
+                "privacy step or cloud call",
+}
 
 
 @dataclass
@@ -87,8 +98,9 @@ def labeling_prompts(everyday: int, gsm8k: int, everyday_tokens: int, gsm8k_toke
 def run_device(prompts: list[Prompt], cache: Path, threads: int) -> list[Answered]:
     """Each prompt through the real engine worker, with the token log-probabilities the
     cascade scores (the backend's own events: the text, then ``Finished.logprobs``)."""
-    settings = Settings(cache_dir=cache, device=DeviceSettings(
-        n_threads=threads, first_token_timeout_s=600, stall_timeout_s=600))
+    settings = Settings(cache_dir=cache, cache=CacheSettings(enabled=False),
+                        device=DeviceSettings(n_threads=threads, first_token_timeout_s=600,
+                                              stall_timeout_s=600))
     answered = []
     with HybridAI(settings) as client, Progress() as progress:
         engine = client.pipeline.device.engine
@@ -203,6 +215,8 @@ def main() -> None:
                         help="engine threads (1 holds up best on a shared machine)")
     args = parser.parse_args()
 
+    Console().print("switched off: " + "; ".join(f"{name} ({how})"
+                                               for name, how in SWITCHED_OFF.items()))
     prompts = labeling_prompts(args.everyday, args.gsm8k, args.max_tokens,
                                args.gsm8k_max_tokens)
     started = time.perf_counter()
@@ -215,6 +229,7 @@ def main() -> None:
     device_accuracy = sum(r.correct for r in rows) / len(rows)
     result: dict[str, Any] = {
         "cloud_model": args.cloud_model, "prompts": len(rows), "device_seconds": elapsed,
+        "switched_off": SWITCHED_OFF,
         "device_accuracy": device_accuracy,
         "device_accuracy_by_source": {
             s: sum(r.correct for r in rows if r.source == s) / max(1, sum(

@@ -13,6 +13,14 @@ hybridai is called with ``mode="only_in_cloud"`` through its sync client; LiteLL
 (``python3 -m venv .bench-venv && .bench-venv/bin/pip install 'litellm[proxy]'``) with
 ``LITELLM_LOCAL_MODEL_COST_MAP=True``, so it does not try to fetch its price list over the
 network (this machine has no internet; that attempt would add seconds to its figure).
+
+hybridai runs as shipped, since a cold start is what a user gets, except that nothing of
+the caller's may change it: no ``HYBRIDAI_*`` variable, and ``HYBRIDAI_CONFIG`` names an
+empty file, so no ``hybridai.toml`` or user config applies. Its response cache stays on, in
+a fresh cache_dir per process: it holds no answer, and each answer is checked to have come
+from the cloud (route ``in_cloud``). The router is not used (mode ``only_in_cloud``) and no
+budget is set; privacy screening stays on, as shipped. The run prints, and cold_start.json
+records under ``switched_off`` and ``left_on``, what was off and what stayed on.
 Writes bench/results/cold_start.json and cold_start.png.
 
     .venv/bin/python bench/bench_cold_start.py [--rounds 10]
@@ -41,6 +49,16 @@ from tests.support.fault_proxy import free_port  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 MESSAGES = [{"role": "user", "content": "Say hello."}]
+SWITCHED_OFF = {
+    "caller_settings": "no HYBRIDAI_* variable; HYBRIDAI_CONFIG names an empty file",
+    "router": "not used: mode only_in_cloud",
+    "budget": "none set",
+}
+LEFT_ON = {
+    "response_cache": "as shipped, but empty: a fresh cache_dir per process; every answer is "
+                      "checked to have come from the cloud",
+    "privacy_screening": "as shipped",
+}
 
 # Each child prints one JSON line: seconds to import, seconds from then to the first answer,
 # peak RSS in MB, and the answer's text (checked, so a failed call can't pass as a fast one).
@@ -55,7 +73,8 @@ answer = client.chat.completions.create(messages=MESSAGES, mode="only_in_cloud")
 answered = time.perf_counter()
 print(json.dumps({"import_s": imported - started, "first_answer_s": answered - imported,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "text": answer.choices[0].message.content}))
+                  "text": answer.choices[0].message.content,
+                  "route": str(answer.hybrid.route)}))
 """
 
 LITELLM_CHILD = """
@@ -73,6 +92,11 @@ print(json.dumps({"import_s": imported - started, "first_answer_s": answered - i
 """
 
 
+def describe_setup() -> str:
+    return ("switched off: " + "; ".join(f"{k} ({v})" for k, v in SWITCHED_OFF.items())
+            + ". left on: " + "; ".join(f"{k} ({v})" for k, v in LEFT_ON.items()))
+
+
 def run_child(python: str, code: str, args: list[str], env: dict[str, str]) -> dict[str, Any]:
     source = f"MESSAGES = {MESSAGES!r}\n{code}"
     started = time.perf_counter()
@@ -84,6 +108,8 @@ def run_child(python: str, code: str, args: list[str], env: dict[str, str]) -> d
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     if "echo" not in figures["text"]:
         sys.exit(f"unexpected answer from {python}: {figures['text']!r}")
+    if figures.get("route", "in_cloud") != "in_cloud":  # hybridai's; LiteLLM reports none
+        sys.exit(f"the answer came from {figures['route']!r}, not the cloud")
     return {**figures, "process_s": wall}
 
 
@@ -126,8 +152,12 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "HYBRIDAI"))}
     env.update(OPENAI_API_KEY="unused", LITELLM_LOCAL_MODEL_COST_MAP="True",
                PYTHONDONTWRITEBYTECODE="1")
+    console.print(f"hybridai {describe_setup()}")
     try:
         with tempfile.TemporaryDirectory() as tmp, Progress(console=console) as progress:
+            empty_config = Path(tmp) / "empty.toml"  # no hybridai.toml or user config applies
+            empty_config.write_text("")
+            env["HYBRIDAI_CONFIG"] = str(empty_config)
             task = progress.add_task("cold starts", total=args.rounds * 2)
             for round_no in range(args.rounds):
                 cache_dir = str(Path(tmp) / f"cache-{round_no}")  # fresh: no cached answer
@@ -149,6 +179,7 @@ def main() -> None:
     report = {
         "command": "python bench/bench_cold_start.py " + " ".join(sys.argv[1:]),
         "rounds": args.rounds, "litellm_version": litellm_version,
+        "switched_off": SWITCHED_OFF, "left_on": LEFT_ON,
         "load_average": os.getloadavg(), "medians": medians,
         "ratios_litellm_over_hybridai": {
             key: round(lite[key] / h[key], 2) for key in ("import_s", "process_s", "rss_mb")},

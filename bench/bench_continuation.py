@@ -17,6 +17,13 @@ without trimming shows) and trimmed (``RepeatTrimmer``, what hybridai shows); an
 stitched text's next word after the cut is the reference answer's next word (a rough check
 that the answer reads on from where it stopped). Writes bench/results/continuation.json.
 
+The response cache is off (``cache.enabled = False``, in a fresh cache_dir): these are
+temperature-0 requests, and a continuation must be the engine's, not a stored answer; every
+answer is checked to have run on the device. Mode ``only_on_device`` consults neither the
+router nor a budget. Privacy screening stays on, as shipped (it does not change a
+device-only request). The run prints, and continuation.json records under
+``switched_off`` and ``left_on``, what was off and what stayed on.
+
     .venv/bin/python bench/bench_continuation.py [--prompts 24]
 """
 
@@ -41,6 +48,17 @@ from hybridai.schema.request import ChatRequest
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 MIN_ANSWER_CHARS = 80
+SWITCHED_OFF = {
+    "response_cache": "cache.enabled = False, in a fresh cache_dir",
+    "router": "not used: mode only_on_device",
+    "budget": "not consulted: mode only_on_device",
+}
+LEFT_ON = {"privacy_screening": "as shipped: it does not change a device-only request"}
+
+
+def describe_setup() -> str:
+    return ("switched off: " + "; ".join(f"{k} ({v})" for k, v in SWITCHED_OFF.items())
+            + ". left on: " + "; ".join(f"{k} ({v})" for k, v in LEFT_ON.items()))
 
 
 def cut_point(answer: str) -> int:
@@ -69,6 +87,15 @@ def starts_over(so_far: str, text: str) -> bool:
     return text.lstrip().startswith(head)
 
 
+def on_device(completion: Any) -> str:
+    """The answer's text, after checking that the device engine wrote it."""
+    route = str(completion.hybrid.route)
+    if route != "on_device" or completion.hybrid.cache is not None:
+        raise RuntimeError(f"answered by {route!r} (cache {completion.hybrid.cache}), not the "
+                           "device engine")
+    return str(completion.text)
+
+
 def trim(so_far: str, continuation: str) -> str:
     trimmer = RepeatTrimmer(so_far)
     return trimmer.feed(continuation) + trimmer.flush()
@@ -79,6 +106,7 @@ def main() -> None:
     parser.add_argument("--prompts", type=int, default=24)
     args = parser.parse_args()
     console = Console()
+    console.print(describe_setup())
     rows = round_robin([json.loads(line) for line in (ROOT / "data/router/everyday.jsonl").open()])
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as cache_dir, \
@@ -91,15 +119,15 @@ def main() -> None:
             request = ChatRequest.model_validate({
                 "messages": [{"role": "user", "content": row["prompt"]}], "max_tokens": 96,
                 "temperature": 0.0})
-            full = client.chat.completions.create(
-                **request.model_dump(exclude_none=True), mode="only_on_device").text
+            full = on_device(client.chat.completions.create(
+                **request.model_dump(exclude_none=True), mode="only_on_device"))
             if len(full) < MIN_ANSWER_CHARS:
                 continue
             cut = cut_point(full)
             so_far = full[:cut]
             follow_up = continuation_request(request, so_far, tokens_so_far=0)
-            raw = client.chat.completions.create(
-                **follow_up.model_dump(exclude_none=True), mode="only_on_device").text
+            raw = on_device(client.chat.completions.create(
+                **follow_up.model_dump(exclude_none=True), mode="only_on_device"))
             trimmed = trim(so_far, raw)
             expected_next = first_word(full[cut:])
             results.append({
@@ -130,7 +158,8 @@ def main() -> None:
             r["next_word_trimmed"] == r["next_word_expected"] for r in results),
     }
     report = {"command": "python bench/bench_continuation.py " + " ".join(sys.argv[1:]),
-              "summary": summary, "results": results}
+              "switched_off": SWITCHED_OFF, "left_on": LEFT_ON, "summary": summary,
+              "results": results}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "continuation.json").write_text(json.dumps(report, indent=2) + "\n")
 

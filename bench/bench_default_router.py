@@ -5,11 +5,18 @@ measured in this run: the router's p50/p99 over the prompts it was labeled on, a
 token of the bundled model (the engine's own benchmark). Writes
 bench/results/default_router.json.
 
+Both are measured alone, without the pipeline: the router scores each prompt directly
+(``Router.score``: no response cache, budget or privacy step before it, and no probe model:
+the default router reads n-grams only), and the token is timed by the engine's benchmark,
+not through a request. The run prints, and default_router.json records under
+``switched_off``, what was left out.
+
     .venv/bin/python bench/bench_default_router.py
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -19,13 +26,18 @@ from rich.console import Console
 
 from hybridai.config import Settings
 from hybridai.device.manager import Device
-from hybridai.router.data import read_rows
 from hybridai.router.model import DEFAULT_ROUTER, Router
+from hybridai.training.data import read_rows
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_router import RESULTS, decision_latency  # noqa: E402
 
 DATA = Path(__file__).parents[1] / "data" / "router"
+SWITCHED_OFF = {
+    "pipeline": "not built: Router.score on each prompt, and the engine's own benchmark for "
+                "the token (no response cache, budget or privacy step)",
+    "probe": "none: the default router reads n-grams only",
+}
 
 
 def device_token_ms() -> float:
@@ -39,6 +51,9 @@ def device_token_ms() -> float:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    Console().print("switched off: " + "; ".join(f"{k} ({v})"
+                                               for k, v in SWITCHED_OFF.items()))
     router = Router.load(DEFAULT_ROUTER)
     prompts = [row.prompt for path in sorted(DATA.glob("labels-*.jsonl"))
                for row in read_rows(path)]
@@ -47,7 +62,7 @@ def main() -> None:
     result = {"router": str(DEFAULT_ROUTER.name), "prompts": len(prompts), **latency,
               "device_token_ms": round(token_ms, 3),
               "decision_over_token": round(latency["p50_ms"] / token_ms, 5),
-              "load_average_1m": round(os.getloadavg()[0], 2)}
+              "load_average_1m": round(os.getloadavg()[0], 2), "switched_off": SWITCHED_OFF}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "default_router.json").write_text(json.dumps(result, indent=2) + "\n")
     Console().print(f"default router decision: p50 {latency['p50_ms']:.3f} ms, p99 "

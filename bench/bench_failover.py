@@ -12,6 +12,12 @@ on. LiteLLM: ``Router`` with deployments ``primary`` and ``backup``, ``fallbacks
 ["backup"]}]``, ``num_retries=0``, ``stream_timeout=2``, ``timeout=10``, run from
 ``.bench-venv``. Only the request is timed: each library first makes one untimed call to the
 healthy vendor, so lazy imports are paid before.
+
+Switched off in hybridai, since only failover is measured: the response cache
+(``cache.enabled = False``, and a fresh cache_dir per scenario), so no answer comes from an
+earlier scenario; the router (mode ``only_in_cloud``); budgets (none set). Privacy
+screening stays on, as shipped (it finds nothing in "Say hello."). The run prints, and
+failover.json records under ``switched_off`` and ``left_on``, what was off and what stayed on.
 Writes bench/results/failover.json and failover.png.
 
     .venv/bin/python bench/bench_failover.py
@@ -19,6 +25,7 @@ Writes bench/results/failover.json and failover.png.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -51,6 +58,12 @@ FAULTS = {
     "body cut short": "cutbytes:60",
 }
 GIVE_UP_S = 30.0  # a library still waiting after this is reported as hanging
+SWITCHED_OFF = {
+    "response_cache": "cache.enabled = False, and a fresh cache_dir per scenario",
+    "router": "not used: mode only_in_cloud",
+    "budget": "none set",
+}
+LEFT_ON = {"privacy_screening": "as shipped: it finds nothing in the prompt"}
 
 # The LiteLLM child reads its scenario as JSON on stdin and prints its outcome as JSON.
 LITELLM_CHILD = r"""
@@ -80,6 +93,11 @@ if True:
     print(json.dumps({"text": text, "error": error, "seconds": time.perf_counter() - started}),
           flush=True)
 """
+
+
+def describe_setup() -> str:
+    return ("switched off: " + "; ".join(f"{k} ({v})" for k, v in SWITCHED_OFF.items())
+            + ". left on: " + "; ".join(f"{k} ({v})" for k, v in LEFT_ON.items()))
 
 
 def hybridai_outcome(url: str, backup: str, stream: bool, continue_streams: bool,
@@ -142,11 +160,13 @@ def verdict(outcome: dict[str, Any]) -> str:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     litellm_python = ROOT / ".bench-venv" / "bin" / "python"
     if not litellm_python.exists():
         sys.exit("LiteLLM not found: python3 -m venv .bench-venv && "
                  ".bench-venv/bin/pip install 'litellm[proxy]'")
     console = Console()
+    console.print(f"hybridai {describe_setup()}")
     results: dict[str, dict[str, dict[str, Any]]] = {}
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         echo_port = free_port()
@@ -189,7 +209,8 @@ def main() -> None:
     answered = {name: sum(row[name]["verdict"] in ("answered", "continued")
                           for row in results.values()) for name in names}
     report = {"command": "python bench/bench_failover.py", "litellm_version": litellm_version,
-              "answered": answered, "scenarios": len(results), "results": results}
+              "answered": answered, "scenarios": len(results),
+              "switched_off": SWITCHED_OFF, "left_on": LEFT_ON, "results": results}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "failover.json").write_text(json.dumps(report, indent=2) + "\n")
     draw(results, names, RESULTS / "failover.png")

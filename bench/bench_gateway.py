@@ -5,7 +5,13 @@ load generator (``hey``, Debian package ``hey``):
 
 - upstream: ``tests.support.echo_openai``, a real OpenAI-compatible server that answers at once;
 - hybridai: ``hybridai serve`` with ``mode = "only_in_cloud"`` and the upstream as its only
-  cloud target (the device is never involved); requests use model ``hybrid/cloud``;
+  cloud target (the device is never involved); requests use model ``hybrid/cloud``; its
+  response cache is off (``[cache] enabled = false``), so no answer can come from the cache
+  (the request body sets no temperature, so the default cache would not store it either);
+  the router is not used (mode ``only_in_cloud``) and no budget is set; privacy screening
+  stays on, as shipped (its scan of each prompt is part of the overhead measured); the
+  server is started as ``python -m hybridai.api.cli``, so it runs the same checkout as this
+  script (PYTHONPATH), not whatever module the venv's ``hybridai`` console script names;
 - hybridai-sdk: the same with the target's ``transport = "openai"`` (cloud calls through the
   official openai client instead of plain aiohttp), to show what the SDK costs;
 - litellm: ``litellm --num_workers 1`` whose ``model_list`` maps ``echo`` to ``openai/echo`` at
@@ -59,7 +65,17 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-HYBRIDAI = Path(sys.executable).with_name("hybridai")
+# The hybridai CLI module, run with this interpreter: the venv's console script names the
+# module of the checkout it was installed from, which another checkout on PYTHONPATH may not.
+CLI_MODULE = "hybridai.api.cli"
+SWITCHED_OFF = {
+    "response_cache": "[cache] enabled = false",
+    "router": "not used: mode only_in_cloud",
+    "budget": "none set",
+    "device": "never involved: mode only_in_cloud",
+}
+LEFT_ON = {"privacy_screening": "as shipped: its scan of each prompt is part of the overhead",
+           "request_log_and_metrics": "as shipped"}
 GOAL_ADDED_P50_MS = 1.0
 GOAL_RPS = 1500.0
 PATH = "/v1/chat/completions"
@@ -238,6 +254,16 @@ def concurrent(target: Target, clients: int, duration_s: float) -> dict[str, Any
 
 # -- the three servers -------------------------------------------------------------------------
 
+def describe_setup() -> str:
+    return ("switched off: " + "; ".join(f"{k} ({v})" for k, v in SWITCHED_OFF.items())
+            + ". left on: " + "; ".join(f"{k} ({v})" for k, v in LEFT_ON.items()))
+
+
+def hybridai_command() -> list[str]:
+    """``python -m`` the CLI module of the hybridai that this interpreter imports."""
+    return [sys.executable, "-m", CLI_MODULE]
+
+
 def find_litellm(given: str | None) -> Path:
     candidates = [Path(given)] if given else [ROOT / ".bench-venv" / "bin" / "litellm"]
     if not given and (found := shutil.which("litellm")):
@@ -257,6 +283,14 @@ def litellm_version(litellm: Path) -> str:
     except OSError:
         return "unknown"
     return done.stdout.strip() or "unknown"
+
+
+def hybridai_package() -> str:
+    """The directory of the hybridai package the servers import (this interpreter's)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("hybridai")
+    return str(Path(spec.origin).parent) if spec and spec.origin else "unknown"
 
 
 def hey_version() -> str:
@@ -285,6 +319,8 @@ def start_all(workdir: Path, litellm: Path | None, startup_timeout_s: float,
         hybrid.config = "\n".join([
             'mode = "only_in_cloud"',
             f"cache_dir = {json.dumps(str(workdir / name / 'cache'))}",
+            "[cache]",
+            "enabled = false",  # measure the gateway, never an answer from the cache
             "[gateway]",
             'host = "127.0.0.1"',
             f"port = {hybrid.port}",
@@ -296,8 +332,8 @@ def start_all(workdir: Path, litellm: Path | None, startup_timeout_s: float,
         ]) + "\n"
         config.write_text(hybrid.config)
         targets.append(hybrid)
-        hybrid.start([str(HYBRIDAI), "serve", "--config", str(config)], base_env, workdir,
-                     workdir)
+        hybrid.start([*hybridai_command(), "serve", "--config", str(config)], base_env,
+                     workdir, workdir)
     if litellm is not None:
         lite = Target("litellm", "echo", free_port())
         lite.config = f"""\
@@ -543,15 +579,18 @@ def main() -> None:
     parser.add_argument("--startup-timeout", type=float, default=180.0)
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
                         help="before each attempt, wait up to this long for an idle machine")
-    parser.add_argument("--attempts", type=int, default=1,
+    parser.add_argument("--attempts", type=int, default=1,  # "%%": argparse formats help
                         help="measure again (up to this many times in all) while other "
-                             f"processes used over {DISTURBED_SHARE:.0%} of the CPU; "
+                             f"processes used over {DISTURBED_SHARE:.0%}% of the CPU; "
                              "the least disturbed attempt is kept")
     parser.add_argument("--out", type=Path, default=RESULTS / "gateway.json")
     args = parser.parse_args()
     if not shutil.which("hey"):
         sys.exit("hey not found: apt-get install hey")
     litellm = None if args.no_litellm else find_litellm(args.litellm)
+    console.print(f"hybridai: {' '.join(hybridai_command())} serve (package "
+                  f"{hybridai_package()}); response cache off")
+    console.print(f"hybridai {describe_setup()}")
 
     meta: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -560,6 +599,11 @@ def main() -> None:
         "litellm_version": litellm_version(litellm) if litellm else None,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "request_body": json.loads(body("<model>")),
+        "hybridai_command": hybridai_command(),
+        "hybridai_package": hybridai_package(),
+        "hybridai_response_cache": "off",
+        "hybridai_switched_off": SWITCHED_OFF,
+        "hybridai_left_on": LEFT_ON,
     }
     best: tuple[float, dict[str, Any]] | None = None
     shares: list[float] = []

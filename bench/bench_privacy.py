@@ -7,6 +7,11 @@ scan latency (p50, p99) for a typical prompt. The baseline is the same kinds fou
 regexes without validators, which is what the validators are measured against. Writes
 bench/results/privacy.json and privacy.png.
 
+The scanner is measured alone (``Scanner.scan`` with the default ``PrivacySettings``): no
+pipeline, so no response cache, router or budget runs, and no redaction: only what is found
+is scored. The run prints, and privacy.json records under ``switched_off``, what was left
+out.
+
     .venv/bin/python bench/bench_privacy.py [--rounds 300]
 """
 
@@ -31,6 +36,8 @@ from hybridai.schema.privacy import BUILTIN_KINDS
 
 CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "privacy_cases.jsonl"
 RESULTS = Path(__file__).parent / "results"
+SWITCHED_OFF = {"pipeline": "not built: Scanner.scan is called directly (no response cache, "
+                            "router, budget or redaction)"}
 
 # Loose patterns of the same kinds, with no checksum, registry or context check.
 BASELINE = {
@@ -142,7 +149,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--note",
                         help="only the cases whose note starts with this (results not saved)")
@@ -151,8 +158,11 @@ def main() -> None:
     if args.note is not None:
         cases = [c for c in cases if c["note"].startswith(args.note)]
     ours, baseline = Scanner.from_settings(PrivacySettings()), RegexBaseline()
+    console = Console()
+    console.print("switched off: " + "; ".join(f"{k} ({v})" for k, v in SWITCHED_OFF.items()))
     results: dict[str, Any] = {"cases": len(cases),
-                               "labeled_spans": sum(len(c["spans"]) for c in cases)}
+                               "labeled_spans": sum(len(c["spans"]) for c in cases),
+                               "switched_off": SWITCHED_OFF}
     for name, scanner in (("hybridai", ours), ("regex baseline", baseline)):
         results[name] = evaluate(scanner.scan, cases)
         results[name]["latency_typical_prompt"] = latency(scanner.scan, TYPICAL_PROMPT,
@@ -173,7 +183,6 @@ def main() -> None:
             s = results[name]["overall"] if kind == "overall" else results[name]["per_kind"][kind]
             row += [f"{s['precision']:.3f}", f"{s['recall']:.3f}"]
         table.add_row(*row)
-    console = Console()
     console.print(table)
     for name in ("hybridai", "regex baseline"):
         r = results[name]

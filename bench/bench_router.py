@@ -10,6 +10,12 @@ on the same test prompt, i.e. what a perfect "how do other LLMs fare here" estim
 Also times one routing decision (p50, p99).
 Writes bench/results/router.json and router.png.
 
+Routers are trained and scored directly (``train``, ``Router.scores``/``score``), with no
+pipeline: no response cache, budget or privacy step runs, and no probe model (these are
+prompt-text routers; bench_router_probe.py measures the probe). The MiniLM vectors of the
+kNN baseline are cached on disk, which spares time and changes no figure. The run prints,
+and router.json records under ``switched_off``, what was left out.
+
     .venv/bin/python bench/bench_router.py [--data ../shared/data/routerbench]
 """
 
@@ -30,14 +36,19 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from hybridai.router.data import Row
 from hybridai.router.features import final_block
-from hybridai.router.model import labels, train
+from hybridai.training.data import Row
 from hybridai.training.metrics import curve, oracle_scores, random_curve, summarize
+from hybridai.training.train import labels, train
 
 LOCAL, CLOUD = "mistralai/mistral-7b-chat", "gpt-4-1106-preview"
 TASKS = ["arc_challenge", "mbpp", "winograde"]
 RESULTS = Path(__file__).parent / "results"
+SWITCHED_OFF = {
+    "pipeline": "not built: routers are trained and scored directly (no response cache, "
+                "budget or privacy step)",
+    "probe": "none: prompt-text routers only (bench_router_probe.py measures the probe)",
+}
 
 
 def load_routerbench(path: Path) -> list[Row]:
@@ -153,6 +164,7 @@ def main() -> None:
     parser.add_argument("--no-knn", action="store_true", help="skip the embeddings baseline")
     args = parser.parse_args()
     console = Console()
+    console.print("switched off: " + "; ".join(f"{k} ({v})" for k, v in SWITCHED_OFF.items()))
     splits = {task: (load_routerbench(args.data / f"{task}_train.csv"),
                      load_routerbench(args.data / f"{task}_test.csv")) for task in TASKS}
     splits["pooled"] = (sum((s[0] for s in splits.values()), []),
@@ -192,7 +204,8 @@ def main() -> None:
                 latency = decision_latency(router, prompts)
 
     report = {"command": "python bench/bench_router.py " + " ".join(sys.argv[1:]),
-              "local": LOCAL, "cloud": CLOUD, "results": results,
+              "local": LOCAL, "cloud": CLOUD, "switched_off": SWITCHED_OFF,
+              "results": results,
               "decision_latency": latency,
               "sizes": {t: [len(s[0]), len(s[1])] for t, s in splits.items()}}
     RESULTS.mkdir(exist_ok=True)

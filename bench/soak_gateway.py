@@ -5,6 +5,14 @@ cloud; 16 clients send a mix of streamed and unstreamed requests, mostly to the 
 every 20th to the device. The gateway's RSS (and the engine worker's) is sampled every 500
 requests. Writes bench/results/soak.json and soak.png.
 
+What is measured is the serving path's memory, so the response cache is off
+(``[cache] enabled = false``): no answer comes from it and it holds nothing (these requests
+set no temperature, which the default cache would not store either). Every request names its
+mode (``hybrid/cloud`` or ``hybrid/on-device``), so the router is never loaded, and no budget
+is set. Privacy screening stays on, as shipped: it runs on every request served. The run
+prints, and soak.json records under ``switched_off`` and ``left_on``, what was off and what
+stayed on.
+
     .venv/bin/python bench/soak_gateway.py [--requests 10000] [--concurrency 16]
 """
 
@@ -32,6 +40,17 @@ from tests.support.fault_proxy import free_port  # noqa: E402
 from tests.support.gateway_process import GatewayProcess, write_config  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
+SWITCHED_OFF = {
+    "response_cache": "[cache] enabled = false",
+    "router": "not used: every request names its mode (hybrid/cloud, hybrid/on-device)",
+    "budget": "none set",
+}
+LEFT_ON = {"privacy_screening": "as shipped: it runs on every request served"}
+
+
+def describe_setup() -> str:
+    return ("switched off: " + "; ".join(f"{k} ({v})" for k, v in SWITCHED_OFF.items())
+            + ". left on: " + "; ".join(f"{k} ({v})" for k, v in LEFT_ON.items()))
 
 
 def rss_mb(pid: int) -> float:
@@ -97,9 +116,10 @@ def main() -> None:
     echo = subprocess.Popen([sys.executable, "-m", "tests.support.echo_openai", "--port",
                              str(echo_port)], cwd=ROOT)
     config = write_config(folder, cloud_url=f"http://127.0.0.1:{echo_port}/v1",
-                          cache_dir=folder / "cache",
+                          cache_dir=folder / "cache", cache={"enabled": False},
                           gateway={"log_path": folder / "requests.sqlite"},
                           device={"max_queue": 8, "max_queue_wait_s": 10})
+    Console().print(describe_setup())
     gateway = GatewayProcess(config, folder / "requests.sqlite").start()
     try:
         started = time.perf_counter()
@@ -117,6 +137,7 @@ def main() -> None:
     report = {
         "command": "python bench/soak_gateway.py " + " ".join(sys.argv[1:]),
         "requests": args.requests, "concurrency": args.concurrency,
+        "switched_off": SWITCHED_OFF, "left_on": LEFT_ON,
         "seconds": round(elapsed, 1), "statuses": statuses, "samples": samples,
         "gateway_rss_start_mb": samples[0]["gateway_rss_mb"],
         "gateway_rss_at_1k_mb": warm["gateway_rss_mb"],

@@ -28,9 +28,10 @@ from hybridai.config import (
     ResilienceSettings,
     Settings,
 )
+from hybridai.core.execution import AttemptStep
 from hybridai.errors import CloudConnectionError, StreamInterruptedError
 from hybridai.policies.continuation import INSTRUCTION, continuation_request
-from hybridai.schema.events import TextDelta
+from hybridai.schema.events import Started, TextDelta
 from hybridai.schema.modes import Route
 from hybridai.schema.request import ChatRequest
 from tests.conftest import STAND_IN_PRICE, user
@@ -168,16 +169,17 @@ def test_a_budget_books_both_vendors_and_holds_for_the_longer_continuation(
     assert spent > hybrid.continued.cost_usd > 0
     # The continuation's hold counts the text so far as prompt: more than the original's.
     long_answer = "word " * 400
-    run = client.pipeline.recorder(*client.pipeline.prepare(
-        {"messages": user(PROMPT), "stream": True, "max_tokens": 40, "mode": "only_in_cloud"}))
-    attempt = run.plan.attempts[0]
-    run.begin(attempt, client.pipeline.backend(attempt, run.plan))
-    original_hold = client.pipeline._hold(attempt, run)
-    run.feed(TextDelta(long_answer))
-    run.continuing(CloudConnectionError("cut"))
-    continuation_hold = client.pipeline._hold(attempt, run)
-    assert original_hold is not None and continuation_hold is not None
-    assert continuation_hold[1] > original_hold[1]
+    request, route_plan = client.pipeline.prepare(
+        {"messages": user(PROMPT), "stream": True, "max_tokens": 40, "mode": "only_in_cloud"})
+    run = client.pipeline.recorder(request, route_plan)
+    execution = client.pipeline.execution(request, route_plan, run)
+    first = execution.start()
+    assert isinstance(first, AttemptStep) and first.hold is not None
+    execution.feed(Started())
+    execution.feed(TextDelta(long_answer))
+    second = execution.failed(CloudConnectionError("cut"))
+    assert isinstance(second, AttemptStep) and second.hold is not None
+    assert second.attempt.target == "b" and second.hold.most_usd > first.hold.most_usd
 
 
 def test_without_the_setting_a_broken_stream_is_an_interruption(make, vendors) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from hybridai.device.benchmark import BenchmarkResult, fingerprint
 from hybridai.schema.modes import Route
+from hybridai.schema.request import ChatRequest
 from tests.conftest import user
 
 pytestmark = pytest.mark.integration
@@ -106,6 +107,9 @@ def test_system_prompt_and_multi_turn_messages(device):
     response = create(device, messages=messages, max_tokens=8, temperature=0.0)
     assert response.text.strip()
     assert response.usage.prompt_tokens > 20
+    # The engine counts a prompt the way it runs it: under the model's chat template.
+    counted = device.pipeline.device.engine.count_tokens(ChatRequest.parse({"messages": messages}))
+    assert counted == response.usage.prompt_tokens
 
 
 def test_device_report_probes_and_benchmarks(device):

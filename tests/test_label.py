@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hybridai.router.data import read_rows
+from hybridai.training.data import read_rows
 from tests.support.gateway_process import HYBRIDAI
 
 # Each test runs whole labeling jobs; on a busy shared machine that takes minutes.

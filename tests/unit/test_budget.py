@@ -1,12 +1,15 @@
-"""The budget ledger: caps, reservations, rollover at day and month boundaries (injected
-clock), restarts and two processes sharing one file; the plan when a cap is reached."""
+"""The budget ledgers: caps, reservations, rollover at day and month boundaries (injected
+clock), the same behaviour from the SQLite and the in-memory ledger; restarts and two
+processes sharing one file (SQLite); the plan when a cap is reached."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,8 +19,10 @@ import pytest
 from hybridai.config import BudgetSettings, Settings
 from hybridai.core.plan import may_fall_back, plan
 from hybridai.errors import BudgetExhaustedError, ConfigError
-from hybridai.policies.budget import BudgetLedger
+from hybridai.policies.budget import SqliteBudgetLedger
 from hybridai.schema.modes import Mode, Route
+from hybridai.stores.memory import MemoryBudgetLedger
+from hybridai.stores.protocols import BudgetLedger
 from tests.unit.builders import CLOUD, DEVICE, available_report, unavailable_report
 
 UTC = ZoneInfo("UTC")
@@ -34,17 +39,36 @@ class Clock:
         self.now = when.timestamp()
 
 
-def ledger(tmp_path: Path, clock: Clock, **caps: object) -> BudgetLedger:
-    return BudgetLedger(BudgetSettings(**caps), tmp_path / "budget.sqlite", clock=clock)
+Ledgers = Callable[..., BudgetLedger]
+"""``(clock, **caps)`` → a ledger of the implementation under test."""
+
+
+@pytest.fixture(params=["sqlite", "memory"])
+def make_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Ledgers:
+    def make(clock: Clock, **caps: object) -> BudgetLedger:
+        settings = BudgetSettings(**caps)  # type: ignore[arg-type]
+        if request.param == "sqlite":
+            return SqliteBudgetLedger(settings, tmp_path / "budget.sqlite", clock=clock)
+        return MemoryBudgetLedger(settings, clock=clock)
+
+    return make
+
+
+def ledger(tmp_path: Path, clock: Clock, **caps: object) -> SqliteBudgetLedger:
+    settings = BudgetSettings(**caps)  # type: ignore[arg-type]
+    return SqliteBudgetLedger(settings, tmp_path / "budget.sqlite", clock=clock)
 
 
 def spend(book: BudgetLedger, usd: float) -> None:
     book.settle(book.reserve("cloud", usd, hold_s=60), usd)
 
 
-def test_daily_cap_refuses_what_would_pass_it_and_resets_at_midnight(tmp_path: Path) -> None:
+# -- what every ledger does ---------------------------------------------------------------------
+
+def test_daily_cap_refuses_what_would_pass_it_and_resets_at_midnight(make_ledger: Ledgers
+                                                                     ) -> None:
     clock = Clock(datetime(2026, 3, 14, 23, 50, tzinfo=UTC))
-    book = ledger(tmp_path, clock, daily_usd=0.10)
+    book = make_ledger(clock, daily_usd=0.10)
     spend(book, 0.06)
     assert book.check(0.04) is None  # exactly reaching the cap is allowed
     error = book.check(0.05)
@@ -58,9 +82,9 @@ def test_daily_cap_refuses_what_would_pass_it_and_resets_at_midnight(tmp_path: P
     assert book.check(0.10) is None
 
 
-def test_monthly_cap_spans_days_and_resets_on_the_first(tmp_path: Path) -> None:
+def test_monthly_cap_spans_days_and_resets_on_the_first(make_ledger: Ledgers) -> None:
     clock = Clock(datetime(2026, 1, 30, 12, tzinfo=UTC))
-    book = ledger(tmp_path, clock, daily_usd=1.0, monthly_usd=0.5)
+    book = make_ledger(clock, daily_usd=1.0, monthly_usd=0.5)
     spend(book, 0.3)
     clock.at(datetime(2026, 1, 31, 12, tzinfo=UTC))
     spend(book, 0.2)
@@ -73,22 +97,23 @@ def test_monthly_cap_spans_days_and_resets_on_the_first(tmp_path: Path) -> None:
     assert book.status().monthly.spent_usd == 0.0 and book.check(0.5) is None
 
 
-def test_time_zone_sets_where_the_day_begins(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("zone", "spent_next_hour"), [("UTC", 0.0), ("Asia/Tokyo", 0.4)])
+def test_the_time_zone_sets_where_the_day_begins(make_ledger: Ledgers, zone: str,
+                                                 spent_next_hour: float) -> None:
     # 23:30 UTC on 14 March is already 15 March in Tokyo (UTC+9).
     clock = Clock(datetime(2026, 3, 14, 23, 30, tzinfo=UTC))
-    utc = ledger(tmp_path, clock, daily_usd=1.0)
-    spend(utc, 0.4)
-    tokyo = BudgetLedger(BudgetSettings(daily_usd=1.0, timezone="Asia/Tokyo"),
-                         tmp_path / "budget.sqlite", clock=clock)
+    book = make_ledger(clock, daily_usd=1.0, timezone=zone)
+    spend(book, 0.4)
     clock.at(datetime(2026, 3, 15, 1, 0, tzinfo=UTC))  # a new UTC day, same Tokyo day
-    assert utc.status().daily.spent_usd == 0.0
-    assert tokyo.status().daily.spent_usd == pytest.approx(0.4)
-    assert tokyo.status().daily.resets_at == datetime(2026, 3, 16, tzinfo=ZoneInfo("Asia/Tokyo"))
+    status = book.status()
+    assert status.daily.spent_usd == pytest.approx(spent_next_hour)
+    assert status.monthly.spent_usd == pytest.approx(0.4)
+    assert status.daily.resets_at == datetime(2026, 3, 16, tzinfo=ZoneInfo(zone))
 
 
-def test_reservations_count_until_settled_to_the_actual_cost(tmp_path: Path) -> None:
+def test_reservations_count_until_settled_to_the_actual_cost(make_ledger: Ledgers) -> None:
     clock = Clock(datetime(2026, 3, 14, 12, tzinfo=UTC))
-    book = ledger(tmp_path, clock, daily_usd=0.10)
+    book = make_ledger(clock, daily_usd=0.10)
     held = [book.reserve("cloud", 0.04, hold_s=60) for _ in range(2)]
     assert book.status().reserved_usd == pytest.approx(0.08)
     with pytest.raises(BudgetExhaustedError):  # 0.08 held + 0.04 > 0.10
@@ -99,13 +124,91 @@ def test_reservations_count_until_settled_to_the_actual_cost(tmp_path: Path) -> 
     assert status.reserved_usd == 0.0 and status.daily.spent_usd == pytest.approx(0.02)
 
 
-def test_a_reservation_whose_call_died_expires(tmp_path: Path) -> None:
+def test_a_reservation_whose_call_died_expires(make_ledger: Ledgers) -> None:
     clock = Clock(datetime(2026, 3, 14, 12, tzinfo=UTC))
-    book = ledger(tmp_path, clock, daily_usd=0.10)
-    book.reserve("cloud", 0.09, hold_s=90)  # never settled: its process was killed
+    book = make_ledger(clock, daily_usd=0.10)
+    book.reserve("cloud", 0.09, hold_s=90)  # never settled: its caller died
     assert book.check(0.05) is not None
     clock.now += 91
-    assert book.check(0.05) is None
+    assert book.check(0.05) is None and book.status().reserved_usd == 0.0
+
+
+def test_a_call_that_outlives_its_hold_still_books_its_cost(make_ledger: Ledgers) -> None:
+    clock = Clock(datetime(2026, 3, 14, 12, tzinfo=UTC))
+    book = make_ledger(clock, daily_usd=0.10)
+    late = book.reserve("cloud", 0.02, hold_s=30)
+    clock.now += 31
+    book.settle(late, 0.03)
+    assert book.status().daily.spent_usd == pytest.approx(0.03)
+
+
+def test_spend_is_booked_on_the_day_its_call_began(make_ledger: Ledgers) -> None:
+    clock = Clock(datetime(2026, 3, 14, 23, 59, 50, tzinfo=UTC))
+    book = make_ledger(clock, daily_usd=1.0)
+    held = book.reserve("cloud", 0.05, hold_s=60)
+    clock.at(datetime(2026, 3, 15, 0, 0, 10, tzinfo=UTC))
+    book.settle(held, 0.05)
+    status = book.status()
+    assert status.daily.spent_usd == 0.0 and status.monthly.spent_usd == pytest.approx(0.05)
+
+
+def test_without_caps_nothing_is_refused_but_spend_is_counted(make_ledger: Ledgers) -> None:
+    clock = Clock(datetime(2026, 3, 14, 12, tzinfo=UTC))
+    book = make_ledger(clock)
+    spend(book, 123.0)
+    status = book.status()
+    assert book.check(1e6) is None and status.daily.remaining_usd is None
+    assert status.to_dict()["daily"] == {
+        "spent_usd": 123.0, "cap_usd": None, "remaining_usd": None,
+        "resets_at": "2026-03-15T00:00:00+00:00"}
+
+
+def test_threads_racing_for_the_last_dollars_never_pass_the_cap(make_ledger: Ledgers) -> None:
+    book = make_ledger(Clock(datetime(2026, 3, 14, 12, tzinfo=UTC)), daily_usd=0.05)
+    taken: list[int] = []
+
+    def reserve_many() -> None:
+        count = 0
+        for _ in range(200):
+            try:
+                book.reserve("cloud", 0.0001, hold_s=600)
+                count += 1
+            except BudgetExhaustedError:
+                pass
+        taken.append(count)
+
+    threads = [threading.Thread(target=reserve_many) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(taken) == 500  # 800 tries at $0.0001 against $0.05
+    assert book.status().daily.spent_usd == pytest.approx(0.05)
+
+
+async def test_the_async_forms_hold_and_settle_alike(make_ledger: Ledgers) -> None:
+    clock = Clock(datetime(2026, 3, 14, 12, tzinfo=UTC))
+    book = make_ledger(clock, daily_usd=0.10)
+    held = await book.areserve("cloud", 0.07, hold_s=60)
+    assert held.usd == 0.07 and book.status().reserved_usd == pytest.approx(0.07)
+    with pytest.raises(BudgetExhaustedError):
+        await book.areserve("cloud", 0.04, hold_s=60)
+    await book.asettle(held, 0.05)
+    status = book.status()
+    assert status.reserved_usd == 0.0 and status.daily.spent_usd == pytest.approx(0.05)
+    book.close()
+
+
+# -- the SQLite ledger's file -------------------------------------------------------------------
+
+def test_changing_the_time_zone_rereads_the_same_rows(tmp_path: Path) -> None:
+    clock = Clock(datetime(2026, 3, 14, 23, 30, tzinfo=UTC))
+    utc = ledger(tmp_path, clock, daily_usd=1.0)
+    spend(utc, 0.4)
+    tokyo = ledger(tmp_path, clock, daily_usd=1.0, timezone="Asia/Tokyo")
+    clock.at(datetime(2026, 3, 15, 1, 0, tzinfo=UTC))  # a new UTC day, same Tokyo day
+    assert utc.status().daily.spent_usd == 0.0
+    assert tokyo.status().daily.spent_usd == pytest.approx(0.4)
 
 
 def test_spend_survives_a_restart(tmp_path: Path) -> None:
@@ -120,10 +223,10 @@ def test_spend_survives_a_restart(tmp_path: Path) -> None:
 _RESERVER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from hybridai.policies.budget import BudgetLedger
+    from hybridai.policies.budget import SqliteBudgetLedger
     from hybridai.config import BudgetSettings
     from hybridai.errors import BudgetExhaustedError
-    book = BudgetLedger(BudgetSettings(daily_usd=0.05), Path(sys.argv[1]))
+    book = SqliteBudgetLedger(BudgetSettings(daily_usd=0.05), Path(sys.argv[1]))
     taken = 0
     time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # start together
     for _ in range(400):
@@ -145,7 +248,7 @@ def test_two_processes_sharing_the_ledger_never_pass_the_cap(tmp_path: Path) -> 
     # 1200 attempts at $0.0001 against $0.05: exactly 500 fit, whoever wins the races.
     assert sum(taken) == 500
     assert sum(1 for t in taken if t) >= 2, f"the processes did not race: {taken}"
-    book = BudgetLedger(BudgetSettings(daily_usd=0.05), path)
+    book = SqliteBudgetLedger(BudgetSettings(daily_usd=0.05), path)
     assert book.status().daily.spent_usd == pytest.approx(0.05)
 
 

@@ -1,4 +1,5 @@
-"""cloud.translate_error, estimate_tokens and _StreamTracker, with real openai/httpx objects.
+"""cloud.errors.translate_error, estimate_tokens and StreamTracker, with real openai and
+httpx objects.
 
 openai 3.x builds its exceptions around ``httpx2`` requests and responses (its own HTTP
 stack), so those are what the openai exceptions here carry; raw transport errors are httpx's.
@@ -19,14 +20,10 @@ import pytest
 from openai._vendor.httpx_aiohttp.transport import map_aiohttp_exceptions
 from openai.types.chat import ChatCompletionChunk
 
-from hybridai.cloud.backend import (
-    CloudBackend,
-    _StreamTracker,
-    _whole_answer,
-    estimate_tokens,
-    parse_retry_after,
-    translate_error,
-)
+from hybridai.cloud.answers import StreamTracker, whole_answer
+from hybridai.cloud.backend import CloudBackend
+from hybridai.cloud.errors import parse_retry_after, translate_error
+from hybridai.cloud.tokens import estimate_tokens
 from hybridai.config import CloudTarget
 from hybridai.core.plan import may_fall_back
 from hybridai.errors import (
@@ -258,7 +255,7 @@ def test_estimate_tokens(text: str, tokens: int) -> None:
     assert estimate_tokens(text) == tokens
 
 
-# -- _StreamTracker ------------------------------------------------------------------------------
+# -- StreamTracker ------------------------------------------------------------------------------
 
 def chunk(content: str | None = None, finish_reason: str | None = None,
           usage: dict[str, int] | None = None, *, choices: bool = True) -> dict[str, Any]:
@@ -274,13 +271,11 @@ def chunk(content: str | None = None, finish_reason: str | None = None,
     return data
 
 
-def tracker(prompt_estimate: int = 20) -> _StreamTracker:
-    backend = CloudBackend(CLOUD, CloudTarget(base_url="http://127.0.0.1:9/v1", model="m"),
-                           price=None)
-    return _StreamTracker(backend, prompt_estimate)
+def tracker(prompt_estimate: int = 20) -> StreamTracker:
+    return StreamTracker(CLOUD, prompt_estimate)
 
 
-def feed(stream: _StreamTracker, chunks: list[dict[str, Any]]) -> list[str]:
+def feed(stream: StreamTracker, chunks: list[dict[str, Any]]) -> list[str]:
     events = [event for c in chunks for event in stream.feed(c)]
     assert all(isinstance(event, TextDelta) for event in events)  # the tracker finishes apart
     return [event.text for event in events if isinstance(event, TextDelta)]
@@ -323,10 +318,10 @@ def test_stream_that_ends_unfinished_is_a_connection_error(
         stream.finish()
 
 
-# -- _whole_answer -------------------------------------------------------------------------------
+# -- whole_answer -------------------------------------------------------------------------------
 
 def test_whole_answer_reads_text_finish_and_usage() -> None:
-    events = list(_whole_answer(CLOUD, {
+    events = list(whole_answer(CLOUD, {
         "choices": [{"index": 0, "finish_reason": "length",
                      "message": {"role": "assistant", "content": "Hello"}}],
         "usage": {"prompt_tokens": 7, "completion_tokens": 2, "total_tokens": 9}}, 30))
@@ -334,14 +329,14 @@ def test_whole_answer_reads_text_finish_and_usage() -> None:
 
 
 def test_whole_answer_without_usage_or_choices_estimates() -> None:
-    events = list(_whole_answer(CLOUD, {"choices": []}, 30))
+    events = list(whole_answer(CLOUD, {"choices": []}, 30))
     assert events == [Started(prompt_tokens=None), Finished("stop", 30, 0)]
 
 
 @pytest.mark.parametrize("answer", ["<html>Bad gateway</html>", ["a", "list"], None])
 def test_whole_answer_that_is_not_a_completion_is_a_connection_error(answer: object) -> None:
     with pytest.raises(CloudConnectionError, match="not a chat completion"):
-        list(_whole_answer(CLOUD, answer, 30))
+        list(whole_answer(CLOUD, answer, 30))
 
 
 @pytest.mark.parametrize("raw, connect_failed", [

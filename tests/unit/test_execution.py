@@ -398,26 +398,23 @@ def test_a_cloud_attempt_is_sent_placeholders_and_its_answer_restored() -> None:
 # -- the drivers ---------------------------------------------------------------------------------
 
 class Ledger:
+    """Books each held attempt's cost, as the budget ledger would."""
+
     def __init__(self) -> None:
         self.booked: list[tuple[str, float]] = []
 
-    def hold(self, hold: Hold, cost: Callable[[], float]):  # type: ignore[no-untyped-def]
-        @contextmanager
-        def held() -> Iterator[None]:
-            try:
-                yield
-            finally:
+    @contextmanager
+    def hold(self, hold: Hold | None, cost: Callable[[], float]) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            if hold is not None:
                 self.booked.append((hold.target, cost()))
-        return held()
 
-    def ahold(self, hold: Hold, cost: Callable[[], float]):  # type: ignore[no-untyped-def]
-        @asynccontextmanager
-        async def held() -> AsyncIterator[None]:
-            try:
-                yield
-            finally:
-                self.booked.append((hold.target, cost()))
-        return held()
+    @asynccontextmanager
+    async def ahold(self, hold: Hold | None, cost: Callable[[], float]) -> AsyncIterator[None]:
+        with self.hold(hold, cost):
+            yield
 
 
 class Shelf:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hybridai.router.data import DataError
+from hybridai.training.data import DataError
 from hybridai.training.label import done_keys, pending_rows
 from hybridai.training.prompts import read_prompts
 from hybridai.training.scoring import (

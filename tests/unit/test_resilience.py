@@ -21,6 +21,7 @@ from hybridai.policies.resilience import (
     TargetHealth,
     retry_delay,
 )
+from hybridai.stores.memory import MemoryHealthState
 
 
 class Clock:
@@ -185,7 +186,8 @@ def test_breaker_is_thread_safe() -> None:
     for thread in threads:
         thread.join()
     assert breaker.state is BreakerState.CLOSED
-    assert len(breaker._calls) == 16000
+    window = breaker.store.record_call(breaker.target, failed=False, now=1000.0, window_s=60)
+    assert (window.calls, window.failures) == (16001, 8000)  # not one call lost
 
 
 # -- Connectivity --------------------------------------------------------------------------------
@@ -287,3 +289,22 @@ def test_health_does_not_count_bad_requests_or_other_targets() -> None:
         health.failed("device", EngineCrashedError("crash"))
     assert health.unavailable() == {}
     assert health.admit("device") is None
+
+
+def test_two_healths_sharing_one_state_agree_and_share_one_trial() -> None:
+    # What many gateway workers sharing one store would see: one worker's failures open the
+    # breaker for all, only one of them gets the half-open trial, offline is everyone's.
+    clock, state = Clock(), MemoryHealthState()
+    first, second = (TargetHealth(["a", "b"], SETTINGS, reconnect_check=lambda: False,
+                                  clock=clock, store=state) for _ in range(2))
+    for _ in range(3):
+        first.failed("a", CloudStatusError("down", status=503))
+    assert second.unavailable() == {"a": "circuit_open"}
+    clock.advance(10)
+    assert second.admit("a") is None  # the trial
+    assert first.admit("a") == "circuit_open"  # ... and nobody else while it runs
+    second.succeeded("a")
+    assert first.states() == {"a": BreakerState.CLOSED, "b": BreakerState.CLOSED}
+    first.failed("a", refused())
+    second.failed("b", refused())
+    assert first.connectivity.offline and second.connectivity.offline

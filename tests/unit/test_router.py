@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from hybridai.errors import InvalidRequestError
-from hybridai.router.data import DataError, read_rows
 from hybridai.router.features import DIM, _hashed, featurize, final_block
-from hybridai.router.model import Router, threshold_for_share, train
+from hybridai.router.model import Router
+from hybridai.training.data import DataError, read_rows
 from hybridai.training.metrics import curve, oracle_scores, random_curve, summarize
+from hybridai.training.train import threshold_for_share, train
 from tests.support.router_data import write_rows
 
 

@@ -8,10 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hybridai.engines.llamacpp.messages import Reading, ReadItem
 from hybridai.errors import InvalidRequestError
-from hybridai.router.data import Row
-from hybridai.router.model import ProbeReadings, Router, train
-from hybridai.router.reader import NAMES, parse_question, probe_items, summarize, vector
+from hybridai.router.model import Router
+from hybridai.router.reader import NAMES, parse_question, read_items, summarize, vector
+from hybridai.training.data import Row
+from hybridai.training.train import ProbeReadings, train
 
 ARC = ("Question: Which gas do plants take in?\nA) oxygen\nB) carbon dioxide\nC) helium\n"
        "D) neon\nAnswer: B\n\nQuestion: Which of these is a mammal?\nA) shark\nB) whale\n"
@@ -32,21 +34,22 @@ def test_the_question_asked_is_parsed_after_the_examples():
 
 
 def test_the_engine_is_asked_for_letters_and_for_each_filled_blank():
-    items = probe_items(parse_question(WINO))
-    assert items[0]["then"] == "\nAnswer:" and items[0]["letters"] == ["A", "B"]
-    filled = [item["text"] for item in items[1:]]
+    items = read_items(parse_question(WINO))
+    assert items[0].then == "\nAnswer:" and items[0].letters == ("A", "B")
+    filled = [item.text for item in items[1:]]
     assert filled == ["Sarah was a much better surgeon than Maria so Sarah always got the "
                       "harder cases.", "Sarah was a much better surgeon than Maria so Maria "
                       "always got the harder cases."]
-    assert items[1]["head"].endswith("so Sarah") and items[2]["head"].endswith("so Maria")
-    open_items = probe_items(parse_question("Write a haiku."))
-    assert open_items == [{"text": "Write a haiku.", "max_tokens": 256}]
+    assert items[1].head and items[1].head.endswith("so Sarah")
+    assert items[2].head and items[2].head.endswith("so Maria")
+    open_items = read_items(parse_question("Write a haiku."))
+    assert open_items == [ReadItem("Write a haiku.", max_tokens=256)]
 
 
 def test_features_from_the_engines_answers():
     question = parse_question(WINO)
-    results = [{"log_probs": [-1.0, -3.0, -2.0], "letters": [np.log(0.6), np.log(0.2)]},
-               {"log_probs": [-1.0, -1.0]}, {"log_probs": [-2.0, -2.0]}]
+    results = [Reading((-1.0, -3.0, -2.0), letters=(np.log(0.6), np.log(0.2))),
+               Reading((-1.0, -1.0)), Reading((-2.0, -2.0))]
     record = summarize(question, results)
     assert record["ntok"] == 4 and record["lp_mean"] == -2.0 and record["lp_min"] == -3.0
     x = dict(zip(NAMES, vector(record), strict=True))
@@ -56,7 +59,7 @@ def test_features_from_the_engines_answers():
     assert x["log_mass"] == pytest.approx(np.log(0.8))
     # partial scoring: option A's words after the blank sum to -2, B's to -4
     assert x["partial_pA"] == pytest.approx(1 / (1 + np.exp(-2.0)))
-    open_record = summarize(parse_question("Hi there"), [{"log_probs": [-0.5]}])
+    open_record = summarize(parse_question("Hi there"), [Reading((-0.5,))])
     assert vector(open_record)[len(NAMES) - 10:].tolist() == [0.0] * 10
 
 

@@ -137,6 +137,40 @@ def test_every_problem_is_reported() -> None:
     assert all(field in error for field in ("temperature:", "top_p:", "extra: unknown field"))
 
 
+@pytest.mark.parametrize("field", ["options", "payload", "logprobs"])
+def test_the_request_types_own_fields_are_unknown_on_the_wire(field: str) -> None:
+    assert f"{field}: unknown field" in str(rejected({"messages": USER, field: {}}))
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("max_tokens", "5"), ("stream", 1), ("stream", "true"), ("temperature", "0.5"),
+    ("cache", 0), ("continue_stream", "on"), ("cascade", "0.5"), ("seed", True)])
+def test_strict_parsing_takes_each_field_in_its_json_type_only(field: str, value: Any) -> None:
+    payload = {"messages": USER, field: value}
+    ChatRequest.parse(payload)  # the library's parsing coerces, as it always has
+    with pytest.raises(InvalidRequestError, match=field):
+        ChatRequest.parse(payload, strict=True)
+
+
+def test_an_integral_number_is_an_integer_also_strictly() -> None:
+    request = ChatRequest.parse({"messages": USER, "max_tokens": 5.0, "seed": 7.0,
+                                 "temperature": 1}, strict=True)
+    assert (request.max_tokens, request.seed, request.temperature) == (5, 7, 1.0)
+    assert chat_request(max_completion_tokens=6.0).max_tokens == 6
+
+
+@pytest.mark.parametrize(("fields", "where"), [
+    ({"n": True}, "n=True"),
+    ({"stream_options": 5}, "stream_options:"),
+    ({"max_tokens": 3, "max_completion_tokens": 0}, "max_completion_tokens:"),
+    ({"messages": [{"role": "user", "content": "Hi", "name": 5}]}, "messages.0.name:"),
+    ({"messages": [{"role": "user", "content": [{"type": "text"}]}]}, "messages.0.content:"),
+])
+def test_wire_only_fields_are_checked_though_not_kept(fields: dict[str, Any],
+                                                      where: str) -> None:
+    assert where in str(rejected({"messages": USER, **fields}))
+
+
 # -- mode_from_model -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("model", "mode"), [

@@ -18,15 +18,17 @@ from ..config import CacheSettings
 from ..schema.modes import Mode, Route
 from ..schema.request import ChatRequest
 from ..schema.result import RequestResult
+from ..stores.answers import StoredAnswer
+from ..stores.protocols import AnswerStore, QuestionIndex
 from .guard import conflict
 from .key import CacheKey, cache_key
 from .replay import CacheHit
-from .store import CacheStore, StoredAnswer
+from .store import CacheStore
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from .semantic import Embedder, SemanticIndex
+    from .semantic import Embedder
 
 
 MAX_QUESTION_CHARS = 1000
@@ -49,8 +51,8 @@ class ResponseCache:
         self.settings = settings
         self.path = settings.store_path(cache_dir)
         self._embedder = embedder
-        self._store: CacheStore | None = None
-        self._index: SemanticIndex | None = None
+        self._store: AnswerStore | None = None
+        self._index: QuestionIndex | None = None
         self._opening = threading.Lock()
 
     @property
@@ -62,7 +64,7 @@ class ResponseCache:
                 and (request.deterministic or self.settings.include_sampled))
 
     @property
-    def store(self) -> CacheStore:
+    def store(self) -> AnswerStore:
         """Opened on first use, so a process that never caches never touches the disk."""
         with self._opening:
             if self._store is None:
@@ -131,7 +133,7 @@ class ResponseCache:
             self._embedder = default_embedder()
         return self._embedder
 
-    def _load_index(self, store: CacheStore) -> SemanticIndex:
+    def _load_index(self, store: AnswerStore) -> QuestionIndex:
         from .semantic import SemanticIndex
 
         index = SemanticIndex()

@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import ConfigError
+from ..stores.answers import Match
 
 RERANK = 32
 """Rows scored exactly after the Hamming pre-selection."""
@@ -53,12 +54,6 @@ class MiniLM:
 
 def default_embedder() -> Embedder:
     return MiniLM()
-
-
-@dataclass(frozen=True)
-class Match:
-    key: str
-    similarity: float
 
 
 @dataclass
@@ -113,7 +108,8 @@ class _Block:
 
 
 class SemanticIndex:
-    """Thread-safe; vectors must be unit length (cosine = dot product)."""
+    """The response cache's ``stores.protocols.QuestionIndex`` in this process's memory;
+    thread-safe; vectors must be unit length (cosine = dot product)."""
 
     def __init__(self, dim: int = 384) -> None:
         self.dim = dim

@@ -12,14 +12,18 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..stores.answers import Embedded, Entry, StoredAnswer
 from ..stores.sqlite import migrate, open_db
 
 if TYPE_CHECKING:
     import numpy as np
+
+# The values it keeps are the response cache's words too (``stores.answers``).
+__all__ = ["MIGRATIONS", "CacheStore", "Embedded", "Entry", "StoredAnswer"]
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_entries", """
@@ -41,42 +45,9 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
-@dataclass(frozen=True)
-class StoredAnswer:
-    """A complete, successful answer as it was produced."""
-
-    chunks: list[str]
-    finish_reason: str
-    prompt_tokens: int
-    completion_tokens: int
-    route: str
-    """Where it ran originally: on_device or in_cloud."""
-    target: str
-    model: str
-    cost_usd: float
-
-    @property
-    def text(self) -> str:
-        return "".join(self.chunks)
-
-
-@dataclass(frozen=True)
-class Entry:
-    key: str
-    question: str
-    answer: StoredAnswer
-    created: float
-
-
-@dataclass(frozen=True)
-class Embedded:
-    key: str
-    scope: str
-    vector: np.ndarray
-
-
 class CacheStore:
-    """Thread-safe; every method is one short transaction."""
+    """The response cache's ``stores.protocols.AnswerStore`` in a SQLite file; thread-safe,
+    every method one short transaction."""
 
     def __init__(self, path: Path, *, max_entries: int, ttl_s: float) -> None:
         self.path = path

@@ -8,7 +8,7 @@ so this module sends it directly. ``[cloud.<name>] transport = "openai"`` restor
 for async calls; sync calls always use it.
 
 Errors are raised as hybridai's own (``CloudStatusError``, ``ContextOverflowError``…) or left
-as aiohttp's, which ``cloud.translate_error`` understands, exactly as for the SDK's
+as aiohttp's, which ``cloud.errors.translate_error`` understands, exactly as for the SDK's
 aiohttp transport.
 """
 
@@ -28,7 +28,7 @@ import aiohttp
 from .._version import __version__
 from ..config import CloudTarget
 from ..errors import CloudConnectionError, HybridAIError
-from .backend import error_message, status_error
+from .errors import error_message, status_error
 
 _ERROR_BODY_LIMIT = 64 * 1024  # an error page longer than this says nothing more
 

@@ -7,15 +7,18 @@ import time
 from collections.abc import Callable, Mapping
 
 from ..cache import ResponseCache
-from ..cloud.backend import CloudBackend, can_connect
+from ..cloud.backend import CloudBackend
+from ..cloud.connect import can_connect
+from ..cloud.protocol import CloudTargetBackend
 from ..config import Settings
 from ..device.manager import Device
 from ..errors import ConfigError
-from ..policies.budget import BudgetLedger, open_ledger
+from ..policies.budget import open_ledger
 from ..policies.pricing import PriceTable
 from ..policies.privacy.screening import PrivacyGuard
 from ..policies.resilience import TargetHealth
 from ..router.model import Router
+from ..stores.protocols import BudgetLedger, HealthState
 from .pipeline import Pipeline
 from .routers import RouterSlot
 
@@ -23,37 +26,39 @@ Clock = Callable[[], float]
 
 
 def build_pipeline(settings: Settings, *, device: Device | None = None,
-                   clouds: Mapping[str, CloudBackend] | None = None,
+                   clouds: Mapping[str, CloudTargetBackend] | None = None,
                    cache: ResponseCache | None = None, budget: BudgetLedger | None = None,
-                   health: TargetHealth | None = None, router: Router | None = None,
+                   health: HealthState | None = None, router: Router | None = None,
                    privacy: PrivacyGuard | None = None, prices: PriceTable | None = None,
                    clock: Clock = time.perf_counter) -> Pipeline:
     """The pipeline ``settings`` describe, with any part given here used in place of the one
-    they would build. ``clouds`` are the failover chain, in order."""
+    they would build. ``clouds`` are the failover chain, in order. ``budget`` is the spend
+    ledger (default: the SQLite file the settings name, when they cap spend); ``health`` is
+    where the breakers and the offline state are kept (default: this process's memory)."""
     prices = prices or PriceTable.with_overrides(settings.prices)
     if clouds is None:
         clouds = {name: CloudBackend(name, settings.cloud[name],
                                      prices.price_of(settings.cloud[name].model))
                   for name in settings.cloud_targets()}
     clouds = dict(clouds)
-    if health is None:
-        health = TargetHealth(clouds, settings.resilience,
-                              reconnect_check=lambda: _reach_any(settings, clouds))
+    target_health = TargetHealth(clouds, settings.resilience,
+                                 reconnect_check=lambda: _reach_any(settings, clouds),
+                                 store=health)
     return Pipeline(
         settings, prices=prices, device=device or Device(settings), clouds=clouds,
         cache=cache or ResponseCache(settings.cache, settings.cache_dir),
-        privacy=privacy or PrivacyGuard.from_settings(settings.privacy), health=health,
+        privacy=privacy or PrivacyGuard.from_settings(settings.privacy), health=target_health,
         budget=budget if budget is not None else _budget_ledger(settings, clouds),
         router=RouterSlot(settings, router), clock=clock)
 
 
-def _reach_any(settings: Settings, clouds: Mapping[str, CloudBackend]) -> bool:
+def _reach_any(settings: Settings, clouds: Mapping[str, CloudTargetBackend]) -> bool:
     """Whether any cloud target can be connected to: the way back from offline."""
     timeout_s = settings.resilience.probe_timeout_s
     return any(can_connect(cloud.target.base_url, timeout_s) for cloud in clouds.values())
 
 
-def _budget_ledger(settings: Settings, clouds: Mapping[str, CloudBackend]
+def _budget_ledger(settings: Settings, clouds: Mapping[str, CloudTargetBackend]
                    ) -> BudgetLedger | None:
     if not settings.budget.capped:
         return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Generator, Iterator
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, nullcontext
 
 from ..errors import BackendError, BudgetExhaustedError, ContextOverflowError
 from ..schema.events import StreamEvent, afiltered, filtered
@@ -31,7 +30,7 @@ def drive(execution: Execution, spending: Spending, storing: Storing
             step = execution.waited()
             continue
         try:
-            with _held(spending, step, execution):
+            with spending.hold(step.hold, execution.run.attempt_cost):
                 answer = yield from _attempt(execution, step)
         except ROUTABLE_ERRORS as error:
             step = execution.failed(error)
@@ -57,13 +56,6 @@ def _attempt(execution: Execution, step: AttemptStep
     return None
 
 
-def _held(spending: Spending, step: AttemptStep, execution: Execution
-          ) -> AbstractContextManager[None]:
-    if step.hold is None:
-        return nullcontext()
-    return spending.hold(step.hold, execution.run.attempt_cost)
-
-
 async def adrive(execution: Execution, spending: Spending, storing: Storing
                  ) -> AsyncIterator[ChatCompletionChunk]:
     step: Step = execution.start()
@@ -74,7 +66,7 @@ async def adrive(execution: Execution, spending: Spending, storing: Storing
             continue
         answer: list[StreamEvent] | None = None
         try:
-            async with _aheld(spending, step, execution):
+            async with spending.ahold(step.hold, execution.run.attempt_cost):
                 events: AsyncIterator[StreamEvent] = step.backend.astream(step.sent)
                 for text_filter in step.filters:
                     events = afiltered(events, text_filter)
@@ -93,18 +85,6 @@ async def adrive(execution: Execution, spending: Spending, storing: Storing
             step = execution.succeeded(answer)
     for chunk in ending(step, execution, storing):
         yield chunk
-
-
-def _aheld(spending: Spending, step: AttemptStep, execution: Execution
-           ) -> AbstractAsyncContextManager[None]:
-    if step.hold is None:
-        return _nothing_held()
-    return spending.ahold(step.hold, execution.run.attempt_cost)
-
-
-class _nothing_held(AbstractAsyncContextManager[None]):  # noqa: N801 - used like a function
-    async def __aexit__(self, *exc: object) -> None:
-        return None
 
 
 def ending(step: End, execution: Execution, storing: Storing) -> list[ChatCompletionChunk]:

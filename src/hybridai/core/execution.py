@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
+from typing import NamedTuple
 
 from ..config import CloudTarget
 from ..errors import EngineError, StreamInterruptedError, TargetSkippedError
@@ -34,9 +35,10 @@ from .plan import Attempt, RoutePlan, final_error, may_fall_back, place_failed
 from .recorder import RunRecorder
 
 
-@dataclass(frozen=True)
-class Hold:
-    """What a cloud attempt holds against the budget until it ends."""
+class Hold(NamedTuple):
+    """What a cloud attempt holds against the budget until it ends: at most ``most_usd``
+    (its prompt and its whole ``max_tokens``), for at most ``ttl_s`` should the process
+    holding it die."""
 
     target: str
     most_usd: float
@@ -76,29 +78,37 @@ class End:
 Step = AttemptStep | Wait | End
 
 
+def _nothing_held(attempt: Attempt, request: ChatRequest) -> Hold | None:
+    return None
+
+
+def _nothing_to_do() -> None:
+    return None
+
+
+@dataclass(eq=False)
 class Execution:
-    def __init__(self, plan: RoutePlan, request: ChatRequest, run: RunRecorder, *,
-                 backend_for: Callable[[Attempt], Backend], health: TargetHealth,
-                 cloud_targets: Mapping[str, CloudTarget], continue_streams: bool,
-                 cascade_threshold: float | None = None,
-                 hold_for: Callable[[Attempt, ChatRequest], Hold | None] = lambda a, r: None,
-                 engine_failed: Callable[[], None] = lambda: None,
-                 rng: Callable[[], float] = random.random) -> None:
-        self.plan = plan
-        self.request = request
-        self.run = run
-        self.backend_for = backend_for
-        self.health = health
-        self.cloud_targets = cloud_targets
-        self.continue_streams = continue_streams
-        self.cascade_threshold = cascade_threshold
-        self.hold_for = hold_for
-        self.engine_failed = engine_failed
-        self.rng = rng
-        self.failures: list[tuple[Attempt, Exception]] = []
-        self._index = -1
-        self._retries = 0
-        self._set_aside: _SetAside | None = None  # the device's answer, while the cloud tries
+    """One request's walk through its plan (the module's docstring tells the protocol)."""
+
+    plan: RoutePlan
+    request: ChatRequest
+    run: RunRecorder
+    _: KW_ONLY
+    backend_for: Callable[[Attempt], Backend]
+    health: TargetHealth
+    cloud_targets: Mapping[str, CloudTarget]
+    continue_streams: bool
+    cascade_threshold: float | None = None
+    """Set when the request cascades: device answers are buffered and scored against it."""
+    hold_for: Callable[[Attempt, ChatRequest], Hold | None] = _nothing_held
+    engine_failed: Callable[[], None] = _nothing_to_do
+    """Called when the device engine failed: its availability is checked afresh."""
+    rng: Callable[[], float] = random.random
+    failures: list[tuple[Attempt, Exception]] = field(default_factory=list, init=False)
+    _index: int = field(default=-1, init=False)
+    _retries: int = field(default=0, init=False)
+    _set_aside: _SetAside | None = field(default=None, init=False)
+    """The device's answer, while the cloud tries to do better."""
 
     # What the driver calls ---------------------------------------------------------------
     def start(self) -> Step:
@@ -179,7 +189,7 @@ class Execution:
         request and its answer is restored; a stream being continued sends its text so far
         (screened the same way) and drops a repeat of it."""
         screening = self.plan.privacy
-        sent, filters = self.request, []
+        sent, filters = self.request, list[TextFilter]()
         redacting = (backend.route is not Route.ON_DEVICE and screening is not None)
         if redacting:
             assert screening is not None

@@ -20,12 +20,14 @@ from contextlib import (
     AbstractContextManager,
     asynccontextmanager,
     contextmanager,
+    nullcontext,
 )
-from dataclasses import replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from typing import Any
 
 from ..cache import CacheLookup, ReplayBackend, ResponseCache
-from ..cloud.backend import CloudBackend, estimate_prompt_tokens
+from ..cloud.protocol import CloudTargetBackend
+from ..cloud.tokens import estimate_prompt_tokens
 from ..config import Settings
 from ..device.availability import AvailabilityReport
 from ..device.manager import Device
@@ -50,29 +52,35 @@ from .routers import RouterSlot
 Clock = Callable[[], float]
 
 
+@dataclass(eq=False)
 class Pipeline:
-    def __init__(self, settings: Settings, *, prices: PriceTable, device: Device,
-                 clouds: dict[str, CloudBackend], cache: ResponseCache, privacy: PrivacyGuard,
-                 health: TargetHealth, budget: BudgetLedger | None, router: RouterSlot,
-                 clock: Clock) -> None:
-        self.settings = settings
-        self.prices = prices
-        self.device = device
-        self.clouds = clouds
-        self.reference = Reference(next(iter(clouds.values()), None))
-        self.cache = cache
-        self.privacy = privacy
-        self.health = health
-        self.budget = budget
-        self.router = router
-        self.clock = clock
+    """The request pipeline's parts, and the steps that are not execution."""
+
+    settings: Settings
+    _: KW_ONLY
+    prices: PriceTable
+    device: Device
+    clouds: dict[str, CloudTargetBackend]
+    """The failover chain, in order."""
+    cache: ResponseCache
+    privacy: PrivacyGuard
+    health: TargetHealth
+    budget: BudgetLedger | None
+    router: RouterSlot
+    clock: Clock
+    reference: Reference = field(init=False)
+    """The cloud model that savings are measured against: the first of the chain."""
+
+    def __post_init__(self) -> None:
+        self.reference = Reference(next(iter(self.clouds.values()), None))
 
     # 1. validate ---------------------------------------------------------------------------
     def prepare(self, payload: dict[str, Any]) -> tuple[ChatRequest, RoutePlan]:
         return self.plan_request(self.parse(payload))
 
-    def parse(self, payload: dict[str, Any]) -> ChatRequest:
-        return ChatRequest.parse(payload)
+    def parse(self, payload: dict[str, Any], *, strict: bool = False) -> ChatRequest:
+        """``strict``: JSON types only, as the gateway's OpenAPI document says."""
+        return ChatRequest.parse(payload, strict=strict)
 
     def mode_of(self, request: ChatRequest) -> Mode:
         return request.options.mode or mode_from_model(request.model) or self.settings.mode
@@ -186,11 +194,13 @@ class Pipeline:
                     self.clouds[attempt.target].target.timeout_s + 60)
 
     # The drivers' Spending and Storing (ports.py).
-    def hold(self, hold: Hold, cost: Callable[[], float]) -> AbstractContextManager[None]:
-        return self._held(hold, cost)
+    def hold(self, hold: Hold | None, cost: Callable[[], float]
+             ) -> AbstractContextManager[None]:
+        return nullcontext() if hold is None else self._held(hold, cost)
 
-    def ahold(self, hold: Hold, cost: Callable[[], float]) -> AbstractAsyncContextManager[None]:
-        return self._aheld(hold, cost)
+    def ahold(self, hold: Hold | None, cost: Callable[[], float]
+              ) -> AbstractAsyncContextManager[None]:
+        return nullcontext() if hold is None else self._aheld(hold, cost)
 
     @contextmanager
     def _held(self, hold: Hold, cost: Callable[[], float]) -> Iterator[None]:

@@ -31,9 +31,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Attempt:
+    """One place the plan tries, in order, and why it is there."""
+
     target: str
     route: Route
     reason: Reason
+    """Why this attempt runs, should it be the one that answers."""
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ from .plan import RoutePlan
 
 
 class Spending(Protocol):
-    def hold(self, hold: Hold, cost: Callable[[], float]) -> AbstractContextManager[None]:
-        """Holds ``hold.most_usd`` while the attempt runs, then books ``cost()``."""
+    def hold(self, hold: Hold | None, cost: Callable[[], float]
+             ) -> AbstractContextManager[None]:
+        """Holds ``hold.most_usd`` while the attempt runs, then books ``cost()``; nothing
+        when the attempt is not budgeted (``hold`` is None)."""
         ...
 
-    def ahold(self, hold: Hold, cost: Callable[[], float]
+    def ahold(self, hold: Hold | None, cost: Callable[[], float]
               ) -> AbstractAsyncContextManager[None]:
         """``hold`` for an event loop: the ledger's work runs in a thread."""
         ...

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from ..cache.replay import ReplayBackend
-from ..cloud.backend import estimate_tokens
+from ..cloud.tokens import estimate_tokens
 from ..errors import BudgetExhaustedError
 from ..policies.cascade import Verdict
 from ..policies.pricing import PriceTable
@@ -231,7 +231,7 @@ class RunRecorder:
         self.routing = RoutingInfo(
             route=self.attempt.route, target=self.attempt.target, model=self.backend.model,
             mode=self.plan.mode, reason=str(self.reason), detail=self.reason.detail,
-            fallbacks=self.fallbacks, retries=self.retries,
+            fallbacks=list(self.fallbacks), retries=list(self.retries),
             time_to_first_token_s=None if self.first_token_at is None else
             round(self.first_token_at - self.started_at, 4),
             latency_s=round(end - self.started_at, 4),

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..engines.protocol import EngineSpeed
 from .probe import DeviceProbe
 
 
@@ -62,9 +63,10 @@ class BenchmarkCache:
         tmp.replace(self._path(key))
 
 
-def result_from_event(event: dict[str, Any], load_s: float) -> BenchmarkResult:
+def result_from_speed(speed: EngineSpeed, load_s: float) -> BenchmarkResult:
+    """What the engine measured (``DeviceEngine.benchmark``), measured now."""
     return BenchmarkResult(
-        prefill_tokens_per_s=float(event["prefill_tokens_per_s"]),
-        decode_tokens_per_s=float(event["decode_tokens_per_s"]),
+        prefill_tokens_per_s=speed.prefill_tokens_per_s,
+        decode_tokens_per_s=speed.decode_tokens_per_s,
         load_s=load_s, measured_at=time.time(),
     )

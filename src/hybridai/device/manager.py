@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..engines.llamacpp.host import LocalEngine
 from ..engines.model_source import BundledModelInstaller, ModelLocation, locate_model
+from ..engines.protocol import DeviceEngine
+from ..engines.registry import build_engine
 from ..errors import EngineError
 from .availability import AvailabilityReport, assess
-from .benchmark import BenchmarkCache, BenchmarkResult, fingerprint, result_from_event
+from .benchmark import BenchmarkCache, BenchmarkResult, fingerprint, result_from_speed
 from .probe import DeviceProbe, ModelFacts, model_facts, probe_device
 
 
@@ -35,13 +36,20 @@ class DeviceReport:
 
 
 class Device:
-    """Owns the local engine and answers whether it can take a request right now."""
+    """Owns the local engine and answers whether it can take a request right now.
 
-    def __init__(self, settings: Settings, *, availability_ttl_s: float = 5.0) -> None:
+    The engine is the one handed in, else one of kind ``settings.device.kind`` from the
+    engine registry (``engines/registry.py``)."""
+
+    def __init__(self, settings: Settings, engine: DeviceEngine | None = None, *,
+                 availability_ttl_s: float = 5.0) -> None:
         self.settings = settings.device
         self.cache_dir = settings.cache_dir
-        self.location = locate_model(settings.device)
-        self.engine = LocalEngine(settings.device, self.location, settings.cache_dir)
+        if engine is None:
+            engine = build_engine(settings.device, locate_model(settings.device),
+                                  settings.cache_dir)
+        self.engine: DeviceEngine = engine
+        self.location = engine.location
         self._benchmarks = BenchmarkCache(settings.cache_dir)
         self._installer = BundledModelInstaller(settings.cache_dir)
         self._ttl_s = availability_ttl_s
@@ -72,7 +80,7 @@ class Device:
             return None
         try:
             info = self.engine.start()
-            result = result_from_event(self.engine.benchmark(), info.load_s)
+            result = result_from_speed(self.engine.benchmark(), info.load_s)
         except EngineError as exc:
             # Failures stay in memory only: a transient crash must not stick to the machine.
             self._failed_benchmark = BenchmarkResult(
@@ -122,7 +130,8 @@ class Device:
         engine = None if info is None else {
             "pid": self.engine.pid, "n_ctx": info.n_ctx, "n_ctx_train": info.n_ctx_train,
             "n_threads": info.n_threads, "restarts": self.engine.restarts,
-            "recent_crashes": self.engine.recent_crashes(), "log": str(self.engine.log_path),
+            "recent_crashes": self.engine.recent_crashes(),
+            "log": None if self.engine.log_path is None else str(self.engine.log_path),
         }
         return DeviceReport(probe, benchmark, availability, engine)
 

@@ -10,6 +10,7 @@ from prometheus_client.registry import Collector
 
 from ..policies.budget import BudgetStatus
 from ..policies.resilience import TargetHealth
+from ..schema.reasons import ReasonCode
 from .requestlog import LogEntry
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
@@ -82,12 +83,12 @@ class Metrics:
                   "fell behind (a bounded queue)", registry=self.registry
                   ).set_function(log_dropped)
 
-    def observe(self, entry: LogEntry, reason_code: str | None = None) -> None:
+    def observe(self, entry: LogEntry, reason_code: ReasonCode | None = None) -> None:
         """Counts a request: by route, by its reason's code (never the words or numbers that
         follow it, which would make a new series each) or error code, and by status."""
         route = entry.route or "none"
-        self.requests.labels(route, reason_code or entry.error_code or "none",
-                             str(entry.status)).inc()
+        reason = reason_code.value if reason_code is not None else entry.error_code
+        self.requests.labels(route, reason or "none", str(entry.status)).inc()
         if entry.latency_s is not None:
             self.latency.labels(route).observe(entry.latency_s)
         if entry.ttft_s is not None:

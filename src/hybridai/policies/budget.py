@@ -16,6 +16,10 @@ dropped once its call could no longer be running (the target's timeout plus a mi
 
 Day and month boundaries are taken in ``budget.timezone`` when spend is summed, so
 changing the time zone re-reads the same rows.
+
+A ledger is anything that keeps ``stores.protocols.BudgetLedger``: ``SqliteBudgetLedger``
+here is the one the settings open (``open_ledger``); ``stores.memory.MemoryBudgetLedger``
+applies the same rules in one process's memory, without a file.
 """
 
 from __future__ import annotations
@@ -24,14 +28,20 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..config import BudgetSettings, Settings
 from ..errors import BudgetExhaustedError
+from ..stores.ledger import BudgetStatus, Period, PeriodBounds, Reservation, refusal
+from ..stores.memory import MemoryBudgetLedger
+from ..stores.protocols import BudgetLedger
 from ..stores.sqlite import open_db
+
+# The budget's values and protocol live with the ledgers (``stores``); this is where the
+# rest of hybridai finds them.
+__all__ = ["BudgetLedger", "BudgetStatus", "MemoryBudgetLedger", "Period", "Reservation",
+           "SqliteBudgetLedger", "open_ledger"]
 
 _SCHEMA = """
     CREATE TABLE IF NOT EXISTS spend (
@@ -54,63 +64,9 @@ _SUMS = """
 """
 
 
-@dataclass(frozen=True)
-class Period:
-    name: str  # "daily" | "monthly"
-    cap_usd: float | None
-    spent_usd: float  # settled + open reservations
-    resets_at: datetime
-
-    @property
-    def remaining_usd(self) -> float | None:
-        return None if self.cap_usd is None else max(0.0, self.cap_usd - self.spent_usd)
-
-
-@dataclass(frozen=True)
-class BudgetStatus:
-    daily: Period
-    monthly: Period
-    reserved_usd: float  # the part of spent_usd that calls in flight hold
-
-    def blocking(self, cost_usd: float = 0.0) -> Period | None:
-        """The first period whose cap ``cost_usd`` more would pass (a spent cap blocks all)."""
-        for period in (self.daily, self.monthly):
-            cap = period.cap_usd
-            # A nano-dollar of slack: sums of float prices must not miss an exact fit.
-            if cap is not None and (period.spent_usd >= cap
-                                    or period.spent_usd + cost_usd > cap + 1e-9):
-                return period
-        return None
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "reserved_usd": round(self.reserved_usd, 8),
-            **{p.name: {"spent_usd": round(p.spent_usd, 8), "cap_usd": p.cap_usd,
-                        "remaining_usd": None if p.remaining_usd is None
-                        else round(p.remaining_usd, 8),
-                        "resets_at": p.resets_at.isoformat()}
-               for p in (self.daily, self.monthly)},
-        }
-
-
-def exhausted_error(period: Period, cost_usd: float, now: datetime) -> BudgetExhaustedError:
-    return BudgetExhaustedError(
-        f"the {period.name} cloud budget is spent: ${period.spent_usd:.6f} of "
-        f"${period.cap_usd:.6f} used, this request could cost up to ${cost_usd:.6f}; "
-        f"it resets at {period.resets_at.isoformat()}",
-        cap=period.name, spent_usd=round(period.spent_usd, 8), cap_usd=period.cap_usd or 0.0,
-        resets_at=period.resets_at.isoformat(),
-        retry_after=max(1.0, (period.resets_at - now).total_seconds()))
-
-
-@dataclass(frozen=True)
-class Reservation:
-    row_id: int
-    usd: float
-
-
-class BudgetLedger:
-    """The spend ledger; safe to share between threads, and between processes by its file."""
+class SqliteBudgetLedger:
+    """The spend ledger in a SQLite file (``stores.protocols.BudgetLedger``); safe to share
+    between threads, and between processes by its file."""
 
     def __init__(self, settings: BudgetSettings, path: Path,
                  clock: Callable[[], float] = time.time) -> None:
@@ -123,22 +79,13 @@ class BudgetLedger:
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
 
-    def _bounds(self, now: float) -> tuple[datetime, datetime, datetime, datetime]:
-        local = datetime.fromtimestamp(now, self.zone)
-        day = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        month = day.replace(day=1)
-        next_day = (day + timedelta(days=1, hours=2)).replace(hour=0)  # DST-safe
-        next_month = (month + timedelta(days=32)).replace(day=1)
-        return day, month, next_day, next_month
-
     def _status(self, now: float) -> BudgetStatus:
-        day, month, next_day, next_month = self._bounds(now)
+        bounds = PeriodBounds.at(now, self.zone)
         day_usd, month_usd, reserved = self._db.execute(
-            _SUMS, {"day": day.timestamp(), "month": month.timestamp(), "now": now}).fetchone()
-        return BudgetStatus(
-            Period("daily", self.settings.daily_usd, day_usd, next_day),
-            Period("monthly", self.settings.monthly_usd, month_usd, next_month),
-            reserved)
+            _SUMS, {"day": bounds.day.timestamp(), "month": bounds.month.timestamp(),
+                    "now": now}).fetchone()
+        return bounds.status(self.settings, day_usd=day_usd, month_usd=month_usd,
+                             reserved_usd=reserved)
 
     def status(self) -> BudgetStatus:
         with self._lock:
@@ -149,9 +96,7 @@ class BudgetLedger:
         now = self.clock()
         with self._lock:
             status = self._status(now)
-        period = status.blocking(cost_usd)
-        return None if period is None else exhausted_error(
-            period, cost_usd, datetime.fromtimestamp(now, self.zone))
+        return refusal(status, cost_usd, now, self.zone)
 
     def reserve(self, target: str, cost_usd: float, hold_s: float) -> Reservation:
         """Holds ``cost_usd`` for a call to ``target``; BudgetExhaustedError if it won't fit."""
@@ -159,11 +104,9 @@ class BudgetLedger:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                status = self._status(now)
-                period = status.blocking(cost_usd)
-                if period is not None:
-                    raise exhausted_error(period, cost_usd,
-                                          datetime.fromtimestamp(now, self.zone))
+                error = refusal(self._status(now), cost_usd, now, self.zone)
+                if error is not None:
+                    raise error
                 cursor = self._db.execute(
                     "INSERT INTO spend (ts, usd, target, settled, expires) VALUES (?, ?, ?, 0, ?)",
                     (now, cost_usd, target, now + hold_s))
@@ -178,7 +121,7 @@ class BudgetLedger:
         """The call ended and cost ``cost_usd``; its reservation becomes that spend."""
         with self._lock:
             self._db.execute("UPDATE spend SET usd = ?, settled = 1 WHERE id = ?",
-                             (cost_usd, reservation.row_id))
+                             (cost_usd, reservation.id))
 
     # The event loop's shells: SQLite blocks (up to the 30 s busy timeout while another
     # process writes), so the loop waits for a thread instead. Correctness is the sync
@@ -197,7 +140,7 @@ class BudgetLedger:
             self._db.close()
 
 
-def open_ledger(settings: Settings) -> BudgetLedger:
+def open_ledger(settings: Settings) -> SqliteBudgetLedger:
     """The ledger the settings name: ``budget.ledger_path``, else under ``cache_dir``."""
     path = settings.budget.ledger_path or settings.cache_dir / "budget.sqlite"
-    return BudgetLedger(settings.budget, path.expanduser())
+    return SqliteBudgetLedger(settings.budget, path.expanduser())

@@ -8,6 +8,10 @@ after a cool-down. ``Connectivity`` notices that no cloud target can even be con
 and runs a cheap reconnect check, off the request path, to see when the network is back.
 ``TargetHealth`` holds one breaker per cloud target and the connectivity state; every
 method is thread-safe and never blocks, so the async pipeline calls it directly.
+
+The policies decide; what they count and the state they move between (breakers' records,
+offline-until) sit in a ``stores.protocols.HealthState``: this process's memory by default,
+a store many processes share when one is handed in.
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from enum import IntEnum
 
 from ..config import CloudTarget, ResilienceSettings
 from ..errors import BackendError, CloudError
+from ..stores.health import BreakerRecord, CallWindow
+from ..stores.memory import MemoryHealthState
+from ..stores.protocols import HealthState
 
 Clock = Callable[[], float]
 
@@ -62,83 +68,63 @@ class CircuitBreaker:
     open → half-open after ``cooldown_s``, when one trial request may run; its success
     closes the breaker, its failure opens it again. A trial that never reports back (its caller went
     away) frees the slot after another ``cooldown_s``.
+
+    The policy is here; what it counts and its state are ``target``'s records in ``store``.
     """
 
-    def __init__(self, settings: ResilienceSettings, clock: Clock = time.monotonic) -> None:
+    def __init__(self, settings: ResilienceSettings, clock: Clock = time.monotonic, *,
+                 target: str = "target", store: HealthState | None = None) -> None:
         self.settings = settings
         self.clock = clock
-        self._lock = threading.Lock()
-        self._state = BreakerState.CLOSED
-        self._consecutive = 0
-        self._calls: deque[tuple[float, bool]] = deque()  # (when, failed)
-        self._opened_at = 0.0
-        self._trial_started: float | None = None
+        self.target = target
+        self.store: HealthState = store if store is not None else MemoryHealthState()
 
     @property
     def state(self) -> BreakerState:
-        with self._lock:
-            return self._current_state()
+        return self._state_of(self.store.breaker(self.target), self.clock())
 
-    def _current_state(self) -> BreakerState:
-        if (self._state is BreakerState.OPEN
-                and self.clock() - self._opened_at >= self.settings.breaker_cooldown_s):
-            self._state = BreakerState.HALF_OPEN
-            self._trial_started = None
-        return self._state
+    def _state_of(self, record: BreakerRecord, now: float) -> BreakerState:
+        if record.opened_at is None:
+            return BreakerState.CLOSED
+        if record.opened_at <= now - self.settings.breaker_cooldown_s:
+            return BreakerState.HALF_OPEN
+        return BreakerState.OPEN
 
     def allow(self) -> bool:
         """Whether a request may go to the target now; in half-open, True for one trial."""
-        with self._lock:
-            state = self._current_state()
-            if state is BreakerState.CLOSED:
-                return True
-            if state is BreakerState.OPEN:
-                return False
-            now = self.clock()
-            if (self._trial_started is not None
-                    and now - self._trial_started < self.settings.breaker_cooldown_s):
-                return False
-            self._trial_started = now
+        if self.store.breaker(self.target).opened_at is None:
             return True
+        now = self.clock()
+        return self.store.claim_trial(self.target, now,
+                                      cooled_before=now - self.settings.breaker_cooldown_s)
 
     def record_success(self) -> None:
-        with self._lock:
-            self._consecutive = 0
-            self._remember(failed=False)
-            if self._current_state() is BreakerState.HALF_OPEN:
-                self._state = BreakerState.CLOSED
-                self._calls.clear()
-            self._trial_started = None
+        now = self.clock()
+        window = self.store.record_call(self.target, failed=False, now=now,
+                                        window_s=self.settings.breaker_window_s)
+        opened_at = window.breaker.opened_at
+        if opened_at is not None and self._state_of(window.breaker, now) is (
+                BreakerState.HALF_OPEN):
+            self.store.close_breaker(self.target, expected=opened_at)
 
     def record_failure(self) -> None:
-        with self._lock:
-            self._consecutive += 1
-            self._remember(failed=True)
-            state = self._current_state()
-            if state is BreakerState.HALF_OPEN or (
-                    state is BreakerState.CLOSED and self._should_open()):
-                self._state = BreakerState.OPEN
-                self._opened_at = self.clock()
-                self._trial_started = None
+        now = self.clock()
+        window = self.store.record_call(self.target, failed=True, now=now,
+                                        window_s=self.settings.breaker_window_s)
+        state = self._state_of(window.breaker, now)
+        if state is BreakerState.HALF_OPEN or (
+                state is BreakerState.CLOSED and self._should_open(window)):
+            self.store.open_breaker(self.target, now, expected=window.breaker.opened_at)
 
     def release_trial(self) -> None:
         """The trial ended without a verdict (its caller went away): let another one run."""
-        with self._lock:
-            self._trial_started = None
+        self.store.release_trial(self.target)
 
-    def _remember(self, *, failed: bool) -> None:
-        now = self.clock()
-        self._calls.append((now, failed))
-        while self._calls and now - self._calls[0][0] > self.settings.breaker_window_s:
-            self._calls.popleft()
-
-    def _should_open(self) -> bool:
-        if self._consecutive >= self.settings.breaker_failures:
+    def _should_open(self, window: CallWindow) -> bool:
+        if window.consecutive_failures >= self.settings.breaker_failures:
             return True
-        calls = len(self._calls)
-        failed = sum(1 for _, f in self._calls if f)
-        return (calls >= self.settings.breaker_min_calls
-                and failed / calls >= self.settings.breaker_failure_ratio)
+        return (window.calls >= self.settings.breaker_min_calls
+                and window.failures / window.calls >= self.settings.breaker_failure_ratio)
 
 
 def is_connect_failure(error: BaseException) -> bool:
@@ -152,53 +138,46 @@ class Connectivity:
     Offline lasts ``offline_s``, unless a reconnect check (``reconnect_check()``: can any
     target be connected to?) succeeds sooner. Checks run in a background thread, at most one
     at a time and one per ``offline_probe_interval_s``, started by requests that find the
-    state offline, so no request waits for one.
+    state offline, so no request waits for one. The offline state is kept in ``store``; the
+    checks are this process's own.
     """
 
     def __init__(self, targets: Iterable[str], settings: ResilienceSettings,
-                 reconnect_check: Callable[[], bool], clock: Clock = time.monotonic) -> None:
+                 reconnect_check: Callable[[], bool], clock: Clock = time.monotonic, *,
+                 store: HealthState | None = None) -> None:
         self.targets = tuple(targets)
         self.settings = settings
         self.reconnect_check = reconnect_check
         self.clock = clock
-        self._lock = threading.Lock()
-        self._connect_failed: set[str] = set()
-        self._offline_until: float | None = None
+        self.store: HealthState = store if store is not None else MemoryHealthState()
+        self._lock = threading.Lock()  # over the reconnect checks' schedule
         self._last_check = float("-inf")
         self._checking = False
 
     @property
     def offline(self) -> bool:
-        with self._lock:
-            return self._is_offline()
-
-    def _is_offline(self) -> bool:
-        if self._offline_until is not None and self.clock() >= self._offline_until:
-            self._go_online()
-        return self._offline_until is not None
-
-    def _go_online(self) -> None:
-        self._offline_until = None
-        self._connect_failed.clear()
+        until = self.store.offline_until()
+        if until is not None and self.clock() >= until:
+            self.store.go_online()
+            return False
+        return until is not None
 
     def record(self, target: str, error: BaseException | None) -> None:
-        with self._lock:
-            if target not in self.targets:
-                return
-            if error is None:
-                self._go_online()
-            elif is_connect_failure(error):
-                self._connect_failed.add(target)
-                if self._connect_failed >= set(self.targets) and self._offline_until is None:
-                    self._offline_until = self.clock() + self.settings.offline_s
-            else:  # it answered, even if with an error: the network is up
-                self._connect_failed.discard(target)
+        if target not in self.targets:
+            return
+        if error is None:
+            self.store.go_online()
+        elif is_connect_failure(error):
+            if self.store.record_connect(target, failed=True) >= set(self.targets):
+                self.store.go_offline(self.clock() + self.settings.offline_s)
+        else:  # it answered, even if with an error: the network is up
+            self.store.record_connect(target, failed=False)
 
     def check(self) -> bool:
         """Whether we are offline; starts a background reconnect check when one is due."""
+        if not self.offline:
+            return False
         with self._lock:
-            if not self._is_offline():
-                return False
             due = self.clock() - self._last_check >= self.settings.offline_probe_interval_s
             if self._checking or not due:
                 return True
@@ -212,20 +191,25 @@ class Connectivity:
             reachable = self.reconnect_check()
         except Exception:  # a check that breaks is a failed check, never a crash
             reachable = False
+        if reachable:
+            self.store.go_online()
         with self._lock:
             self._checking = False
-            if reachable:
-                self._go_online()
 
 
 class TargetHealth:
-    """A breaker per cloud target plus connectivity: what the plan may use right now."""
+    """A breaker per cloud target plus connectivity: what the plan may use right now. Their
+    records are in ``store`` (this process's memory unless one is handed in)."""
 
     def __init__(self, targets: Iterable[str], settings: ResilienceSettings,
-                 reconnect_check: Callable[[], bool], clock: Clock = time.monotonic) -> None:
+                 reconnect_check: Callable[[], bool], clock: Clock = time.monotonic, *,
+                 store: HealthState | None = None) -> None:
         targets = tuple(targets)
-        self.breakers = {name: CircuitBreaker(settings, clock) for name in targets}
-        self.connectivity = Connectivity(targets, settings, reconnect_check, clock)
+        self.store: HealthState = store if store is not None else MemoryHealthState()
+        self.breakers = {name: CircuitBreaker(settings, clock, target=name, store=self.store)
+                         for name in targets}
+        self.connectivity = Connectivity(targets, settings, reconnect_check, clock,
+                                         store=self.store)
 
     def unavailable(self) -> dict[str, str]:
         """Cloud targets to skip, each with its reason code (``offline``, ``circuit_open``)."""

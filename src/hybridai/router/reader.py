@@ -1,9 +1,11 @@
-"""A router's probe: a small LLM reads the question, and how it reads it becomes features.
+"""A router's prompt reader: a small LLM reads the question, and how it reads it becomes
+features.
 
 Prompt-text features (n-grams, embeddings) can't tell which questions trip a model up; a
 model reading the question can, a little (docs/benchmarks.md, "Router on RouterBench"). The
-probe is any GGUF, run by the engine worker with ``logits_all`` (so a crash in it costs one
-decision, not the host). From the question asked (the prompt's final block) it gives:
+reader model (the router's "probe") is any GGUF, run by the llama.cpp engine worker with
+``logits_all`` (so a crash in it costs one decision, not the host) and its ``read`` op. From
+the question asked (the prompt's final block) it gives:
 
 - lp (7): log-probability statistics of the question's tokens (mean, min, std, 10th
   percentile, median, sum) and the log of its length;
@@ -29,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engines.llamacpp.messages import Reading, ReadItem
 from .features import final_block
 
 SHAPES = ("multi", "open", "two")
@@ -67,35 +70,34 @@ def parse_question(prompt: str) -> Question:
     return Question(text, text[: first.start()].strip() if first else text, options)
 
 
-def probe_items(question: Question) -> list[dict[str, Any]]:
-    """What the engine's ``probe`` op reads for one question."""
-    letters = [letter for letter, _ in question.options]
-    items: list[dict[str, Any]] = [
-        {"text": question.text, "then": "\nAnswer:", "letters": letters,
-         "max_tokens": MAX_QUESTION_TOKENS} if letters else
-        {"text": question.text, "max_tokens": MAX_QUESTION_TOKENS}]
+def read_items(question: Question) -> list[ReadItem]:
+    """What the engine's ``read`` op reads for one question."""
+    letters = tuple(letter for letter, _ in question.options)
+    items = [ReadItem(question.text, then="\nAnswer:", letters=letters,
+                      max_tokens=MAX_QUESTION_TOKENS) if letters else
+             ReadItem(question.text, max_tokens=MAX_QUESTION_TOKENS)]
     blank = question.stem.find("_")
     if question.shape == "two" and blank >= 0:
         for _, option in question.options:
             head = question.stem[:blank] + option
-            items.append({"text": head + question.stem[blank + 1:], "head": head,
-                          "max_tokens": MAX_QUESTION_TOKENS})
+            items.append(ReadItem(head + question.stem[blank + 1:], head=head,
+                                  max_tokens=MAX_QUESTION_TOKENS))
     return items
 
 
-def summarize(question: Question, results: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The engine's results for ``probe_items(question)`` as one record (what is cached)."""
-    lp = np.asarray(results[0]["log_probs"] or [0.0], dtype=np.float64)
+def summarize(question: Question, results: Sequence[Reading]) -> dict[str, Any]:
+    """The engine's readings of ``read_items(question)`` as one record (what is cached)."""
+    lp = np.asarray(results[0].log_probs or [0.0], dtype=np.float64)
     record: dict[str, Any] = {
-        "ntok": len(results[0]["log_probs"]) + 1, "lp_mean": float(lp.mean()),
+        "ntok": len(results[0].log_probs) + 1, "lp_mean": float(lp.mean()),
         "lp_min": float(lp.min()), "lp_std": float(lp.std()),
         "lp_p10": float(np.percentile(lp, 10)), "lp_median": float(np.median(lp)),
         "lp_sum": float(lp.sum())}
     if question.options:
         record["letters"] = [letter for letter, _ in question.options]
-        record["letter_lp"] = [-1e9 if x is None else x for x in results[0]["letters"]]
+        record["letter_lp"] = [-1e9 if x is None else x for x in results[0].letters]
     if len(results) == 3:
-        record["partial"] = [float(np.sum(r["log_probs"])) for r in results[1:]]
+        record["partial"] = [float(np.sum(r.log_probs)) for r in results[1:]]
     return record
 
 
@@ -131,7 +133,7 @@ def vector(record: dict[str, Any]) -> np.ndarray:
 
 
 class PromptReader:
-    """The probe model in an engine worker process; ``read`` gives prompts' features.
+    """The reader model in a llama.cpp worker process; ``read`` gives prompts' features.
 
     Readings are kept in ``cache_dir`` (one JSONL file per model file, keyed by the prompt's
     SHA-1), so training, evaluating and calibrating on the same data read each prompt once.
@@ -140,7 +142,7 @@ class PromptReader:
     def __init__(self, model_path: Path, log_dir: Path, *, cache_dir: Path | None = None,
                  n_threads: int | None = None) -> None:
         from ..config import DeviceSettings
-        from ..engines.llamacpp.host import LocalEngine
+        from ..engines.llamacpp.engine import LlamaCppEngine
         from ..engines.model_source import ModelLocation
 
         if not model_path.is_file():
@@ -151,7 +153,8 @@ class PromptReader:
         self.model_path = model_path
         settings = DeviceSettings(model_path=model_path, n_ctx=1024, n_threads=n_threads)
         location = ModelLocation(name=model_path.name, path=model_path, bundled=False)
-        self.engine = LocalEngine(settings, location, log_dir, name="probe", logits_all=True)
+        self.engine = LlamaCppEngine(settings, location, log_dir, name="probe",
+                                     logits_all=True)
         self._cache_file: Path | None = None
         self._cached: dict[str, dict[str, Any]] = {}
         if cache_dir is not None:
@@ -163,11 +166,11 @@ class PromptReader:
                     self._cached[entry["key"]] = entry["record"]
 
     def record(self, prompt: str) -> tuple[str, dict[str, Any]]:
-        """The prompt's shape and its probe record."""
+        """The prompt's shape and its record (how the model read it)."""
         question = parse_question(prompt)
         key = hashlib.sha1(prompt.encode("utf-8")).hexdigest()
         if key not in self._cached:
-            self._cached[key] = summarize(question, self.engine.probe(probe_items(question)))
+            self._cached[key] = summarize(question, self.engine.read(read_items(question)))
             if self._cache_file is not None:
                 self._cache_file.parent.mkdir(parents=True, exist_ok=True)
                 with self._cache_file.open("a", encoding="utf-8") as f:

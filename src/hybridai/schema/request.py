@@ -4,14 +4,16 @@
 fields OpenAI defines are validated into the request itself, the ones hybridai adds
 (``mode``, ``cascade``, ``privacy``, ``cache``, ``continue_stream``) into ``options``, and the
 OpenAI part is also kept as given, in ``payload``, for whatever must pass it on unchanged.
-Unknown fields are rejected, so a typo never passes silently.
+Unknown fields are rejected, so a typo never passes silently. ``parse(..., strict=True)``
+(the gateway's) takes each field only in its JSON type, as the OpenAPI document says: no
+``"5"`` for 5.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
 
 from ..errors import InvalidRequestError
 from .modes import Mode
@@ -21,11 +23,22 @@ Role = Literal["system", "developer", "user", "assistant", "tool"]
 ROLES: tuple[str, ...] = ("system", "developer", "user", "assistant", "tool")
 
 
+# What ``Message._flatten_parts`` accepts, for the JSON schema (whose own would say "string").
+_CONTENT_SCHEMA = {"anyOf": [
+    {"type": "string"},
+    {"type": "array", "items": {"type": "object", "required": ["type", "text"], "properties": {
+        "type": {"const": "text"}, "text": {"type": "string"}}}},
+    {"type": "null"}]}
+
+
 class Message(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    role: str
-    content: str
+    role: str = Field(json_schema_extra={"enum": list(ROLES)})
+    content: Annotated[str, WithJsonSchema(_CONTENT_SCHEMA)] = Field(
+        description="text, or a list of text parts (joined by newlines); null is empty")
+    name: str | None = Field(default=None, exclude=True, repr=False,
+                             description="the author's name: accepted, not used")
 
     @field_validator("role")
     @classmethod
@@ -46,7 +59,9 @@ class Message(BaseModel):
                 if not isinstance(part, dict) or part.get("type") != "text":
                     kind = part.get("type") if isinstance(part, dict) else type(part).__name__
                     raise ValueError(f"content part of type {kind!r} is not supported (text only)")
-                texts.append(str(part.get("text", "")))
+                if not isinstance(text := part.get("text"), str):
+                    raise ValueError("a text content part needs its text as a string")
+                texts.append(text)
             return "\n".join(texts)
         return content
 
@@ -59,7 +74,9 @@ class HybridOptions(BaseModel):
     mode: Mode | None = None
     cache: bool = Field(default=True, description="false: neither answer from the response "
                         "cache nor store this answer in it")
-    cascade: bool | float | None = Field(
+    cascade: Annotated[bool | float | None, WithJsonSchema({"anyOf": [
+        {"type": "boolean"}, {"type": "number", "minimum": 0, "maximum": 1}, {"type": "null"}]})
+    ] = Field(
         default=None, description="answer on the device and escalate to the cloud below a "
         "confidence threshold: true (the configured threshold), false, or the threshold")
     privacy: Policy | None = Field(default=None, description="tighten the privacy policy")
@@ -87,8 +104,32 @@ class HybridOptions(BaseModel):
 
 HYBRID_FIELDS: frozenset[str] = frozenset(HybridOptions.model_fields)
 
-# Fields the request type carries for hybridai's own use but a caller may not send yet.
-_INTERNAL_FIELDS = frozenset({"logprobs"})
+
+def _integral_as_int(value: Any) -> Any:
+    """JSON's 5.0 is the integer 5 (as JSON Schema counts), also when parsing strictly."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+class WireOnlyFields(BaseModel):
+    """OpenAI's fields that a request may send but ``ChatRequest`` does not keep as such."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_completion_tokens: int | None = Field(
+        default=None, ge=1, description="OpenAI's newer name for max_tokens (max_tokens wins "
+        "when both are given)")
+    n: Literal[1] | None = Field(default=None, description="how many choices: one")
+    stream_options: dict[str, Any] | None = Field(
+        default=None, description="accepted and not used: a stream's final chunk always "
+        "carries the usage")
+
+    _integral = field_validator("max_completion_tokens", mode="before")(_integral_as_int)
+
+
+WIRE_ONLY_FIELDS: frozenset[str] = frozenset(WireOnlyFields.model_fields)
+
+# Fields the request type carries for hybridai's own use, which a caller may not send.
+INTERNAL_FIELDS: frozenset[str] = frozenset({"logprobs", "options", "payload"})
 
 
 class ChatRequest(BaseModel):
@@ -96,14 +137,16 @@ class ChatRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    messages: list[Message]
+    messages: list[Message] = Field(json_schema_extra={"minItems": 1})
     model: str | None = None
     stream: bool = False
     max_tokens: int | None = Field(default=None, ge=1)
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
     top_p: float | None = Field(default=None, gt=0.0, le=1.0)
     seed: int | None = None
-    stop: list[str] | None = None
+    stop: Annotated[list[str] | None, WithJsonSchema({"anyOf": [
+        {"type": "string"}, {"type": "array", "items": {"type": "string"}}, {"type": "null"}]})
+    ] = None
     user: str | None = None
     logprobs: bool = Field(default=False, description="record each sampled token's log "
                            "probability (set by the cascade on the device's attempt)")
@@ -118,6 +161,8 @@ class ChatRequest(BaseModel):
             raise ValueError("at least one message is required")
         return messages
 
+    _integral = field_validator("max_tokens", "seed", mode="before")(_integral_as_int)
+
     @field_validator("stop", mode="before")
     @classmethod
     def _stop_list(cls, stop: Any) -> Any:
@@ -128,31 +173,36 @@ class ChatRequest(BaseModel):
         return self.temperature == 0.0
 
     @classmethod
-    def parse(cls, payload: dict[str, Any]) -> ChatRequest:
+    def parse(cls, payload: dict[str, Any], *, strict: bool = False) -> ChatRequest:
+        """``strict``: each field in its JSON type only (no coercion), as on the wire."""
         given = {k: v for k, v in payload.items() if k not in HYBRID_FIELDS}
         options = {k: v for k, v in payload.items() if k in HYBRID_FIELDS}
-        fields = dict(given)
-        # OpenAI's newer name for the same limit.
-        if "max_completion_tokens" in fields:
-            limit = fields.pop("max_completion_tokens")
-            fields.setdefault("max_tokens", limit)
-        n = fields.pop("n", 1)
-        if n not in (1, None):
+        fields = {k: v for k, v in given.items() if k not in WIRE_ONLY_FIELDS}
+        wire_only = {k: v for k, v in given.items() if k in WIRE_ONLY_FIELDS}
+        n = wire_only.get("n")
+        if n is not None and (isinstance(n, bool) or n != 1):
             raise InvalidRequestError(f"n={n!r} is not supported; hybridai returns one choice")
-        fields.pop("stream_options", None)  # usage is always included in the final chunk
         if "messages" not in fields:
             raise InvalidRequestError("'messages' is required: a list of {role, content} objects")
-        if internal := sorted(_INTERNAL_FIELDS & fields.keys()):
+        if internal := sorted(INTERNAL_FIELDS & fields.keys()):
             raise InvalidRequestError("invalid request: " + "; ".join(
                 f"{name}: unknown field" for name in internal))
         errors: list[ValidationError] = []
         try:
-            parsed_options = HybridOptions.model_validate(options)
+            parsed_options = HybridOptions.model_validate(options, strict=strict)
         except ValidationError as exc:
             errors.append(exc)
             parsed_options = HybridOptions()
         try:
-            request = cls.model_validate({**fields, "options": parsed_options, "payload": given})
+            folded = WireOnlyFields.model_validate(wire_only, strict=strict)
+        except ValidationError as exc:
+            errors.append(exc)
+            folded = WireOnlyFields()
+        if "max_completion_tokens" in wire_only:  # OpenAI's newer name for the same limit
+            fields.setdefault("max_tokens", folded.max_completion_tokens)
+        try:
+            request = cls.model_validate({**fields, "options": parsed_options, "payload": given},
+                                         strict=strict)
         except ValidationError as exc:
             errors.insert(0, exc)
         if errors:

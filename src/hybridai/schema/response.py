@@ -10,10 +10,13 @@ import os
 import time
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .modes import Mode, Route
 from .privacy import Policy
+
+# The routing metadata is made once, when a request's answer is settled, and never changes.
+_FROZEN = ConfigDict(frozen=True)
 
 
 class Usage(BaseModel):
@@ -25,6 +28,8 @@ class Usage(BaseModel):
 class Fallback(BaseModel):
     """A target tried before the one that answered, and why it was left."""
 
+    model_config = _FROZEN
+
     target: str
     code: str
     message: str
@@ -32,6 +37,8 @@ class Fallback(BaseModel):
 
 class CacheInfo(BaseModel):
     """For answers from the response cache: how it matched and where the answer first ran."""
+
+    model_config = _FROZEN
 
     match: Literal["exact", "semantic"]
     similarity: float = Field(description="cosine similarity of the questions; 1 for exact")
@@ -44,6 +51,8 @@ class CacheInfo(BaseModel):
 class BudgetNote(BaseModel):
     """The spent cloud budget that kept a request on the device."""
 
+    model_config = _FROZEN
+
     cap: str = Field(description="daily or monthly")
     spent_usd: float
     cap_usd: float
@@ -52,6 +61,8 @@ class BudgetNote(BaseModel):
 
 class CascadeInfo(BaseModel):
     """How a cascaded request went: the device's confidence, and whose answer came back."""
+
+    model_config = _FROZEN
 
     confidence: float = Field(description="geometric-mean token probability of the device's "
                               "answer")
@@ -67,6 +78,8 @@ class CascadeInfo(BaseModel):
 class ContinuationInfo(BaseModel):
     """A stream that broke after its first token, continued on the target that answered."""
 
+    model_config = _FROZEN
+
     target: str = Field(description="the target whose stream broke")
     model: str
     code: str = Field(description="its error code")
@@ -77,6 +90,8 @@ class ContinuationInfo(BaseModel):
 class PrivacyInfo(BaseModel):
     """What the privacy step found: kinds and counts, never the values."""
 
+    model_config = _FROZEN
+
     policy: Policy
     detected: dict[str, int] = Field(default_factory=dict, description="kind -> occurrences")
     redacted: bool = Field(default=False, description="the answering cloud saw placeholders")
@@ -84,6 +99,8 @@ class PrivacyInfo(BaseModel):
 
 class RoutingInfo(BaseModel):
     """Where a request ran, why, how fast, and what it cost and saved (USD)."""
+
+    model_config = _FROZEN
 
     route: Route
     target: str

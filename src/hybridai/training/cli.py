@@ -38,7 +38,7 @@ def _probe(model: Path | None) -> Iterator[Any]:
 
     settings = load_settings()  # for cache_dir (HYBRIDAI_CACHE_DIR, the config file)
     probe = PromptReader(model.absolute(), settings.cache_dir / "logs",
-                  cache_dir=settings.cache_dir / "probe")
+                         cache_dir=settings.cache_dir / "probe")
     try:
         yield probe
     finally:
@@ -90,9 +90,9 @@ def train(data: DataArg, local: LocalOpt, cloud: CloudOpt,
           probe_text: Annotated[bool, typer.Option(
               help="keep the n-gram features beside the probe's")] = False) -> None:
     """Train a router on DATA for the LOCAL/CLOUD pair and write it to OUTPUT."""
-    from ..router.data import read_rows
-    from ..router.model import ProbeReadings
-    from ..router.model import train as fit
+    from .data import read_rows
+    from .train import ProbeReadings
+    from .train import train as fit
 
     rows = read_rows(data)
     with _probe(probe_model) as probe:
@@ -113,7 +113,7 @@ def train(data: DataArg, local: LocalOpt, cloud: CloudOpt,
 @router_app.command()
 def score(router_file: RouterArg, data: DataArg, probe_model: ProbeOpt = None) -> None:
     """Print {"cloud_score": x} per row of DATA, in order; higher means the cloud is needed."""
-    from ..router.data import read_rows
+    from .data import read_rows
 
     with _loaded(router_file, probe_model) as router:
         for row in read_rows(data):
@@ -137,8 +137,8 @@ def eval(  # noqa: A001 - the command's name is the interface
 
     if (router_file is None) == (cv is None):
         raise InvalidRequestError("give exactly one of --router FILE or --cv K")
-    from ..router.data import read_rows, require_models
-    from ..router.model import ProbeReadings
+    from .data import read_rows, require_models
+    from .train import ProbeReadings
 
     rows = read_rows(data)
     require_models(rows, [local, cloud])
@@ -188,9 +188,9 @@ def calibrate(
 ) -> None:
     """The threshold that meets a target share of cloud calls or of cloud quality."""
     from ..errors import InvalidRequestError
-    from ..router.data import read_rows
-    from ..router.model import threshold_for_share
+    from .data import read_rows
     from .evaluate import threshold_for_quality
+    from .train import threshold_for_share
 
     if (cloud_share is None) == (quality is None):
         raise InvalidRequestError("give exactly one of --cloud-share X or --quality Y")

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from ..router.data import Row
-from ..router.model import ProbeReadings, train
+from .data import Row
 from .metrics import curve, oracle_scores, random_curve, summarize
+from .train import ProbeReadings, train
 
 
 def _qualities(rows: list[Row], local: str, cloud: str) -> tuple[list[float], list[float]]:
@@ -28,7 +28,7 @@ def cross_validated_scores(rows: list[Row], local: str, cloud: str, *, folds: in
     from sklearn.model_selection import StratifiedKFold
 
     from ..errors import InvalidRequestError
-    from ..router.model import labels
+    from .train import labels
 
     y = labels(rows, local, cloud)
     if np.bincount(y, minlength=2).min() < folds:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import HybridAIError
 from ..policies.pricing import PriceTable
-from ..router.data import DataError
+from .data import DataError
 from .prompts import PromptRow
 from .scoring import judge_prompt, parse_judge_reply, score
 from .targets import REFERENCE_ASSUMPTION, Target, generate

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..router.data import DataError, prompt_text, read_jsonl
+from .data import DataError, prompt_text, read_jsonl
 from .scoring import BadReference, check_reference, infer_type
 
 PASSED_THROUGH = ("id", "source", "category")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
 from ...errors import (
     BudgetExhaustedError,
     CloudError,
@@ -20,6 +23,23 @@ from ...errors import (
     NoRouteError,
     PrivateDataError,
 )
+
+CLIENT_CLOSED = 499  # nginx's code for "the client went away"; logged, never sent
+
+
+class ErrorDetail(BaseModel):
+    message: str
+    type: str = Field(description="OpenAI's error type: invalid_request_error, "
+                      "rate_limit_error, insufficient_quota, upstream_error…")
+    param: str | None = Field(description="the request field or header it is about")
+    code: str = Field(description="machine-readable: invalid_request, model_not_found, "
+                      "cloud_timeout…")
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error: OpenAI's shape."""
+
+    error: ErrorDetail
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,17 @@ class HTTPError:
         if self.retry_after is None:
             return {}
         return {"retry-after": str(max(1, round(self.retry_after)))}
+
+    def response(self) -> JSONResponse:
+        return JSONResponse(self.body(), status_code=self.status, headers=self.headers())
+
+
+class Rejected(Exception):
+    """A request refused before it reached the pipeline (auth, body, headers)."""
+
+    def __init__(self, error: HTTPError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 def bad_request(message: str, code: str = "invalid_request", param: str | None = None

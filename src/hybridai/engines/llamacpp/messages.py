@@ -1,28 +1,38 @@
-"""The JSON-lines protocol between the host and the engine process.
+"""The messages between the host (``LlamaCppEngine``) and the engine process (``worker.py``).
 
-Host → engine, one object a line:
-    {"op": "chat", "id": ID, "messages": [...], "max_tokens", "temperature", "top_p",
-     "seed", "stop", "logprobs": bool}        logprobs: report each sampled token's
-    {"op": "cancel", "id": ID}            stop generating for ID (takes effect between tokens)
-    {"op": "bench", "id": ID, "decode_tokens": N, "runs": R}      best of R runs
-    {"op": "count_tokens", "id": ID, "messages": [...]}
-    {"op": "probe", "id": ID, "items": [{"text", "head"?, "then"?, "letters"?, "max_tokens"?}]}
-                                          a router's probe (the engine needs logits_all)
+Each message is a frozen dataclass. On the wire it is one JSON object a line: its fields,
+plus ``"op"`` (host → engine, a command) or ``"event"`` (engine → host) naming its type.
+``encode`` writes one; ``decode_command`` and ``decode_event`` read one and raise
+``BadMessage`` on anything else. Stdlib only: the worker imports this before llama.cpp.
 
-Engine → host:
-    {"event": "ready", "n_ctx", "n_ctx_train", "n_threads", "load_s", "pid"}   once, at start
-    {"event": "fatal", "message"}                                            load failed
-    {"event": "start", "id", "prompt_tokens"}
-    {"event": "delta", "id", "text"}
-    {"event": "done", "id", "finish_reason", "prompt_tokens", "completion_tokens",
-     "logprobs": [float, ...] when asked}
-    {"event": "error", "id", "code", "message", ...}
-    {"event": "bench", "id", "prefill_tokens_per_s", "decode_tokens_per_s", ...}
-    {"event": "count", "id", "prompt_tokens"}
-    {"event": "probe", "id", "results": [{"log_probs": [...], "letters"?: [...]}, ...]}
+Host → engine (``Command``):
+    ChatOp         "chat"          generate an answer; ``logprobs``: report each sampled
+                                   token's log-probability in ``DoneEvent``
+    CancelOp       "cancel"        stop generating for ``id`` (takes effect between tokens)
+    BenchOp        "bench"         prefill and decode speed, best of ``runs``
+    CountTokensOp  "count_tokens"  the prompt's length under the model's chat template
+    ReadOp         "read"          how the model reads texts (a router's features; the
+                                   engine needs ``logits_all``)
+
+Engine → host (``Event``):
+    ReadyEvent     "ready"   once, when the model is loaded
+    FatalEvent     "fatal"   the model could not be loaded; the process exits
+    StartEvent     "start"   a chat was accepted
+    DeltaEvent     "delta"   a piece of its text
+    DoneEvent      "done"    it ended
+    ErrorEvent     "error"   a command failed (``id`` is None when it could not be read)
+    BenchEvent     "bench"   BenchOp's answer
+    CountEvent     "count"   CountTokensOp's answer
+    ReadEvent      "read"    ReadOp's answer: one ``Reading`` per ``ReadItem``
+
+The worker's options (``WorkerOptions``) travel as one JSON argument on its command line.
 """
 
 from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
 
 # About 120 tokens of ordinary prose: long enough to time prefill, short enough to be quick.
 BENCH_PROMPT = (
@@ -35,3 +45,267 @@ BENCH_PROMPT = (
     "earlier. Today small language models run on laptops and phones, answering questions "
     "without sending a single byte to a distant data centre."
 )
+
+
+class BadMessage(ValueError):
+    """A line that is not a message of ours; ``code`` says why, ``id`` is its id if any."""
+
+    def __init__(self, message: str, *, code: str, id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.id = id
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    model_path: str
+    n_ctx: int
+    n_threads: int | None = None
+    n_batch: int = 512
+    logits_all: bool = False  # a router's reading needs every position's distribution
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> WorkerOptions:
+        return cls(**json.loads(text))
+
+
+class _Wire:
+    """A message type's tag and how it is rebuilt from its decoded JSON fields."""
+
+    TAG: ClassVar[str]
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> Any:
+        return cls(**fields)
+
+
+# -- host → engine -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: str
+    content: str
+
+
+@dataclass(frozen=True)
+class ChatOp(_Wire):
+    TAG = "chat"
+    id: str
+    messages: tuple[ChatMessage, ...]
+    max_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    logprobs: bool = False
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> ChatOp:
+        return cls(**{**fields, "messages": _chat_messages(fields["messages"]),
+                      "stop": tuple(fields.get("stop") or ())})
+
+
+@dataclass(frozen=True)
+class CancelOp(_Wire):
+    TAG = "cancel"
+    id: str
+
+
+@dataclass(frozen=True)
+class BenchOp(_Wire):
+    TAG = "bench"
+    id: str
+    decode_tokens: int = 32
+    runs: int = 3
+
+
+@dataclass(frozen=True)
+class CountTokensOp(_Wire):
+    TAG = "count_tokens"
+    id: str
+    messages: tuple[ChatMessage, ...]
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> CountTokensOp:
+        return cls(**{**fields, "messages": _chat_messages(fields["messages"])})
+
+
+@dataclass(frozen=True)
+class ReadItem:
+    """A text to read: the log-probability of each of its tokens after the first (after
+    ``head`` when the text starts with it), and, with ``then`` appended, the next-token
+    log-probability of each of ``letters``."""
+
+    text: str
+    head: str | None = None
+    then: str | None = None
+    letters: tuple[str, ...] = ()
+    max_tokens: int = 256
+
+
+@dataclass(frozen=True)
+class ReadOp(_Wire):
+    TAG = "read"
+    id: str
+    items: tuple[ReadItem, ...]
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> ReadOp:
+        items = tuple(ReadItem(**{**item, "letters": tuple(item.get("letters") or ())})
+                      for item in fields["items"])
+        return cls(**{**fields, "items": items})
+
+
+Command = ChatOp | CancelOp | BenchOp | CountTokensOp | ReadOp
+
+
+# -- engine → host -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReadyEvent(_Wire):
+    TAG = "ready"
+    n_ctx: int
+    n_ctx_train: int
+    n_threads: int
+    load_s: float
+    pid: int
+
+
+@dataclass(frozen=True)
+class FatalEvent(_Wire):
+    TAG = "fatal"
+    message: str
+
+
+@dataclass(frozen=True)
+class StartEvent(_Wire):
+    TAG = "start"
+    id: str
+    prompt_tokens: int
+
+
+@dataclass(frozen=True)
+class DeltaEvent(_Wire):
+    TAG = "delta"
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DoneEvent(_Wire):
+    TAG = "done"
+    id: str
+    finish_reason: str
+    prompt_tokens: int
+    completion_tokens: int
+    logprobs: tuple[float, ...] | None = None  # when the chat asked for them
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> DoneEvent:
+        logprobs = fields.get("logprobs")
+        return cls(**{**fields, "logprobs": None if logprobs is None else tuple(logprobs)})
+
+
+@dataclass(frozen=True)
+class ErrorEvent(_Wire):
+    TAG = "error"
+    id: str | None
+    code: str
+    message: str
+    prompt_tokens: int | None = None  # context_length_exceeded: the prompt's length
+    n_ctx: int | None = None  # ... and the context it did not fit
+
+
+@dataclass(frozen=True)
+class BenchEvent(_Wire):
+    TAG = "bench"
+    id: str
+    runs: int
+    prompt_tokens: int
+    decode_tokens: int
+    prefill_tokens_per_s: float
+    decode_tokens_per_s: float
+
+
+@dataclass(frozen=True)
+class CountEvent(_Wire):
+    TAG = "count"
+    id: str
+    prompt_tokens: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the model read one ``ReadItem``: ``letters`` has one log-probability (None: the
+    letter is no single token) per letter asked for."""
+
+    log_probs: tuple[float, ...]
+    letters: tuple[float | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReadEvent(_Wire):
+    TAG = "read"
+    id: str
+    results: tuple[Reading, ...]
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> ReadEvent:
+        results = tuple(Reading(tuple(r["log_probs"]), tuple(r.get("letters") or ()))
+                        for r in fields["results"])
+        return cls(**{**fields, "results": results})
+
+
+Event = (ReadyEvent | FatalEvent | StartEvent | DeltaEvent | DoneEvent | ErrorEvent
+         | BenchEvent | CountEvent | ReadEvent)
+
+_COMMANDS: dict[str, type[_Wire]] = {
+    cls.TAG: cls for cls in (ChatOp, CancelOp, BenchOp, CountTokensOp, ReadOp)}
+_EVENTS: dict[str, type[_Wire]] = {
+    cls.TAG: cls for cls in (ReadyEvent, FatalEvent, StartEvent, DeltaEvent, DoneEvent,
+                             ErrorEvent, BenchEvent, CountEvent, ReadEvent)}
+
+
+def encode(message: Command | Event) -> str:
+    """One line of JSON, without its newline. ASCII: a lone surrogate in a prompt can't
+    break the pipe."""
+    tag = "op" if isinstance(message, tuple(_COMMANDS.values())) else "event"
+    return json.dumps({tag: message.TAG, **asdict(message)})
+
+
+def decode_command(line: str) -> Command:
+    command: Command = _decode(line, "op", _COMMANDS)
+    return command
+
+
+def decode_event(line: str) -> Event:
+    event: Event = _decode(line, "event", _EVENTS)
+    return event
+
+
+def _decode(line: str, tag_field: str, types: dict[str, type[_Wire]]) -> Any:
+    try:
+        fields = json.loads(line)
+    except ValueError:
+        raise BadMessage(f"not JSON: {line[:80]!r}", code="bad_json") from None
+    if not isinstance(fields, dict):
+        raise BadMessage(f"not a JSON object: {line[:80]!r}", code="bad_json")
+    tag = fields.pop(tag_field, None)
+    message_id = fields.get("id") if isinstance(fields.get("id"), str) else None
+    kind = types.get(tag) if isinstance(tag, str) else None
+    if kind is None:
+        raise BadMessage(f"unknown {tag_field} {tag!r}", code=f"bad_{tag_field}",
+                         id=message_id)
+    try:
+        return kind.from_fields(fields)
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise BadMessage(f"malformed {tag!r} message: {exc}", code="bad_message",
+                         id=message_id) from None
+
+
+def _chat_messages(messages: list[dict[str, Any]]) -> tuple[ChatMessage, ...]:
+    return tuple(ChatMessage(**m) for m in messages)
+

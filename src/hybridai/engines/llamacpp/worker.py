@@ -1,13 +1,13 @@
 """The on-device engine process: llama.cpp behind JSON lines on stdin/stdout.
 
 It runs apart from the host so that a native crash (a segfault in llama.cpp) or a hang
-costs one request, not the host. Started by ``LocalEngine`` as
-``python -m hybridai.engines.llamacpp.worker '<json options>'``; see protocol.py for the messages.
+costs one request, not the host. Started by ``LlamaCppEngine`` (``process.py``) as
+``python -m hybridai.engines.llamacpp.worker '<WorkerOptions as JSON>'``; messages.py has the
+messages.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import sys
@@ -16,19 +16,43 @@ import time
 from collections.abc import Generator
 from typing import IO, Any, cast
 
-from .messages import BENCH_PROMPT
+from .messages import (
+    BENCH_PROMPT,
+    BadMessage,
+    BenchEvent,
+    BenchOp,
+    CancelOp,
+    ChatMessage,
+    ChatOp,
+    Command,
+    CountEvent,
+    CountTokensOp,
+    DeltaEvent,
+    DoneEvent,
+    ErrorEvent,
+    Event,
+    FatalEvent,
+    ReadEvent,
+    Reading,
+    ReadItem,
+    ReadOp,
+    ReadyEvent,
+    StartEvent,
+    WorkerOptions,
+    decode_command,
+    encode,
+)
 
 
 class Worker:
-    def __init__(self, options: dict[str, Any], out: IO[str]) -> None:
+    def __init__(self, options: WorkerOptions, out: IO[str]) -> None:
         self.options = options
         self.out = out
         self.cancelled: set[str] = set()
-        self.lock = threading.Lock()
-        self._probed: list[int] = []  # the tokens the last probe left evaluated
+        self._read_tokens: list[int] = []  # the tokens the last reading left evaluated
 
-    def send(self, **message: Any) -> None:
-        self.out.write(json.dumps(message, ensure_ascii=False) + "\n")
+    def send(self, event: Event) -> None:
+        self.out.write(encode(event) + "\n")
         self.out.flush()
 
     def load(self) -> None:
@@ -36,12 +60,12 @@ class Worker:
 
         started = time.perf_counter()
         self.llm = Llama(
-            model_path=self.options["model_path"],
-            n_ctx=self.options["n_ctx"],
-            n_threads=self.options.get("n_threads"),
-            n_batch=self.options.get("n_batch", 512),
-            # A router's probe reads every position's distribution (n_ctx x vocab floats).
-            logits_all=bool(self.options.get("logits_all", False)),
+            model_path=self.options.model_path,
+            n_ctx=self.options.n_ctx,
+            n_threads=self.options.n_threads,
+            n_batch=self.options.n_batch,
+            # A router's reading needs every position's distribution (n_ctx x vocab floats).
+            logits_all=self.options.logits_all,
             verbose=False,
         )
         template = self.llm.metadata.get("tokenizer.chat_template")
@@ -55,61 +79,60 @@ class Worker:
             bos_token=model.token_get_text(bos_id) if bos_id != -1 else "",
             stop_token_ids=[eos_id],
         )
-        self.send(
-            event="ready",
+        self.send(ReadyEvent(
             n_ctx=self.llm.n_ctx(),
             n_ctx_train=self.llm._model.n_ctx_train(),
             n_threads=self.llm.n_threads,
             load_s=round(time.perf_counter() - started, 3),
             pid=os.getpid(),
-        )
+        ))
 
-    def handle(self, message: dict[str, Any]) -> None:
-        op = message.get("op")
-        if op != "probe":
-            self._probed = []  # chat and bench evaluate other tokens
-        if op == "chat":
-            self.chat(message)
-        elif op == "bench":
-            self.bench(message)
-        elif op == "probe":
-            self.send(event="probe", id=message.get("id"),
-                      results=[self.probe(item) for item in message["items"]])
-        elif op == "count_tokens":
-            tokens, _ = self.format_prompt(message["messages"])
-            self.send(event="count", id=message["id"], prompt_tokens=len(tokens))
-        else:
-            self.send(event="error", id=message.get("id"), code="bad_op",
-                      message=f"unknown op {op!r}")
+    def handle(self, command: Command) -> None:
+        if not isinstance(command, ReadOp):
+            self._read_tokens = []  # chat and bench evaluate other tokens
+        if isinstance(command, ChatOp):
+            self.chat(command)
+        elif isinstance(command, BenchOp):
+            self.bench(command)
+        elif isinstance(command, ReadOp):
+            self.send(ReadEvent(id=command.id,
+                                results=tuple(self.read(item) for item in command.items)))
+        elif isinstance(command, CountTokensOp):
+            tokens, _ = self.format_prompt(command.messages)
+            self.send(CountEvent(id=command.id, prompt_tokens=len(tokens)))
+        else:  # a CancelOp is acted on where it is read (read_commands): it never queues
+            raise TypeError(f"{type(command).__name__} is not handled here")
 
-    def format_prompt(self, messages: list[Any]) -> tuple[list[int], list[str]]:
+    def format_prompt(self, messages: tuple[ChatMessage, ...]) -> tuple[list[int], list[str]]:
         """The prompt's tokens under the model's chat template, and the template's stops."""
-        formatted = self.formatter(messages=messages)
+        as_dicts: list[Any] = [{"role": m.role, "content": m.content} for m in messages]
+        formatted = self.formatter(messages=as_dicts)
         stops = formatted.stop if isinstance(formatted.stop, list) else (
             [formatted.stop] if formatted.stop else [])
         tokens = self.llm.tokenize(formatted.prompt.encode("utf-8"),
                                    add_bos=not formatted.added_special, special=True)
         return tokens, stops
 
-    def chat(self, message: dict[str, Any]) -> None:
-        request_id = message["id"]
-        tokens, template_stops = self.format_prompt(message["messages"])
+    def chat(self, command: ChatOp) -> None:
+        request_id = command.id
+        tokens, template_stops = self.format_prompt(command.messages)
         n_ctx = self.llm.n_ctx()
-        max_tokens = message.get("max_tokens")
+        max_tokens = command.max_tokens
         needed = len(tokens) + (max_tokens or 1)
         if needed > n_ctx:
-            self.send(event="error", id=request_id, code="context_length_exceeded",
-                      message=f"{len(tokens)} prompt tokens + {max_tokens or 1} to generate "
-                              f"exceed the device context of {n_ctx} tokens",
-                      prompt_tokens=len(tokens), n_ctx=n_ctx)
+            self.send(ErrorEvent(
+                id=request_id, code="context_length_exceeded",
+                message=f"{len(tokens)} prompt tokens + {max_tokens or 1} to generate "
+                        f"exceed the device context of {n_ctx} tokens",
+                prompt_tokens=len(tokens), n_ctx=n_ctx))
             return
-        self.send(event="start", id=request_id, prompt_tokens=len(tokens))
+        self.send(StartEvent(id=request_id, prompt_tokens=len(tokens)))
         sampling: dict[str, Any] = {}
-        if message.get("temperature") is not None:
-            sampling["temperature"] = message["temperature"]
-        if message.get("top_p") is not None:
-            sampling["top_p"] = message["top_p"]
-        recorder = TokenLogprobs(self.llm) if message.get("logprobs") else None
+        if command.temperature is not None:
+            sampling["temperature"] = command.temperature
+        if command.top_p is not None:
+            sampling["top_p"] = command.top_p
+        recorder = TokenLogprobs(self.llm) if command.logprobs else None
         if recorder is not None:
             from llama_cpp import StoppingCriteriaList
 
@@ -118,8 +141,8 @@ class Worker:
         stream = cast(Generator[dict[str, Any], None, None], self.llm.create_completion(
             prompt=tokens,
             max_tokens=max_tokens or (n_ctx - len(tokens)),
-            stop=[*template_stops, *(message.get("stop") or [])],
-            seed=message.get("seed"),
+            stop=[*template_stops, *command.stop],
+            seed=command.seed,
             stream=True,
             **sampling,
         ))
@@ -133,7 +156,7 @@ class Worker:
                     break
                 if choice["text"]:
                     text_parts.append(choice["text"])
-                    self.send(event="delta", id=request_id, text=choice["text"])
+                    self.send(DeltaEvent(id=request_id, text=choice["text"]))
                 if choice.get("finish_reason"):
                     finish_reason = choice["finish_reason"]
         finally:
@@ -142,11 +165,12 @@ class Worker:
         completion = "".join(text_parts)
         completion_tokens = len(self.llm.tokenize(completion.encode("utf-8"), add_bos=False,
                                                   special=False)) if completion else 0
-        extra = {} if recorder is None else {"logprobs": recorder.logprobs}
-        self.send(event="done", id=request_id, finish_reason=finish_reason,
-                  prompt_tokens=len(tokens), completion_tokens=completion_tokens, **extra)
+        self.send(DoneEvent(
+            id=request_id, finish_reason=finish_reason, prompt_tokens=len(tokens),
+            completion_tokens=completion_tokens,
+            logprobs=None if recorder is None else tuple(recorder.logprobs)))
 
-    def probe(self, item: dict[str, Any]) -> dict[str, Any]:
+    def read(self, item: ReadItem) -> Reading:
         """How the model reads a text: the log-probability of each of its tokens after the
         first (those after ``head`` when the text starts with it), and, after ``then`` is
         appended, the next-token log-probability of each of ``letters`` (with or without a
@@ -156,43 +180,40 @@ class Worker:
         def tokenize(text: str) -> list[int]:
             return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
 
-        limit = int(item.get("max_tokens", 256))
-        text = tokenize(item["text"])[:limit]
-        tokens = text + (tokenize(item["then"]) if item.get("then") else [])
+        text = tokenize(item.text)[:item.max_tokens]
+        tokens = text + (tokenize(item.then) if item.then else [])
         if len(tokens) < 2:
-            return {"log_probs": [], "letters": [None for _ in item.get("letters", [])]}
+            return Reading(log_probs=(), letters=tuple(None for _ in item.letters))
         # The prefix this text shares with the last one stays evaluated (options of one
         # question share their stem).
         shared = 0
-        for old, new in zip(self._probed, tokens[:-1], strict=False):
+        for old, new in zip(self._read_tokens, tokens[:-1], strict=False):
             if old != new:
                 break
             shared += 1
         self.llm.n_tokens = shared  # eval() drops the KV cache beyond this
         self.llm.eval(tokens[shared:])
-        self._probed = list(tokens)
+        self._read_tokens = list(tokens)
         logits = np.asarray(self.llm.scores[: len(tokens)], dtype=np.float64)
         peak = logits.max(axis=1, keepdims=True)
         log_norm = np.log(np.exp(logits - peak).sum(axis=1, keepdims=True)) + peak
         log_probs = logits[np.arange(len(tokens) - 1), tokens[1:]] - log_norm[:-1, 0]
-        start = max(len(tokenize(item["head"])) - 1, 0) if item.get("head") else 0
-        result: dict[str, Any] = {
-            "log_probs": [round(float(x), 6) for x in log_probs[start:len(text) - 1]]}
-        if item.get("letters"):
-            last = logits[-1] - log_norm[-1, 0]
-            found = []
-            for letter in item["letters"]:
-                ids = {t[0] for v in (letter, " " + letter) if len(t := tokenize(v)) == 1}
-                found.append(round(float(np.logaddexp.reduce(last[sorted(ids)])), 6)
-                             if ids else None)
-            result["letters"] = found
-        return result
+        start = max(len(tokenize(item.head)) - 1, 0) if item.head else 0
+        read = tuple(round(float(x), 6) for x in log_probs[start:len(text) - 1])
+        if not item.letters:
+            return Reading(log_probs=read)
+        last = logits[-1] - log_norm[-1, 0]
+        found: list[float | None] = []
+        for letter in item.letters:
+            ids = {t[0] for v in (letter, " " + letter) if len(t := tokenize(v)) == 1}
+            found.append(round(float(np.logaddexp.reduce(last[sorted(ids)])), 6)
+                         if ids else None)
+        return Reading(log_probs=read, letters=tuple(found))
 
-    def bench(self, message: dict[str, Any]) -> None:
+    def bench(self, command: BenchOp) -> None:
         """Prefill and decode speed with the engine's own eval/sample calls, best of
         ``runs``: the machine's speed, not the load that happened to share it."""
-        decode_tokens = int(message.get("decode_tokens", 32))
-        runs = int(message.get("runs", 3))
+        decode_tokens, runs = command.decode_tokens, command.runs
         tokens = self.llm.tokenize(BENCH_PROMPT.encode("utf-8"), add_bos=True)
         prefill_best = decode_best = 0.0
         for _ in range(runs):
@@ -207,12 +228,11 @@ class Worker:
             prefill_best = max(prefill_best, len(tokens) / (prefilled - started))
             decode_best = max(decode_best, decode_tokens / (decoded - prefilled))
         self.llm.reset()
-        self.send(
-            event="bench", id=message.get("id"), runs=runs,
-            prompt_tokens=len(tokens), decode_tokens=decode_tokens,
+        self.send(BenchEvent(
+            id=command.id, runs=runs, prompt_tokens=len(tokens), decode_tokens=decode_tokens,
             prefill_tokens_per_s=round(prefill_best, 2),
             decode_tokens_per_s=round(decode_best, 2),
-        )
+        ))
 
 
 class TokenLogprobs:
@@ -248,18 +268,18 @@ class TokenLogprobs:
         return False
 
 
-def read_commands(worker: Worker, inbox: queue.Queue[dict[str, Any] | None]) -> None:
+def read_commands(worker: Worker, inbox: queue.Queue[Command | None]) -> None:
     """Stdin reader: cancels take effect at once, everything else queues."""
     for line in sys.stdin:
         try:
-            message = json.loads(line)
-        except json.JSONDecodeError:
-            worker.send(event="error", code="bad_json", message=f"not JSON: {line[:80]!r}")
+            command = decode_command(line)
+        except BadMessage as exc:
+            worker.send(ErrorEvent(id=exc.id, code=exc.code, message=str(exc)))
             continue
-        if message.get("op") == "cancel":
-            worker.cancelled.add(message["id"])
+        if isinstance(command, CancelOp):
+            worker.cancelled.add(command.id)
         else:
-            inbox.put(message)
+            inbox.put(command)
     inbox.put(None)  # the host closed our stdin: exit
 
 
@@ -267,21 +287,20 @@ def main() -> int:
     # The protocol owns the real stdout; anything native code prints goes to stderr.
     protocol_out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)
-    options = json.loads(sys.argv[1])
-    worker = Worker(options, protocol_out)
+    worker = Worker(WorkerOptions.from_json(sys.argv[1]), protocol_out)
     try:
         worker.load()
     except Exception as exc:  # report, then exit: the host decides what to do
-        worker.send(event="fatal", message=f"{type(exc).__name__}: {exc}")
+        worker.send(FatalEvent(message=f"{type(exc).__name__}: {exc}"))
         return 1
-    inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
+    inbox: queue.Queue[Command | None] = queue.Queue()
     threading.Thread(target=read_commands, args=(worker, inbox), daemon=True).start()
-    while (message := inbox.get()) is not None:
+    while (command := inbox.get()) is not None:
         try:
-            worker.handle(message)
+            worker.handle(command)
         except Exception as exc:
-            worker.send(event="error", id=message.get("id"), code="engine_error",
-                        message=f"{type(exc).__name__}: {exc}")
+            worker.send(ErrorEvent(id=command.id, code="engine_error",
+                                   message=f"{type(exc).__name__}: {exc}"))
     return 0
 
 

@@ -1,138 +1,18 @@
-"""Settings: one model fed by a TOML file, ``HYBRIDAI_*`` environment variables and code.
-
-Precedence, highest first: keyword overrides, environment variables, the TOML file, defaults.
-The file is the ``path`` given, else ``$HYBRIDAI_CONFIG``, else ``./hybridai.toml``, else
-``<user config dir>/hybridai/config.toml``. Nested keys in the environment use ``__``:
-``HYBRIDAI_DEVICE__N_CTX=2048``, ``HYBRIDAI_CLOUD__OPENAI__MODEL=gpt-4o-mini``.
-See ``hybridai.example.toml`` for every setting.
-"""
+"""The settings sections of how requests are handled: ``[resilience]``, ``[router]``,
+``[cache]``, ``[budget]``, ``[cascade]``, ``[privacy]`` and ``[gateway]``."""
 
 from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .errors import ConfigError
-from .schema.modes import Mode
-from .schema.price import Price
-from .schema.privacy import BUILTIN_KINDS, Policy
-from .schema.request import describe_validation_error
-
-
-def user_config_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("hybridai"))
-
-
-def user_cache_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("hybridai"))
-
-
-class DeviceSettings(BaseModel):
-    """The on-device model, its engine, and when the device counts as available."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    model_path: Path | None = Field(
-        default=None, description="GGUF file; unset means the bundled SmolLM2-135M-Instruct"
-    )
-    model_name: str | None = Field(default=None, description="name shown in responses")
-    n_ctx: int = Field(default=4096, ge=0, description="context window; 0 = the model's own")
-    n_threads: int | None = Field(default=None, ge=1, description="unset = physical cores")
-    n_batch: int = Field(default=512, ge=1)
-    load_timeout_s: float = Field(default=120.0, gt=0)
-    first_token_timeout_s: float = Field(default=60.0, gt=0)
-    stall_timeout_s: float = Field(default=30.0, gt=0, description="longest gap between tokens")
-    max_queue: int = Field(default=8, ge=0, description="requests that may wait for the engine; "
-                           "more are device_busy (overflow to the cloud, or HTTP 429)")
-    max_queue_wait_s: float = Field(default=30.0, gt=0, description="a request that waited this "
-                                    "long for the engine is device_busy too")
-    # Availability thresholds.
-    min_available_ram_mb: int | None = Field(
-        default=None, ge=0, description="unset = model file size x 1.5 + 256 MB"
-    )
-    min_decode_tokens_per_s: float = Field(default=5.0, ge=0)
-    min_prefill_tokens_per_s: float = Field(default=20.0, ge=0)
-    min_free_disk_mb: int = Field(default=0, ge=0)
-    max_crashes: int = Field(default=3, ge=1, description="crashes within crash_window_s that "
-                             "make the device unavailable")
-    crash_window_s: float = Field(default=600.0, gt=0)
-    benchmark: bool = Field(default=True, description="measure tokens/s once per model+machine")
-    slow_recheck_s: float = Field(
-        default=600.0, ge=0, description="a benchmark below the speed thresholds is measured "
-        "again after this long (it may have met a busy machine)")
-    price: Price | None = Field(default=None, description="what a device run costs; unset = 0")
-
-
-class CloudTarget(BaseModel):
-    """An OpenAI-compatible endpoint: OpenAI, Gemini, Anthropic, vLLM, Ollama, llama.cpp…"""
-
-    model_config = ConfigDict(extra="forbid")
-
-    base_url: str
-    model: str
-    api_key_env: str | None = Field(
-        default=None, description="name of the environment variable holding the key"
-    )
-    timeout_s: float = Field(default=60.0, gt=0, description="whole request, per try")
-    connect_timeout_s: float = Field(default=5.0, gt=0)
-    first_token_timeout_s: float = Field(
-        default=30.0, gt=0, description="from sending to the first streamed token, or to the "
-        "response headers when unstreamed; per try")
-    max_retries: int = Field(default=1, ge=0, le=10, description="tries after the first on a "
-                             "retryable error (connect, timeout, 429, 5xx) before any token")
-    backoff_base_s: float = Field(default=0.25, ge=0, description="first retry waits up to "
-                                  "this long (full jitter), doubling each retry")
-    backoff_max_s: float = Field(default=4.0, ge=0, description="cap of one backoff wait")
-    retry_after_max_s: float = Field(
-        default=10.0, ge=0, description="a longer Retry-After fails over instead of waiting")
-    context_window: int | None = Field(default=None, ge=1, description="tokens; unset = unknown")
-    transport: Literal["aiohttp", "openai"] = Field(
-        default="aiohttp", description="how async calls (the gateway's) are sent: plain "
-        "aiohttp, or the official openai client (sync calls always use the client)")
-    ca_bundle: Path | None = Field(
-        default=None, description="PEM file of the certificate authorities this target's "
-        "HTTPS certificate is checked against, instead of the system's (a private CA, a "
-        "TLS-inspecting proxy); unset = $SSL_CERT_FILE if set, else the system's")
-
-    @field_validator("ca_bundle")
-    @classmethod
-    def _existing_file(cls, path: Path | None) -> Path | None:
-        if path is not None and not path.expanduser().is_file():
-            raise ValueError(f"ca_bundle {str(path)!r} is not a file")
-        return path.expanduser() if path is not None else None
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, url: str) -> str:
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
-        return url.rstrip("/")
-
-    def api_key(self) -> str:
-        if not self.api_key_env:
-            return "not-needed"  # local servers (llama.cpp, vLLM, Ollama) take any key
-        key = os.environ.get(self.api_key_env)
-        if not key:
-            raise ConfigError(
-                f"cloud target needs an API key in ${self.api_key_env}, which is not set",
-                code="missing_api_key",
-            )
-        return key
+from ..errors import ConfigError
+from ..schema.privacy import BUILTIN_KINDS, Policy
+from .dirs import user_data_dir
 
 
 class ResilienceSettings(BaseModel):
@@ -295,15 +175,6 @@ class PrivacySettings(BaseModel):
         return [kind for kind in BUILTIN_KINDS if kind in self.detect]
 
 
-DeviceSettings.model_rebuild()
-
-
-def user_data_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("hybridai"))
-
-
 class GatewaySettings(BaseModel):
     """``hybridai serve``: the OpenAI-compatible HTTP gateway."""
 
@@ -337,82 +208,3 @@ class GatewaySettings(BaseModel):
 
     def request_log_path(self) -> Path:
         return self.log_path or user_data_dir() / "requests.sqlite"
-
-
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="HYBRIDAI_", env_nested_delimiter="__", extra="forbid",
-    )
-
-    mode: Mode = Mode.PREFER_ON_DEVICE
-    device: DeviceSettings = Field(default_factory=DeviceSettings)
-    cloud: dict[str, CloudTarget] = Field(default_factory=dict)
-    cloud_order: list[str] = Field(
-        default_factory=list, description="cloud target names in order; unset = file order"
-    )
-    prices: dict[str, Price] = Field(
-        default_factory=dict, description="per-model prices; added to the built-in table"
-    )
-    cache_dir: Path = Field(default_factory=user_cache_dir)
-    gateway: GatewaySettings = Field(default_factory=GatewaySettings)
-    router: RouterSettings = Field(default_factory=RouterSettings)
-    cache: CacheSettings = Field(default_factory=CacheSettings)
-    budget: BudgetSettings = Field(default_factory=BudgetSettings)
-    cascade: CascadeSettings = Field(default_factory=CascadeSettings)
-    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
-    resilience: ResilienceSettings = Field(default_factory=ResilienceSettings)
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
-
-    def cloud_targets(self) -> list[str]:
-        """Configured cloud target names, primary first."""
-        unknown = [name for name in self.cloud_order if name not in self.cloud]
-        if unknown:
-            raise ConfigError(f"cloud_order names unknown cloud targets: {', '.join(unknown)}")
-        rest = [name for name in self.cloud if name not in self.cloud_order]
-        return [*self.cloud_order, *rest]
-
-
-def find_config_file(path: str | Path | None = None) -> Path | None:
-    if path is not None:
-        chosen = Path(path)
-        if not chosen.is_file():
-            raise ConfigError(f"config file {chosen} does not exist")
-        return chosen
-    if env_path := os.environ.get("HYBRIDAI_CONFIG"):
-        return find_config_file(env_path)
-    for candidate in (Path("hybridai.toml"), user_config_dir() / "config.toml"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
-    """Settings from the config file, the environment and ``overrides``; ConfigError if wrong."""
-    config_file = find_config_file(path)
-    settings_cls: type[Settings] = Settings
-    if config_file is not None:
-        try:
-            tomllib.loads(config_file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{config_file}: not valid TOML: {exc}") from None
-        # A subclass carries the file's path into pydantic-settings' TOML source.
-        settings_cls = type(
-            "Settings", (Settings,),
-            {"model_config": {**Settings.model_config, "toml_file": config_file}},
-        )
-    try:
-        return settings_cls(**overrides)
-    except ValidationError as exc:
-        where = f"{config_file}: " if config_file else ""
-        raise ConfigError(where + describe_validation_error(exc).replace(
-            "invalid request", "invalid settings")) from None

@@ -1,0 +1,5 @@
+"""``python -m hybridai.api.cli``: the ``hybridai`` command."""
+
+from . import main
+
+main()

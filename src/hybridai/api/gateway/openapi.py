@@ -1,0 +1,132 @@
+"""The gateway's OpenAPI document, generated from the models it reads and writes.
+
+FastAPI documents the routes it serves itself. ``POST /v1/chat/completions`` is a plain
+Starlette route (``chat.py`` reads its body by hand), so its operation is built here from
+the same pydantic models the parser and the responses use:
+
+    request body   ``ChatRequest``'s OpenAI fields and ``HybridOptions``' fields, flat, as the
+                   wire has them, plus ``WireOnlyFields`` (``max_completion_tokens``, ``n``,
+                   ``stream_options``); nothing else (``additionalProperties: false``)
+    200            ``ChatCompletion``, or server-sent events of ``ChatCompletionChunk``
+    4xx/5xx        ``ErrorResponse``, OpenAI's error shape
+
+A field added to the models is documented with nothing to edit here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.constants import REF_TEMPLATE
+from fastapi.openapi.models import OpenAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.config import JsonDict
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from ...schema.request import INTERNAL_FIELDS, ChatRequest, HybridOptions, WireOnlyFields
+from ...schema.response import ChatCompletion, ChatCompletionChunk
+from .errors import ErrorResponse
+from .models import MODEL_NAMES
+
+CHAT_COMPLETIONS = "/v1/chat/completions"
+
+# The statuses a chat completion may end with, as they have always been documented.
+_ERRORS = {
+    "400": "invalid request (OpenAI error shape)",
+    "401": "missing or wrong API key",
+    "404": "unknown model",
+    "413": "body too large",
+    "429": "device queue full and the mode forbids the cloud, or the cloud budget is spent "
+           "(type insufficient_quota)",
+    "502": "the cloud target failed and the mode allows no fallback",
+    "503": "no target the mode allows can serve (device unavailable)",
+    "504": "the target timed out and the mode allows no fallback",
+}
+
+# Without a mode, the model name chooses one (``schema.modes.mode_from_model``): then it is
+# one of MODEL_NAMES (else 404). With a mode, the mode decides and any name is taken.
+_MODEL_NAMED: JsonDict = {"if": {"properties": {"mode": {"type": "null"}}},
+                          "then": {"properties": {"model": {"enum": [*MODEL_NAMES, None]}}}}
+
+
+def chat_request_body() -> type[BaseModel]:
+    """The chat request as the wire has it: one flat object of every field ``ChatRequest.parse``
+    takes. A model for the document only; the parser stays ``ChatRequest.parse``."""
+    fields: dict[str, Any] = {}
+    for model, internal in ((ChatRequest, INTERNAL_FIELDS), (HybridOptions, frozenset()),
+                            (WireOnlyFields, frozenset())):
+        for name, info in model.model_fields.items():
+            if name not in internal:
+                fields[name] = (info.annotation, info)
+    fields["model"] = (str | None, Field(
+        default=None, description="without a mode: hybrid (the configured mode), or "
+        f"{', '.join(MODEL_NAMES[1:])} to choose one; with a mode, any name"))
+    body: type[BaseModel] = create_model(
+        "ChatCompletionRequest", __config__=ConfigDict(extra="forbid",
+                                                       json_schema_extra=_MODEL_NAMED),
+        __doc__="OpenAI's chat completion request, with hybridai's fields beside them.",
+        **fields)
+    return body
+
+
+def chat_completions_operation(refs: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The operation object; ``refs``: each model's name to its ``$ref``."""
+    errors = {"application/json": {"schema": refs["ErrorResponse"]}}
+    return {
+        "summary": "Chat Completions",
+        "operationId": "chat_completions",
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": refs["ChatCompletionRequest"]}}},
+        "responses": {
+            "200": {"description": "an OpenAI chat.completion, or an SSE stream of chunks",
+                    "content": {
+                        "application/json": {"schema": refs["ChatCompletion"]},
+                        "text/event-stream": {"schema": _event(refs)}}},
+            **{status: {"description": words, "content": errors}
+               for status, words in _ERRORS.items()},
+        },
+    }
+
+
+def _event(refs: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """One server-sent event (before OpenAPI 3.2's ``itemSchema``, a stream's ``schema``
+    describes each of its events)."""
+    return {
+        "type": "object", "required": ["data"],
+        "description": "one event a chat.completion.chunk, then [DONE]; a failure after the "
+                       "first chunk ends the stream with an event holding the error object",
+        "properties": {"data": {"anyOf": [
+            {"const": "[DONE]"},
+            {"type": "string", "contentMediaType": "application/json",
+             "contentSchema": {"oneOf": [refs["ChatCompletionChunk"], refs["ErrorResponse"]]}},
+        ]}}}
+
+
+def openapi_document(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document of ``app``'s routes, with the chat completions operation added."""
+    document = get_openapi(title=app.title, version=app.version, routes=app.routes)
+    wire: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (chat_request_body(), "validation"), (ChatCompletion, "serialization"),
+        (ChatCompletionChunk, "serialization"), (ErrorResponse, "serialization")]
+    keys, schemas = models_json_schema(wire, ref_template=REF_TEMPLATE)
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    clash = components.keys() & schemas["$defs"].keys()
+    assert not clash, f"the chat completion models reuse component names: {clash}"
+    components.update(schemas["$defs"])
+    refs = {model.__name__: keys[(model, mode)] for model, mode in wire}
+    document["paths"][CHAT_COMPLETIONS] = {"post": chat_completions_operation(refs)}
+    OpenAPI.model_validate(document)  # FastAPI's model of an OpenAPI document
+    return document
+
+
+def install(app: FastAPI) -> None:
+    """Serves ``openapi_document`` at /openapi.json, built once, on the first request."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = openapi_document(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,57 @@
+"""A streamed chat response: server-sent events, one ``data:`` line a chunk, then ``[DONE]``.
+
+The first chunk settles the route (fallback happens only before it), so errors until then
+are plain JSON errors, and the headers can name the route; a failure after it is one last
+``data:`` line holding the error object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from starlette.responses import Response, StreamingResponse
+
+from ...core.recorder import RunRecorder
+from ...errors import HybridAIError
+from ...schema.request import ChatRequest
+from ...schema.response import ChatCompletionChunk
+from .errors import CLIENT_CLOSED, HTTPError, http_error
+from .headers import routing_headers
+from .recording import record
+from .state import GatewayState
+
+
+async def stream_response(state: GatewayState, request_id: str, started: float,
+                          chat_request: ChatRequest, run: RunRecorder,
+                          chunks: AsyncIterator[ChatCompletionChunk]) -> Response:
+    """Waits for the first chunk (errors before it raise), then streams the rest; the request
+    is recorded when the stream ends, however it ends."""
+    first = await anext(aiter(chunks))
+
+    async def events() -> AsyncIterator[bytes]:
+        status = 200
+        error: HTTPError | None = None
+        try:
+            yield _sse(first)
+            async for chunk in chunks:
+                yield _sse(chunk)
+            yield b"data: [DONE]\n\n"
+        except HybridAIError as exc:
+            error = http_error(exc)
+            status = error.status
+            yield b"data: " + json.dumps(error.body()).encode() + b"\n\n"
+        except (asyncio.CancelledError, GeneratorExit):
+            status = CLIENT_CLOSED  # the client went away: the work was cancelled
+            raise
+        finally:
+            record(state, request_id, status, started, run=run, request=chat_request,
+                   error=error)
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers=routing_headers(run.result(), with_cost=False))
+
+
+def _sse(chunk: ChatCompletionChunk) -> bytes:
+    return b"data: " + chunk.model_dump_json(exclude_none=True).encode() + b"\n\n"

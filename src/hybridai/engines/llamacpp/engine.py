@@ -1,0 +1,290 @@
+"""llama.cpp as the device's engine: starts, watches and restarts the worker process, and
+runs requests on it one at a time (``slot.py``).
+
+A worker that dies mid-request raises EngineCrashedError; one that stays silent past a
+timeout is killed and raises EngineTimeoutError. Either way the next request starts a fresh
+worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import time
+import uuid
+from collections import deque
+from collections.abc import AsyncIterator, Generator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from ...config import DeviceSettings
+from ...errors import ContextOverflowError, EngineCrashedError, EngineError, EngineTimeoutError
+from ...schema.events import Finished, Started, StreamEvent, TextDelta
+from ...schema.modes import Route
+from ...schema.request import ChatRequest
+from ..model_source import ModelLocation
+from ..protocol import EngineInfo, EngineSpeed
+from .messages import (
+    BenchEvent,
+    BenchOp,
+    CancelOp,
+    ChatMessage,
+    ChatOp,
+    Command,
+    CountEvent,
+    CountTokensOp,
+    DeltaEvent,
+    DoneEvent,
+    ErrorEvent,
+    Event,
+    FatalEvent,
+    ReadEvent,
+    Reading,
+    ReadItem,
+    ReadOp,
+    ReadyEvent,
+    StartEvent,
+    WorkerOptions,
+)
+from .process import WorkerProcess
+from .slot import EngineSlot
+
+_Reply = TypeVar("_Reply", BenchEvent, CountEvent, ReadEvent)
+
+
+class LlamaCppEngine:
+    """llama.cpp in a worker process: a ``DeviceEngine`` (engines/protocol.py)."""
+
+    route = Route.ON_DEVICE
+
+    def __init__(self, device: DeviceSettings, location: ModelLocation, log_dir: Path,
+                 name: str = "device", *, logits_all: bool = False) -> None:
+        self.device = device
+        self.logits_all = logits_all  # a router's reading needs every position's distribution
+        self.location = location
+        self.name = name
+        self.model = location.name
+        self.price = device.price
+        self.log_path = log_dir / "engine.log"
+        self.info: EngineInfo | None = None
+        self.restarts = 0
+        self.crash_times: deque[float] = deque(maxlen=100)
+        self._proc: WorkerProcess | None = None
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hybridai-engine")
+        self._slot = EngineSlot(device, self._executor)
+        self._current_id: str | None = None  # read from other threads to cancel
+
+    # -- process lifecycle ---------------------------------------------------------------
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc and self._proc.alive() else None
+
+    @property
+    def waiting(self) -> int:
+        """Requests admitted but not yet running."""
+        return self._slot.waiting
+
+    def recent_crashes(self, now: float | None = None) -> int:
+        now = time.monotonic() if now is None else now
+        return sum(1 for t in self.crash_times if now - t <= self.device.crash_window_s)
+
+    def _options(self) -> WorkerOptions:
+        import psutil
+
+        return WorkerOptions(
+            model_path=str(self.location.path), n_ctx=self.device.n_ctx,
+            n_threads=self.device.n_threads or psutil.cpu_count(logical=False) or 1,
+            n_batch=self.device.n_batch, logits_all=self.logits_all)
+
+    def _ensure_running(self) -> WorkerProcess:
+        if self._proc is not None and self._proc.alive():
+            return self._proc
+        if self._proc is not None:
+            # It died between requests: that is a crash too.
+            self.crash_times.append(time.monotonic())
+            self._proc.kill()
+            self.restarts += 1
+        if not self.location.present:
+            raise EngineError(f"model file for {self.location.name} is missing",
+                              code="model_missing")
+        proc = WorkerProcess(self._options(), self.log_path)
+        event = self._wait(proc, self.device.load_timeout_s, what="load the model")
+        if isinstance(event, FatalEvent):
+            proc.kill()
+            raise EngineError(f"the engine could not load {self.location.name}: "
+                              f"{event.message}", code="engine_failed")
+        if not isinstance(event, ReadyEvent):
+            proc.kill()
+            raise EngineError(f"unexpected first message from the engine: {event}")
+        self.info = EngineInfo(pid=event.pid, n_ctx=event.n_ctx, n_ctx_train=event.n_ctx_train,
+                               n_threads=event.n_threads, load_s=event.load_s)
+        self._proc = proc
+        return proc
+
+    def _wait(self, proc: WorkerProcess, timeout_s: float, *, what: str) -> Event:
+        """The next event, or the engine is declared dead (crashed or hung)."""
+        try:
+            event = proc.events.get(timeout=timeout_s)
+        except queue.Empty:
+            proc.kill()
+            self.crash_times.append(time.monotonic())
+            self.restarts += 1
+            raise EngineTimeoutError(
+                f"the engine did not {what} within {timeout_s:g} s; it was killed and "
+                "will restart") from None
+        if event is None:
+            detail = proc.exit_description()
+            tail = proc.log_tail()
+            proc.kill()
+            self.crash_times.append(time.monotonic())
+            self.restarts += 1
+            raise EngineCrashedError(
+                f"the engine process {detail} while trying to {what}"
+                + (f" (log: {tail})" if tail else "") + "; it will restart")
+        return event
+
+    def start(self) -> EngineInfo:
+        with self._slot.lock:
+            self._ensure_running()
+        assert self.info is not None
+        return self.info
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.stop()
+            self._proc = None
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # -- requests ------------------------------------------------------------------------
+
+    def stream(self, request: ChatRequest) -> Generator[StreamEvent, None, None]:
+        with self._slot.held():
+            yield from self._generate(request)
+
+    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        async with self._slot.aheld():
+            async for event in self._drive(self._generate(request)):
+                yield event
+
+    async def _drive(self, iterator: Generator[StreamEvent, None, None]
+                     ) -> AsyncIterator[StreamEvent]:
+        """Steps a blocking generator on the engine's executor."""
+        loop = asyncio.get_running_loop()
+        step: asyncio.Future[StreamEvent | None] | None = None
+        try:
+            while True:
+                step = loop.run_in_executor(self._executor, next, iterator, None)
+                event = await asyncio.shield(step)
+                if event is None:
+                    return
+                yield event
+        finally:
+            if step is not None and not step.done():
+                # Cancelled while a step runs: stop the engine so the step ends soon.
+                self.cancel_current()
+                await asyncio.wait([step])
+            await loop.run_in_executor(self._executor, iterator.close)
+
+    def _generate(self, request: ChatRequest) -> Generator[StreamEvent, None, None]:
+        """One request on the worker; the caller holds the slot."""
+        proc = self._ensure_running()
+        request_id = uuid.uuid4().hex
+        self._current_id = request_id
+        command = ChatOp(
+            id=request_id, messages=_chat_messages(request),
+            max_tokens=request.max_tokens, temperature=request.temperature,
+            top_p=request.top_p, seed=request.seed, stop=tuple(request.stop or ()),
+            logprobs=request.logprobs)
+        if not proc.send(command):
+            self._wait(proc, 5.0, what="accept the request")  # raises: it is gone
+        finished = False
+        timeout_s, what = self.device.first_token_timeout_s, "produce a first token"
+        try:
+            while True:
+                event = self._wait(proc, timeout_s, what=what)
+                if getattr(event, "id", None) != request_id:
+                    continue  # the tail of an earlier, cancelled request
+                if isinstance(event, StartEvent):
+                    yield Started(prompt_tokens=event.prompt_tokens)
+                elif isinstance(event, DeltaEvent):
+                    timeout_s, what = self.device.stall_timeout_s, "produce the next token"
+                    yield TextDelta(event.text)
+                elif isinstance(event, DoneEvent):
+                    finished = True
+                    yield Finished(event.finish_reason, event.prompt_tokens,
+                                   event.completion_tokens, event.logprobs)
+                    return
+                elif isinstance(event, ErrorEvent):
+                    finished = True
+                    raise _engine_error(event)
+        finally:
+            self._current_id = None
+            if not finished and proc.alive():
+                self._abandon(proc, request_id)
+
+    def _abandon(self, proc: WorkerProcess, request_id: str) -> None:
+        """The caller stopped reading: stop generating and drain what was already sent."""
+        proc.send(CancelOp(id=request_id))
+        deadline = time.monotonic() + self.device.stall_timeout_s
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event = proc.events.get(timeout=left)
+            except queue.Empty:
+                break
+            if event is None or (isinstance(event, DoneEvent | ErrorEvent)
+                                 and event.id == request_id):
+                return
+        proc.kill()  # it would not stop: a fresh worker is cheaper than a stuck one
+        self.restarts += 1
+
+    def cancel_current(self) -> None:
+        """Ask the worker to stop the running request (safe from any thread)."""
+        if self._proc is not None and (request_id := self._current_id):
+            self._proc.send(CancelOp(id=request_id))
+
+    def benchmark(self, decode_tokens: int = 32) -> EngineSpeed:
+        reply = self._call(BenchOp(id=uuid.uuid4().hex, decode_tokens=decode_tokens),
+                           BenchEvent, what="run its benchmark")
+        return EngineSpeed(prefill_tokens_per_s=reply.prefill_tokens_per_s,
+                           decode_tokens_per_s=reply.decode_tokens_per_s)
+
+    def count_tokens(self, request: ChatRequest) -> int:
+        """The prompt's length under the model's chat template."""
+        command = CountTokensOp(id=uuid.uuid4().hex, messages=_chat_messages(request))
+        return self._call(command, CountEvent, what="count tokens").prompt_tokens
+
+    def read(self, items: Sequence[ReadItem]) -> tuple[Reading, ...]:
+        """How the model reads texts (a router's features); needs ``logits_all``."""
+        if not self.logits_all:
+            raise EngineError("this engine was not started to read prompts (logits_all is "
+                              "off)", code="engine_failed")
+        command = ReadOp(id=uuid.uuid4().hex, items=tuple(items))
+        return self._call(command, ReadEvent, what="read a prompt").results
+
+    def _call(self, command: Command, reply: type[_Reply], *, what: str) -> _Reply:
+        """One request-reply op, between chat requests."""
+        with self._slot.lock:
+            proc = self._ensure_running()
+            proc.send(command)
+            while True:
+                event = self._wait(proc, self.device.load_timeout_s, what=what)
+                if getattr(event, "id", None) != command.id:
+                    continue
+                if isinstance(event, ErrorEvent):
+                    raise _engine_error(event)
+                if not isinstance(event, reply):
+                    raise EngineError(f"the engine answered {type(event).__name__} to "
+                                      f"{type(command).__name__}")
+                return event
+
+
+def _chat_messages(request: ChatRequest) -> tuple[ChatMessage, ...]:
+    return tuple(ChatMessage(role=m.role, content=m.content) for m in request.messages)
+
+
+def _engine_error(event: ErrorEvent) -> Exception:
+    if event.code == "context_length_exceeded":
+        return ContextOverflowError(event.message)
+    return EngineError(event.message, code=event.code)
