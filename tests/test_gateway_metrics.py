@@ -175,7 +175,8 @@ def test_labels_stay_bounded_however_requests_route_and_fail(fault, tmp_path, sh
     gateway = serve(tmp_path, shared_cache, fault.base_url,
                     {"HYBRIDAI_CACHE__ENABLED": "true"},
                     # Routing, not this machine's speed: no benchmark to fail on a busy box.
-                    device={"n_ctx": 512, "benchmark": False}, cache={"path": tmp_path / "cache.sqlite"},
+                    device={"n_ctx": 512, "benchmark": False},
+                    cache={"path": tmp_path / "cache.sqlite"},
                     sections={"privacy": {"policy": "redact", "patterns": PATTERNS},
                               "resilience": {"breaker_failures": 16, "breaker_min_calls": 100}})
     try:

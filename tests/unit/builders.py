@@ -6,14 +6,17 @@ Every builder returns a "healthy" object; tests override only the field they are
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from hybridai.config import Price
+from hybridai.config import CloudTarget, DeviceSettings, Price
 from hybridai.device.availability import Availability, AvailabilityReason, AvailabilityReport
 from hybridai.device.benchmark import BenchmarkResult
 from hybridai.device.probe import DeviceProbe, ModelFacts
-from hybridai.schema.events import StreamEvent
+from hybridai.engines.model_source import ModelLocation
+from hybridai.engines.protocol import EngineInfo, EngineSpeed
+from hybridai.schema.events import Finished, Started, StreamEvent, TextDelta
 from hybridai.schema.modes import Route
 from hybridai.schema.request import ChatRequest
 
@@ -96,3 +99,96 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+# -- fakes of the parts build_pipeline takes -------------------------------------------------
+
+CLOUD_PRICE = Price(input_per_1m=1000.0, output_per_1m=2000.0)  # dear: the cents show
+
+
+@dataclass
+class FakeEngine:
+    """An engine that answers "ok" at once and reports a fixed speed."""
+
+    settings: DeviceSettings
+    location: ModelLocation
+    cache_dir: Path
+    name: str = "device"
+    model: str = "tiny"
+    route: Route = Route.ON_DEVICE
+    price: Price | None = None
+    info: EngineInfo | None = None
+    restarts: int = 0
+    waiting: int = 0
+    log_path: Path | None = None
+    closed: bool = False
+    calls: list[str] = field(default_factory=list)
+    errors: list[Exception] = field(default_factory=list)
+    """Raised by the next requests, one each, before any event."""
+
+    @property
+    def pid(self) -> int | None:
+        return None if self.info is None else self.info.pid
+
+    def start(self) -> EngineInfo:
+        self.calls.append("start")
+        self.info = EngineInfo(pid=4242, n_ctx=2048, n_ctx_train=2048, n_threads=1, load_s=0.1)
+        return self.info
+
+    def benchmark(self) -> EngineSpeed:
+        self.calls.append("benchmark")
+        return EngineSpeed(prefill_tokens_per_s=300.0, decode_tokens_per_s=30.0)
+
+    def count_tokens(self, request: ChatRequest) -> int:
+        return sum(len(m.content.split()) for m in request.messages)
+
+    def recent_crashes(self, now: float | None = None) -> int:
+        return 0
+
+    def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
+        self.calls.append("stream")
+        if self.errors:
+            raise self.errors.pop(0)
+        yield Started(self.count_tokens(request))
+        yield TextDelta("ok")
+        yield Finished("stop", self.count_tokens(request), 1)
+
+    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        for event in self.stream(request):
+            yield event
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeCloud:
+    """A cloud target's backend without a network: it answers "Blue." with fixed usage, or
+    raises ``error``."""
+
+    route = Route.IN_CLOUD
+
+    def __init__(self, name: str, target: CloudTarget, error: Exception | None = None) -> None:
+        self.name = name
+        self.target = target
+        self.model = target.model
+        self.price: Price | None = CLOUD_PRICE
+        self.error = error
+        self.calls = 0
+
+    def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
+        self.calls += 1
+        if self.error is not None:
+            raise self.error
+        yield Started(prompt_tokens=12)
+        yield TextDelta("Blue.")
+        yield Finished("stop", prompt_tokens=12, completion_tokens=3)
+
+    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        for event in self.stream(request):
+            yield event
+
+    def close(self) -> None:
+        """No connections to release."""
+
+    async def aclose(self) -> None:
+        """No connections to release."""

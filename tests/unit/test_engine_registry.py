@@ -3,8 +3,7 @@ engine is handed in, and the device uses it like the llama.cpp one."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from hybridai.config import DeviceSettings, Settings
 from hybridai.device.manager import Device
 from hybridai.engines.llamacpp.engine import LlamaCppEngine
 from hybridai.engines.model_source import ModelLocation
-from hybridai.engines.protocol import DeviceEngine, EngineInfo, EngineSpeed
+from hybridai.engines.protocol import DeviceEngine
 from hybridai.engines.registry import (
     DEFAULT_ENGINE,
     ENGINES,
@@ -22,61 +21,8 @@ from hybridai.engines.registry import (
     register_engine,
 )
 from hybridai.errors import ConfigError
-from hybridai.schema.events import Finished, Started, StreamEvent, TextDelta
-from hybridai.schema.modes import Route
-from hybridai.schema.price import Price
-from hybridai.schema.request import ChatRequest
-from tests.unit.builders import chat_request, device_probe, model_facts
-
-
-@dataclass
-class FakeEngine:
-    """An engine that answers "ok" at once and reports a fixed speed."""
-
-    settings: DeviceSettings
-    location: ModelLocation
-    cache_dir: Path
-    name: str = "device"
-    model: str = "tiny"
-    route: Route = Route.ON_DEVICE
-    price: Price | None = None
-    info: EngineInfo | None = None
-    restarts: int = 0
-    waiting: int = 0
-    log_path: Path | None = None
-    closed: bool = False
-    calls: list[str] = field(default_factory=list)
-
-    @property
-    def pid(self) -> int | None:
-        return None if self.info is None else self.info.pid
-
-    def start(self) -> EngineInfo:
-        self.calls.append("start")
-        self.info = EngineInfo(pid=4242, n_ctx=2048, n_ctx_train=2048, n_threads=1, load_s=0.1)
-        return self.info
-
-    def benchmark(self) -> EngineSpeed:
-        self.calls.append("benchmark")
-        return EngineSpeed(prefill_tokens_per_s=300.0, decode_tokens_per_s=30.0)
-
-    def count_tokens(self, request: ChatRequest) -> int:
-        return sum(len(m.content.split()) for m in request.messages)
-
-    def recent_crashes(self, now: float | None = None) -> int:
-        return 0
-
-    def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
-        yield Started(self.count_tokens(request))
-        yield TextDelta("ok")
-        yield Finished("stop", self.count_tokens(request), 1)
-
-    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
-        for event in self.stream(request):
-            yield event
-
-    def close(self) -> None:
-        self.closed = True
+from hybridai.schema.events import Finished, Started, TextDelta
+from tests.unit.builders import FakeEngine, chat_request, device_probe, model_facts
 
 
 def fake_factory(settings: DeviceSettings, location: ModelLocation, cache_dir: Path

@@ -19,7 +19,7 @@ import pytest
 from hybridai.config import CloudTarget, PrivacySettings, ResilienceSettings
 from hybridai.core.drivers import adrive, drive
 from hybridai.core.execution import AttemptStep, End, Execution, Hold, Step, Wait
-from hybridai.core.plan import Attempt, RoutePlan
+from hybridai.core.plan import Attempt, RoutePlan, plan
 from hybridai.core.recorder import Reference, RunRecorder
 from hybridai.errors import (
     CloudConnectionError,
@@ -41,7 +41,7 @@ from hybridai.schema.privacy import Policy
 from hybridai.schema.reasons import Reason, ReasonCode
 from hybridai.schema.request import ChatRequest
 from hybridai.schema.result import RequestResult
-from tests.unit.builders import FakeClock, chat_request
+from tests.unit.builders import FakeClock, available_report, chat_request
 
 DEVICE, PRIMARY, SECONDARY = "device", "primary", "secondary"
 
@@ -230,6 +230,45 @@ def test_a_retry_after_within_its_cap_is_the_floor_of_the_wait() -> None:
     h = Harness([attempt(PRIMARY, IN, ReasonCode.CLOUD_PREFERRED)], mode=Mode.ONLY_IN_CLOUD)
     h.script(PRIMARY, [CloudStatusError("slow down", status=429, retry_after=3.0)])
     assert h.play(h.execution.start()) == Wait(3.0)
+
+
+def test_a_retry_cut_short_by_the_breaker_names_the_failure_not_the_breaker() -> None:
+    h = Harness([attempt(PRIMARY, IN, ReasonCode.CLOUD_PREFERRED), attempt(DEVICE, ON)])
+    h.script(PRIMARY, [CloudConnectionError("timed out")])
+    h.script(DEVICE, answer("Local"))
+    assert isinstance(h.play(h.execution.start()), Wait)
+    # While this request waits, other requests' failures open the breaker.
+    for _ in range(RESILIENCE.breaker_failures):
+        h.health.failed(PRIMARY, CloudConnectionError("timed out"))
+    step = h.execution.waited()
+    assert isinstance(step, AttemptStep) and step.attempt.target == DEVICE
+    h.play(step)
+    assert str(result(h).reason) == "fallback:cloud_connection_error"
+    info = result(h).routing
+    assert info is not None and [f.code for f in info.fallbacks] == ["cloud_connection_error"]
+    assert "not tried again: circuit_open" in info.fallbacks[0].message
+
+
+def test_a_device_that_answered_first_lists_no_offline_cloud_as_a_fallback() -> None:
+    device_plan = plan(Mode.PREFER_ON_DEVICE, available_report(), DEVICE, [PRIMARY, SECONDARY],
+                       unavailable={PRIMARY: "offline", SECONDARY: "offline"})
+    h = Harness([], plan=device_plan)
+    h.script(DEVICE, answer("Local"))
+    h.until_end()
+    info = result(h).routing
+    assert info is not None and info.fallbacks == [] and str(result(h).reason) == (
+        "device_available")
+
+
+def test_offline_clouds_are_listed_when_the_device_ran_because_of_them() -> None:
+    device_plan = plan(Mode.PREFER_IN_CLOUD, available_report(), DEVICE, [PRIMARY, SECONDARY],
+                       unavailable={PRIMARY: "offline", SECONDARY: "offline"})
+    h = Harness([], plan=device_plan)
+    h.script(DEVICE, answer("Local"))
+    h.until_end()
+    info = result(h).routing
+    assert info is not None and [(f.target, f.code) for f in info.fallbacks] == [
+        (PRIMARY, "offline"), (SECONDARY, "offline")]
 
 
 def test_a_request_error_ends_the_run_without_trying_the_next_target() -> None:

@@ -8,6 +8,7 @@ from hybridai.core.plan import (
     Attempt,
     RoutePlan,
     RouterDecision,
+    Skip,
     fallback_reason,
     final_error,
     may_fall_back,
@@ -162,7 +163,7 @@ def test_an_open_breaker_skips_its_target_and_says_so() -> None:
                       unavailable={"primary": "circuit_open"})
     assert summary(route_plan) == [("secondary", IN, "circuit_open:primary"),
                                    (DEVICE, ON, "fallback")]
-    assert route_plan.skipped == (("primary", "circuit_open"),)
+    assert route_plan.skipped == (Skip("primary", "circuit_open", before=0),)
 
 
 def test_a_skipped_fallback_target_keeps_the_first_reason() -> None:
@@ -292,3 +293,39 @@ def test_fallback_reason_names_the_failure(error: Exception, code: str) -> None:
     assert str(reason) == f"fallback:{code}" and reason.code is ReasonCode.FALLBACK
     assert reason.detail.startswith(f"{DEVICE} failed ({error})")
 
+
+
+# -- which skipped targets concern the attempt that answered ---------------------------------
+
+def skipped_codes_before(route_plan: RoutePlan, index: int) -> list[tuple[str, str]]:
+    return [(s.target, s.code) for s in route_plan.skips_before(route_plan.attempts[index])]
+
+
+def test_an_offline_cloud_does_not_concern_a_device_that_answered_first() -> None:
+    # prefer_on_device with the device available: the clouds would only have come after it.
+    route_plan = plan(Mode.PREFER_ON_DEVICE, available_report(), DEVICE, CHAIN,
+                      unavailable={"primary": "offline", "secondary": "offline"})
+    assert summary(route_plan) == [(DEVICE, ON, "device_available")]
+    assert skipped_codes_before(route_plan, 0) == []
+
+
+def test_offline_clouds_concern_the_device_that_ran_because_of_them() -> None:
+    route_plan = plan(Mode.PREFER_IN_CLOUD, available_report(), DEVICE, CHAIN,
+                      unavailable={"primary": "offline", "secondary": "offline"})
+    assert summary(route_plan) == [(DEVICE, ON, "offline")]
+    assert skipped_codes_before(route_plan, 0) == [("primary", "offline"),
+                                                   ("secondary", "offline")]
+
+
+def test_a_skipped_target_concerns_only_the_attempts_after_its_place() -> None:
+    route_plan = plan(Mode.PREFER_ON_DEVICE, available_report(), DEVICE, CHAIN,
+                      unavailable={"primary": "circuit_open"})
+    assert summary(route_plan) == [(DEVICE, ON, "device_available"), ("secondary", IN,
+                                                                      "fallback")]
+    assert skipped_codes_before(route_plan, 0) == []
+    assert skipped_codes_before(route_plan, 1) == [("primary", "circuit_open")]
+    # A target skipped after a usable one stands behind it.
+    later = plan(Mode.PREFER_IN_CLOUD, available_report(), DEVICE, CHAIN,
+                 unavailable={"secondary": "circuit_open"})
+    assert skipped_codes_before(later, 0) == []
+    assert skipped_codes_before(later, 1) == [("secondary", "circuit_open")]

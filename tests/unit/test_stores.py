@@ -4,7 +4,7 @@ cloud without a network or an engine."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,19 +17,17 @@ from hybridai.config import (
     BudgetSettings,
     CacheSettings,
     CloudTarget,
-    Price,
     ResilienceSettings,
     Settings,
 )
 from hybridai.core.build import build_pipeline
 from hybridai.errors import BudgetExhaustedError, CloudStatusError
-from hybridai.schema.events import Finished, Started, StreamEvent, TextDelta
-from hybridai.schema.modes import Mode, Route
-from hybridai.schema.request import ChatRequest
+from hybridai.schema.modes import Mode
 from hybridai.schema.response import ChatCompletion
 from hybridai.stores.answers import StoredAnswer
 from hybridai.stores.memory import MemoryBudgetLedger, MemoryHealthState
 from hybridai.stores.protocols import AnswerStore, HealthState, QuestionIndex
+from tests.unit.builders import CLOUD_PRICE, FakeCloud
 
 # -- HealthState --------------------------------------------------------------------------------
 
@@ -164,40 +162,7 @@ def test_the_index_finds_the_nearest_question_within_its_scope(
 
 # -- a pipeline built with stores handed in --------------------------------------------------------
 
-PRICE = Price(input_per_1m=1000.0, output_per_1m=2000.0)  # dear, so the cents are visible
-
-
-class FakeCloud:
-    """A cloud target's backend without a network: it answers "Blue." with fixed usage, or
-    raises ``error``."""
-
-    route = Route.IN_CLOUD
-
-    def __init__(self, name: str, target: CloudTarget, error: Exception | None = None) -> None:
-        self.name = name
-        self.target = target
-        self.model = target.model
-        self.price: Price | None = PRICE
-        self.error = error
-        self.calls = 0
-
-    def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
-        self.calls += 1
-        if self.error is not None:
-            raise self.error
-        yield Started(prompt_tokens=12)
-        yield TextDelta("Blue.")
-        yield Finished("stop", prompt_tokens=12, completion_tokens=3)
-
-    async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
-        for event in self.stream(request):
-            yield event
-
-    def close(self) -> None:
-        """No connections to release."""
-
-    async def aclose(self) -> None:
-        """No connections to release."""
+PRICE = CLOUD_PRICE
 
 
 def cloud_settings(tmp_path: Path, **resilience: object) -> Settings:

@@ -107,6 +107,8 @@ class Execution:
     failures: list[tuple[Attempt, Exception]] = field(default_factory=list, init=False)
     _index: int = field(default=-1, init=False)
     _retries: int = field(default=0, init=False)
+    _retrying: Exception | None = field(default=None, init=False)
+    """The error a retry was scheduled for, until the retry starts."""
     _set_aside: _SetAside | None = field(default=None, init=False)
     """The device's answer, while the cloud tries to do better."""
 
@@ -149,6 +151,7 @@ class Execution:
             self.health.failed(attempt.target, error)
         if (delay := self._retry_delay(attempt, error, skipped)) is not None:
             self.run.retrying(error, delay)
+            self._retrying = error
             return Wait(delay)
         self.failures.append((attempt, error))
         return self._fall_back_or_end(attempt, error)
@@ -175,7 +178,14 @@ class Execution:
         attempt = self._attempt
         backend = self.backend_for(attempt)
         self.run.begin(attempt, backend)
+        retrying, self._retrying = self._retrying, None
         if (why := self.health.admit(attempt.target)) is not None:
+            if retrying is not None:
+                # The wait for a retry ended with the target shut (its breaker opened, or we
+                # went offline): what failed is still the error being retried.
+                self.failures.append((attempt, retrying))
+                return self._fall_back_or_end(attempt, retrying,
+                                              note=f"; not tried again: {why}")
             return self.failed(TargetSkippedError(f"{attempt.target} skipped: {why}", code=why))
         sent, filters = self._outgoing(backend)
         buffered = self.cascade_threshold is not None and attempt.route is Route.ON_DEVICE
@@ -224,13 +234,13 @@ class Execution:
             return None
         return delay
 
-    def _fall_back_or_end(self, attempt: Attempt, error: Exception) -> Step:
+    def _fall_back_or_end(self, attempt: Attempt, error: Exception, note: str = "") -> Step:
         if isinstance(error, EngineError):
             self.engine_failed()  # a crash counts against availability at once
         more = self._index + 1 < len(self.plan.attempts)
         streamed = self.run.streamed_text
         if more and may_fall_back(error, streamed_text=streamed, stream=self.request.stream):
-            self.run.failed(error)
+            self.run.failed(error, note)
             return self._next_attempt()
         if self.request.stream and streamed:
             if self.continue_streams and place_failed(error) and more:

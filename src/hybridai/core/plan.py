@@ -61,6 +61,17 @@ class RouterDecision:
 
 
 @dataclass(frozen=True)
+class Skip:
+    """A cloud target left out of the plan, and why (``circuit_open``, ``offline``)."""
+
+    target: str
+    code: str
+    before: int
+    """The index of the attempt it would have come before: the skip concerns an answer from
+    that attempt or a later one, never one from an attempt ahead of it."""
+
+
+@dataclass(frozen=True)
 class RoutePlan:
     mode: Mode
     attempts: tuple[Attempt, ...]
@@ -70,8 +81,13 @@ class RoutePlan:
     budget: BudgetExhaustedError | None = None  # set when a spent budget took the cloud away
     # What the privacy step found; it holds the values in memory, so it is never printed.
     privacy: Screening | None = field(default=None, repr=False, compare=False)
-    skipped: tuple[tuple[str, str], ...] = ()
-    """Cloud targets left out, each with its reason code (``circuit_open``, ``offline``)."""
+    skipped: tuple[Skip, ...] = ()
+    """Cloud targets left out, in failover order."""
+
+    def skips_before(self, attempt: Attempt) -> tuple[Skip, ...]:
+        """The skipped targets that would have been tried before ``attempt``."""
+        index = self.attempts.index(attempt) if attempt in self.attempts else 0
+        return tuple(skip for skip in self.skipped if skip.before <= index)
 
 
 def plan(mode: Mode, device: AvailabilityReport, device_target: str,
@@ -102,7 +118,8 @@ def plan(mode: Mode, device: AvailabilityReport, device_target: str,
     skip_reason = _skip_reason(skipped)
 
     def done(attempts: list[Attempt] | tuple[Attempt, ...]) -> RoutePlan:
-        return RoutePlan(mode, tuple(attempts), router, skipped=skipped)
+        return RoutePlan(mode, tuple(attempts), router,
+                         skipped=_placed(skipped, cloud_targets, tuple(attempts)))
 
     def on_device(reason: Reason) -> Attempt:
         return Attempt(device_target, Route.ON_DEVICE, reason)
@@ -196,6 +213,31 @@ def plan(mode: Mode, device: AvailabilityReport, device_target: str,
 
 _FALLBACK_FROM_DEVICE = Reason(ReasonCode.FALLBACK, "", "the device could not run it")
 _FALLBACK_FROM_CLOUD = Reason(ReasonCode.FALLBACK, "", "the cloud could not run it")
+
+
+def _placed(skipped: Sequence[tuple[str, str]], cloud_targets: Sequence[str],
+            attempts: tuple[Attempt, ...]) -> tuple[Skip, ...]:
+    """Where each skipped target would have stood: in the failover chain, which starts at
+    the plan's first cloud attempt; without one, first if the plan's first attempt runs
+    because of the skips (offline, every breaker open), else after the device."""
+    clouds = [i for i, a in enumerate(attempts) if a.route is Route.IN_CLOUD]
+    if clouds:
+        chain_at = clouds[0]
+    elif attempts and attempts[0].reason.code in _SKIP_CODES:
+        chain_at = 0
+    else:
+        chain_at = len(attempts)
+    codes = dict(skipped)
+    placed, usable_before = [], 0
+    for name in cloud_targets:
+        if name in codes:
+            placed.append(Skip(name, codes[name], chain_at + usable_before))
+        else:
+            usable_before += 1
+    return tuple(placed)
+
+
+_SKIP_CODES = frozenset({ReasonCode.OFFLINE, ReasonCode.CIRCUIT_OPEN})
 
 
 def _skip_reason(skipped: Sequence[tuple[str, str]]) -> Reason | None:

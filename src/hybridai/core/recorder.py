@@ -67,9 +67,7 @@ class RunRecorder:
         self.started_at = clock()
         self.id = new_completion_id()
         self.created = now()
-        self.fallbacks: list[Fallback] = [
-            Fallback(target=target, code=code, message=f"{target} skipped: {_SKIPPED[code]}")
-            for target, code in plan.skipped]
+        self.fallbacks: list[Fallback] = []  # failed attempts; skips are added by routing_info
         self.retries: list[Fallback] = []
         self.attempt: Attempt | None = None
         self.backend: Backend | None = None
@@ -98,10 +96,10 @@ class RunRecorder:
         self.attempt, self.backend = attempt, backend
         self.attempt_started_at = self.clock()
 
-    def failed(self, error: Exception) -> None:
-        """The current attempt failed and the next one will run."""
+    def failed(self, error: Exception, note: str = "") -> None:
+        """The current attempt failed and the next one will run; ``note`` adds to the words."""
         assert self.attempt is not None
-        self._note_failure(error)
+        self._note_failure(error, note)
         self.reason = fallback_reason(self.attempt, error)
         self._reset_output()
 
@@ -128,11 +126,11 @@ class RunRecorder:
     def text_so_far(self) -> str:
         return "".join(self.text_parts)
 
-    def _note_failure(self, error: Exception) -> str:
+    def _note_failure(self, error: Exception, note: str = "") -> str:
         assert self.attempt is not None
         code = error_code(error)
         self.fallbacks.append(Fallback(target=self.attempt.target, code=code,
-                                       message=str(error)))
+                                       message=f"{error}{note}"))
         if isinstance(error, BudgetExhaustedError):
             self.budget = _budget_note(error)
         return code
@@ -231,7 +229,7 @@ class RunRecorder:
         self.routing = RoutingInfo(
             route=self.attempt.route, target=self.attempt.target, model=self.backend.model,
             mode=self.plan.mode, reason=str(self.reason), detail=self.reason.detail,
-            fallbacks=list(self.fallbacks), retries=list(self.retries),
+            fallbacks=[*self._skips(), *self.fallbacks], retries=list(self.retries),
             time_to_first_token_s=None if self.first_token_at is None else
             round(self.first_token_at - self.started_at, 4),
             latency_s=round(end - self.started_at, 4),
@@ -245,6 +243,13 @@ class RunRecorder:
             self.plan.privacy.info(redacted=not on_device),
         )
         return self.routing
+
+    def _skips(self) -> list[Fallback]:
+        """The targets left out of the plan that would have been tried before this one."""
+        assert self.attempt is not None
+        return [Fallback(target=skip.target, code=skip.code,
+                         message=f"{skip.target} skipped: {_SKIPPED[skip.code]}")
+                for skip in self.plan.skips_before(self.attempt)]
 
     def _tokens(self) -> tuple[int, int]:
         """Prompt and completion tokens of the current attempt: counted, else estimated."""
