@@ -247,6 +247,8 @@ class RunRecorder:
     def _skips(self) -> list[Fallback]:
         """The targets left out of the plan that would have been tried before this one."""
         assert self.attempt is not None
+        if not self.plan.skipped:
+            return []
         return [Fallback(target=skip.target, code=skip.code,
                          message=f"{skip.target} skipped: {_SKIPPED[skip.code]}")
                 for skip in self.plan.skips_before(self.attempt)]

@@ -175,29 +175,37 @@ class ChatRequest(BaseModel):
     @classmethod
     def parse(cls, payload: dict[str, Any], *, strict: bool = False) -> ChatRequest:
         """``strict``: each field in its JSON type only (no coercion), as on the wire."""
-        given = {k: v for k, v in payload.items() if k not in HYBRID_FIELDS}
-        options = {k: v for k, v in payload.items() if k in HYBRID_FIELDS}
-        fields = {k: v for k, v in given.items() if k not in WIRE_ONLY_FIELDS}
-        wire_only = {k: v for k, v in given.items() if k in WIRE_ONLY_FIELDS}
+        given: dict[str, Any] = {}  # the OpenAI part, as given
+        options: dict[str, Any] = {}  # hybridai's own
+        fields: dict[str, Any] = {}  # what the request keeps as such
+        wire_only: dict[str, Any] = {}
+        for key, value in payload.items():
+            if key in HYBRID_FIELDS:
+                options[key] = value
+                continue
+            given[key] = value
+            (wire_only if key in WIRE_ONLY_FIELDS else fields)[key] = value
         n = wire_only.get("n")
         if n is not None and (isinstance(n, bool) or n != 1):
             raise InvalidRequestError(f"n={n!r} is not supported; hybridai returns one choice")
         if "messages" not in fields:
             raise InvalidRequestError("'messages' is required: a list of {role, content} objects")
-        if internal := sorted(INTERNAL_FIELDS & fields.keys()):
+        if not INTERNAL_FIELDS.isdisjoint(fields) and (
+                internal := sorted(INTERNAL_FIELDS & fields.keys())):
             raise InvalidRequestError("invalid request: " + "; ".join(
                 f"{name}: unknown field" for name in internal))
         errors: list[ValidationError] = []
+        parsed_options, folded = _NO_OPTIONS, _NO_WIRE_ONLY_FIELDS  # most requests set none
         try:
-            parsed_options = HybridOptions.model_validate(options, strict=strict)
+            if options:
+                parsed_options = HybridOptions.model_validate(options, strict=strict)
         except ValidationError as exc:
             errors.append(exc)
-            parsed_options = HybridOptions()
         try:
-            folded = WireOnlyFields.model_validate(wire_only, strict=strict)
+            if wire_only:
+                folded = WireOnlyFields.model_validate(wire_only, strict=strict)
         except ValidationError as exc:
             errors.append(exc)
-            folded = WireOnlyFields()
         if "max_completion_tokens" in wire_only:  # OpenAI's newer name for the same limit
             fields.setdefault("max_tokens", folded.max_completion_tokens)
         try:
@@ -208,6 +216,10 @@ class ChatRequest(BaseModel):
         if errors:
             raise InvalidRequestError(describe_validation_error(*errors)) from None
         return request
+
+
+_NO_OPTIONS = HybridOptions()
+_NO_WIRE_ONLY_FIELDS = WireOnlyFields()
 
 
 def describe_validation_error(*excs: ValidationError) -> str:
