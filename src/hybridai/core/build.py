@@ -4,7 +4,7 @@ be handed in instead (a fake backend, another engine, a clock, a store)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from ..cache import ResponseCache
 from ..cloud.backend import CloudBackend
@@ -18,11 +18,10 @@ from ..policies.pricing import PriceTable
 from ..policies.privacy.screening import PrivacyGuard
 from ..policies.resilience import TargetHealth
 from ..router.model import Router
+from ..schema.clock import Clock
 from ..stores.protocols import BudgetLedger, HealthState
 from .pipeline import Pipeline
 from .routers import RouterSlot
-
-Clock = Callable[[], float]
 
 
 def build_pipeline(settings: Settings, *, device: Device | None = None,

@@ -52,14 +52,14 @@ class AttemptStep:
     attempt: Attempt
     backend: Backend
     sent: ChatRequest
+    """The request as this backend may see it: screened for a cloud, or a continuation."""
     filters: tuple[TextFilter, ...] = ()
     buffered: bool = False
     """Collect the whole answer before anything reaches the caller (a cascade's device try)."""
     hold: Hold | None = None
 
 
-@dataclass(frozen=True)
-class Wait:
+class Wait(NamedTuple):
     """Sleep, then call ``waited()``: the same target is tried again."""
 
     seconds: float

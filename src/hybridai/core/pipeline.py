@@ -37,6 +37,7 @@ from ..policies.cascade import cascade_threshold
 from ..policies.pricing import PriceTable
 from ..policies.privacy.screening import PrivacyGuard
 from ..policies.resilience import TargetHealth
+from ..schema.clock import Clock
 from ..schema.events import Backend
 from ..schema.modes import Mode, Route, mode_from_model
 from ..schema.reasons import Reason, ReasonCode
@@ -48,8 +49,6 @@ from .execution import Execution, Hold
 from .plan import Attempt, RoutePlan, RouterDecision, plan, plan_private
 from .recorder import Reference, RunRecorder
 from .routers import RouterSlot
-
-Clock = Callable[[], float]
 
 
 @dataclass(eq=False)

@@ -24,11 +24,10 @@ from enum import IntEnum
 
 from ..config import CloudTarget, ResilienceSettings
 from ..errors import BackendError, CloudError
+from ..schema.clock import Clock
 from ..stores.health import BreakerRecord, CallWindow
 from ..stores.memory import MemoryHealthState
 from ..stores.protocols import HealthState
-
-Clock = Callable[[], float]
 
 
 def retry_delay(target: CloudTarget, error: BaseException, retries_done: int,

@@ -8,17 +8,15 @@ import itertools
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from ..config import BudgetSettings
 from ..errors import BudgetExhaustedError
+from ..schema.clock import Clock
 from .health import BreakerRecord, CallWindow
 from .ledger import BudgetStatus, PeriodBounds, Reservation, refusal
-
-Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
