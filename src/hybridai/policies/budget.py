@@ -32,8 +32,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..config import BudgetSettings, Settings
-from ..errors import BudgetExhaustedError
-from ..stores.ledger import BudgetStatus, Period, PeriodBounds, Reservation, refusal
+from ..stores.ledger import BudgetStatus, LedgerReads, Period, PeriodBounds, Reservation, refusal
 from ..stores.memory import MemoryBudgetLedger
 from ..stores.protocols import BudgetLedger
 from ..stores.sqlite import open_db
@@ -64,7 +63,7 @@ _SUMS = """
 """
 
 
-class SqliteBudgetLedger:
+class SqliteBudgetLedger(LedgerReads):
     """The spend ledger in a SQLite file (``stores.protocols.BudgetLedger``); safe to share
     between threads, and between processes by its file."""
 
@@ -86,17 +85,6 @@ class SqliteBudgetLedger:
                     "now": now}).fetchone()
         return bounds.status(self.settings, day_usd=day_usd, month_usd=month_usd,
                              reserved_usd=reserved)
-
-    def status(self) -> BudgetStatus:
-        with self._lock:
-            return self._status(self.clock())
-
-    def check(self, cost_usd: float) -> BudgetExhaustedError | None:
-        """The error a call that may cost ``cost_usd`` would meet now, if any (no write)."""
-        now = self.clock()
-        with self._lock:
-            status = self._status(now)
-        return refusal(status, cost_usd, now, self.zone)
 
     def reserve(self, target: str, cost_usd: float, hold_s: float) -> Reservation:
         """Holds ``cost_usd`` for a call to ``target``; BudgetExhaustedError if it won't fit."""

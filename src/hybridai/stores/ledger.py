@@ -11,6 +11,8 @@ alive (calls in flight), and refuses a call when
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -108,3 +110,26 @@ def exhausted_error(period: Period, cost_usd: float, now: datetime) -> BudgetExh
         cap=period.name, spent_usd=round(period.spent_usd, 8), cap_usd=period.cap_usd or 0.0,
         resets_at=period.resets_at.isoformat(),
         retry_after=max(1.0, (period.resets_at - now).total_seconds()))
+
+
+class LedgerReads:
+    """What both ledgers answer the same way from their ``_status(now)``: the status and the
+    check before a call. An implementation sets ``clock``, ``zone`` and ``_lock``."""
+
+    clock: Callable[[], float]
+    zone: ZoneInfo
+    _lock: threading.Lock
+
+    def _status(self, now: float) -> BudgetStatus:
+        raise NotImplementedError
+
+    def status(self) -> BudgetStatus:
+        with self._lock:
+            return self._status(self.clock())
+
+    def check(self, cost_usd: float) -> BudgetExhaustedError | None:
+        """The error a call that may cost ``cost_usd`` would meet now, if any (no write)."""
+        now = self.clock()
+        with self._lock:
+            status = self._status(now)
+        return refusal(status, cost_usd, now, self.zone)

@@ -13,10 +13,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from ..config import BudgetSettings
-from ..errors import BudgetExhaustedError
 from ..schema.clock import Clock
 from .health import BreakerRecord, CallWindow
-from .ledger import BudgetStatus, PeriodBounds, Reservation, refusal
+from .ledger import BudgetStatus, LedgerReads, PeriodBounds, Reservation, refusal
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class _Hold:
     expires: float
 
 
-class MemoryBudgetLedger:
+class MemoryBudgetLedger(LedgerReads):
     """The SQLite ledger's rules (``policies.budget``) for one process: the same caps per day
     and month, holds that lapse after their ``hold_s``, settling; for tests and single-process
     apps. Settled spend is summed by the local day its call began."""
@@ -65,16 +64,6 @@ class MemoryBudgetLedger:
         month_start = bounds.month.timestamp()
         for number in [n for n, hold in self._holds.items() if hold.began < month_start]:
             del self._holds[number]
-
-    def status(self) -> BudgetStatus:
-        with self._lock:
-            return self._status(self.clock())
-
-    def check(self, cost_usd: float) -> BudgetExhaustedError | None:
-        now = self.clock()
-        with self._lock:
-            status = self._status(now)
-        return refusal(status, cost_usd, now, self.zone)
 
     def reserve(self, target: str, cost_usd: float, hold_s: float) -> Reservation:
         now = self.clock()
