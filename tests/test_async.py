@@ -38,7 +38,7 @@ async def test_async_stream_and_fallback(make_async_client, proxy):
         stream=True)
     chunks = [chunk async for chunk in stream]
     assert chunks[-1].hybrid.route is Route.ON_DEVICE
-    assert chunks[-1].hybrid.reason == "fallback:cloud_status_error"
+    assert chunks[-1].hybrid.reason == "fallback:cloud_server_error"
 
 
 async def test_async_validation_error_is_raised_at_create(make_async_client):

@@ -257,7 +257,7 @@ def test_labels_stay_bounded_however_requests_route_and_fail(fault, tmp_path, sh
     assert reasons >= {
         "device_available", "only_on_device", "only_in_cloud", "cloud_preferred", "cache",
         "cascade", "private", "continued", "fallback", "circuit_open",
-        "cloud_status_error", "cloud_timeout", "cloud_connection_error",
+        "cloud_server_error", "cloud_rate_limited", "cloud_timeout", "cloud_connection_error",
         "invalid_json", "request_too_large", "invalid_request", "invalid_mode",
         "invalid_privacy_policy", "privacy_policy_looser", "max_tokens_too_large",
         "model_not_found", "private_data_cloud_only_mode", "context_length_exceeded",

@@ -188,9 +188,9 @@ def test_prefer_in_cloud_runs_in_the_cloud(make_client, proxy):
 
 
 @pytest.mark.parametrize("behavior, code", [
-    ("status:500", "cloud_status_error"),
-    ("status:503", "cloud_status_error"),
-    ("status:429:2", "cloud_status_error"),
+    ("status:500", "cloud_server_error"),
+    ("status:503", "cloud_server_error"),
+    ("status:429:2", "cloud_rate_limited"),
     ("hang", "cloud_timeout"),
 ])
 def test_prefer_in_cloud_falls_back_to_device(make_client, proxy, behavior, code):

@@ -8,6 +8,7 @@ of the one real OpenAI-compatible server; the device is the real llama.cpp engin
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 from hybridai.api.client import AsyncHybridAI, HybridAI
 from hybridai.config import CloudTarget, DeviceSettings, ResilienceSettings, Settings
 from hybridai.errors import (
+    CloudAnswerError,
     CloudStatusError,
     CloudTimeoutError,
     NoRouteError,
@@ -100,7 +102,7 @@ def test_vendors_fail_over_in_order_then_to_the_device(make, proxy, second_proxy
     response = ask(client, "prefer_in_cloud")
     assert response.hybrid.route is Route.ON_DEVICE
     assert [(f.target, f.code) for f in response.hybrid.fallbacks] == [
-        ("a", "cloud_status_error"), ("b", "cloud_status_error")]
+        ("a", "cloud_server_error"), ("b", "cloud_server_error")]
     assert "503" in response.hybrid.fallbacks[0].message
     assert "500" in response.hybrid.fallbacks[1].message
     assert (len(proxy.requests), len(second_proxy.requests)) == (1, 1)
@@ -125,8 +127,69 @@ def test_only_in_cloud_never_reaches_the_device_after_every_vendor_failed(make, 
                    "b": vendor(second_proxy.base_url, **NO_RETRY)})
     with pytest.raises(NoRouteError, match="a: .*502.*b: .*502") as info:
         ask(client, "only_in_cloud")
-    assert info.value.code == "cloud_status_error"
+    assert info.value.code == "cloud_server_error"
     assert client.pipeline.device.engine.pid is None
+
+
+def test_a_429_fails_over_with_its_own_code(make, proxy, second_proxy):
+    proxy.behavior = "status:429"
+    client = make({"a": vendor(proxy.base_url, **NO_RETRY),
+                   "b": vendor(second_proxy.base_url, **NO_RETRY)})
+    response = ask(client, "only_in_cloud")
+    assert (response.hybrid.target, response.hybrid.reason) == ("b", "fallback:cloud_rate_limited")
+    assert [(f.target, f.code) for f in response.hybrid.fallbacks] == [("a", "cloud_rate_limited")]
+
+
+# -- HTTP 200 answers that are no answer --------------------------------------------------------
+
+@pytest.mark.parametrize("stream", [False, True], ids=["unstreamed", "streamed"])
+@pytest.mark.parametrize(("behavior", "code", "message"), [
+    ("errorbody", "cloud_error_answer", "injected error answer"),
+    ("badjson", "cloud_invalid_json", "not JSON"),
+], ids=["errorbody", "badjson"])
+def test_a_200_that_is_no_answer_fails_over_like_a_5xx(make, proxy, second_proxy, behavior,
+                                                       code, message, stream):
+    """Some vendors and proxies answer HTTP 200 with an error object when overloaded: that
+    is a failed try, with the vendor's message, not an empty answer."""
+    proxy.behavior = behavior
+    client = make({"a": vendor(proxy.base_url, **NO_RETRY),
+                   "b": vendor(second_proxy.base_url)})
+    if stream:
+        text, hybrid = stream_text(client, "prefer_in_cloud")
+    else:
+        response = ask(client, "prefer_in_cloud")
+        text, hybrid = response.text, response.hybrid
+    assert text.strip()
+    assert (hybrid.target, hybrid.reason) == ("b", f"fallback:{code}")
+    assert [f.target for f in hybrid.fallbacks] == ["a"]
+    assert message in hybrid.fallbacks[0].message
+
+
+def test_a_200_without_choices_fails_over_to_the_device(make, proxy):
+    proxy.behavior = "nochoices"
+    client = make({"a": vendor(proxy.base_url, **NO_RETRY)})
+    response = ask(client, "prefer_in_cloud")
+    assert response.hybrid.route is Route.ON_DEVICE and response.text.strip()
+    assert [(f.target, f.code) for f in response.hybrid.fallbacks] == [
+        ("a", "cloud_error_answer")]
+    assert "no choices" in response.hybrid.fallbacks[0].message
+
+
+def test_a_200_error_answer_is_retried_on_the_same_vendor(make, proxy):
+    proxy.script = ["errorbody"]
+    client = make({"a": vendor(proxy.base_url, **QUICK_RETRY)})
+    response = ask(client, "only_in_cloud")
+    assert (response.hybrid.target, response.text.strip() != "") == ("a", True)
+    assert [(r.target, r.code) for r in response.hybrid.retries] == [
+        ("a", "cloud_error_answer")]
+
+
+def test_only_in_cloud_with_only_error_answers_is_an_error_not_an_empty_answer(make, proxy):
+    proxy.behavior = "errorbody"
+    client = make({"a": vendor(proxy.base_url, **NO_RETRY)})
+    with pytest.raises(CloudAnswerError, match="injected error answer") as info:
+        ask(client, "only_in_cloud")
+    assert info.value.code == "cloud_error_answer"
 
 
 # -- timeouts ----------------------------------------------------------------------------------
@@ -148,12 +211,24 @@ def test_first_token_timeout_fails_a_stream_over_before_its_first_token(
     assert "no first token within 1 s" in hybrid.fallbacks[0].message
 
 
-def test_an_unstreamed_answer_is_bounded_by_the_total_timeout_only(make, proxy):
-    """Servers send an unstreamed answer's headers with the whole answer: the first-token
-    timeout must not cut it short, the total timeout does."""
-    proxy.script = ["delay:2"]
-    client = make({"a": vendor(proxy.base_url, first_token_timeout_s=1.0, **NO_RETRY)})
-    assert ask(client, "only_in_cloud").hybrid.target == "a"  # 2 s > first_token_timeout_s
+@pytest.mark.parametrize("behavior", [f"stall:{STALL_S}", f"delay:{STALL_S}"],
+                         ids=["stall-after-headers", "no-headers"])
+def test_first_token_timeout_fails_an_unstreamed_answer_over_before_it_starts(
+        make, proxy, second_proxy, behavior):
+    """Unstreamed, the first token is the answer's arrival: an answer that has not started
+    within first_token_timeout_s moves to the next vendor."""
+    proxy.behavior = behavior
+    client = make({"a": vendor(proxy.base_url, first_token_timeout_s=1.0, **NO_RETRY),
+                   "b": vendor(second_proxy.base_url)})
+    started = time.monotonic()
+    response = ask(client)
+    assert time.monotonic() - started < STALL_S / 2  # the timeout fired
+    assert response.text.strip()
+    assert (response.hybrid.target, response.hybrid.reason) == ("b", "fallback:cloud_timeout")
+    assert "no first token within 1 s" in response.hybrid.fallbacks[0].message
+
+
+def test_an_unstreamed_answer_is_bounded_by_the_total_timeout(make, proxy):
     proxy.script = [f"delay:{STALL_S}"]
     client = make({"a": vendor(proxy.base_url, timeout_s=1.5, **NO_RETRY)})
     with pytest.raises(CloudTimeoutError, match="longer than 1.5 s"):
@@ -196,13 +271,46 @@ def test_reset_mid_stream_after_tokens_is_a_stream_interruption(make, cloud_serv
     with ResetProxy(cloud_server, after_events=3) as reset:
         client = make({"a": vendor(reset.base_url, **QUICK_RETRY)})
         received: list[str] = []
-        with pytest.raises(StreamInterruptedError, match="after the answer had started"):
+        with pytest.raises(StreamInterruptedError, match="after the answer had started") as info:
             for chunk in client.chat.completions.create(
                     messages=user("Count from one to twenty."), mode="only_in_cloud",
                     stream=True, max_tokens=40, temperature=0.0):
                 received.append(chunk.text)
         assert "".join(received)
         assert reset.connections == 1  # never retried once tokens reached the caller
+        assert re.search(r"the connection to a broke after \d+ chunks?: ", str(info.value))
+
+
+def test_a_stream_cut_mid_answer_reads_plainly_through_both_clients(make, shared_cache, proxy):
+    """aiohttp reports a cut chunked body as its parser's ``400, message='…'``: no status
+    anyone sent, so it must not reach the caller."""
+    proxy.behavior = "cut:3"
+
+    def check(error: BaseException) -> None:
+        message = str(error)
+        assert re.search(r"the connection to a broke after \d+ chunks?: ", message), message
+        assert "400" not in message and "message=" not in message, message
+
+    client = make({"a": vendor(proxy.base_url, **NO_RETRY)})
+    with pytest.raises(StreamInterruptedError) as info:
+        stream_text(client)
+    check(info.value)
+
+    async def main() -> None:
+        async_client = AsyncHybridAI(settings(shared_cache, {
+            "a": vendor(proxy.base_url, **NO_RETRY)}))
+        try:
+            stream = await async_client.chat.completions.create(
+                messages=user("Count from one to twenty."), mode="only_in_cloud",
+                stream=True, max_tokens=40, temperature=0.0)
+            with pytest.raises(StreamInterruptedError) as async_info:
+                async for _ in stream:
+                    pass
+            check(async_info.value)
+        finally:
+            await async_client.close()
+
+    asyncio.run(main())
 
 
 @pytest.mark.parametrize("stream", [True, False], ids=["streamed", "unstreamed"])
@@ -230,7 +338,7 @@ def test_5xx_then_success_is_retried_on_the_same_vendor(make, proxy):
     assert (response.hybrid.target, response.hybrid.reason) == ("a", "only_in_cloud")
     assert response.hybrid.fallbacks == []
     assert [(r.target, r.code) for r in response.hybrid.retries] == [
-        ("a", "cloud_status_error")]
+        ("a", "cloud_server_error")]
     assert len(proxy.requests) == 2
 
 

@@ -15,9 +15,13 @@
     │   ├── DeviceBusyError          the engine's queue is full (``retry_after``)
     │   ├── TargetSkippedError       not tried: its circuit breaker is open, or we are offline
     │   └── CloudError               a cloud target failed
-    │       ├── CloudConnectionError refused, reset, DNS, offline
-    │       ├── CloudTimeoutError
-    │       └── CloudStatusError     an HTTP error status (``status``, ``retry_after``)
+    │       ├── CloudConnectionError refused, reset, DNS, offline, broken mid-answer
+    │       ├── CloudTimeoutError    connect, first-token or total deadline passed
+    │       ├── CloudStatusError     an HTTP error status (``status``, ``retry_after``)
+    │       │   ├── CloudRateLimitedError  429
+    │       │   └── CloudServerError       5xx
+    │       └── CloudAnswerError     HTTP 200, but an error object or no choices
+    │           └── CloudInvalidJSONError  HTTP 200, but not JSON
     └── StreamInterruptedError       a stream failed after its first token (no fallback then)
 
 ``BackendError.retryable`` says whether a mode's fallback may take over after it.
@@ -173,6 +177,33 @@ class CloudStatusError(CloudError):
         self.status = status
         self.retry_after = retry_after
         self.retryable = status == 429 or status >= 500
+
+
+class CloudRateLimitedError(CloudStatusError):
+    """HTTP 429: the target asks for fewer requests (``retry_after`` says how long to wait)."""
+
+    code = "cloud_rate_limited"
+
+
+class CloudServerError(CloudStatusError):
+    """HTTP 5xx: the target failed on its side."""
+
+    code = "cloud_server_error"
+
+
+class CloudAnswerError(CloudError):
+    """The target answered (HTTP 200, or a streamed event) with something that is no chat
+    completion: an ``{"error": …}`` object (the vendor's message is kept) or no choices.
+    Retryable like a 5xx: some vendors and proxies answer so when overloaded."""
+
+    code = "cloud_error_answer"
+    retryable = True
+
+
+class CloudInvalidJSONError(CloudAnswerError):
+    """The target's answer (a whole body or a streamed event) is not valid JSON."""
+
+    code = "cloud_invalid_json"
 
 
 class StreamInterruptedError(HybridAIError):

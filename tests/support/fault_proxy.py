@@ -7,11 +7,24 @@ Behaviours (set ``proxy.behavior``):
     "status:429:2"       ... with Retry-After: 2
     "cut:N"              forward, then drop the connection after N streamed SSE events
     "cutbytes:N"         forward N bytes of the answer, then drop the connection
-    "delay:S"            wait S seconds before forwarding (no headers meanwhile), then pass
+    "delay:S"            wait S seconds before forwarding (no headers meanwhile), then pass:
+                         a slow vendor; streamed or not, its first token is S seconds late
     "stall:S"            send the headers at once, wait S seconds before the first byte
-``proxy.script`` is a list of behaviours used one per request, first to last, before
-``behavior`` applies again. Every request is recorded in ``proxy.requests`` (method, path,
-body, arrival time on ``time.monotonic``) before anything else.
+    "errorbody"          HTTP 200 whose answer is an error object, without asking upstream:
+                         unstreamed ``{"error": {"message": "injected error answer", …}}``;
+                         streamed, an SSE stream whose first event is that object (before
+                         any token), as some vendors and proxies answer when overloaded
+    "nochoices"          HTTP 200 with a completion that has no ``choices`` (unstreamed), or
+                         a stream of one chunk with ``"choices": []`` then ``[DONE]``, which
+                         never finishes (hybridai: a stream that "ended before the answer
+                         was finished"), without asking upstream
+    "badjson"            HTTP 200, ``application/json`` (or ``text/event-stream``), whose
+                         body (or first event) is JSON cut off mid-object, without asking
+                         upstream
+Whether a request is streamed is read from its body's ``"stream"``. ``proxy.script`` is a
+list of behaviours used one per request, first to last, before ``behavior`` applies again.
+Every request is recorded in ``proxy.requests`` (method, path, body, arrival time on
+``time.monotonic``) before anything else.
 
 Faults below HTTP live beside it: ``ResetProxy`` (a TCP relay that resets the connection
 with an RST after N streamed events) and ``blackhole`` (a port where connects hang).
@@ -20,6 +33,7 @@ with an RST after N streamed events) and ``blackhole`` (a port where connects ha
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import struct
 import threading
@@ -77,6 +91,8 @@ class FaultProxy:
             return JSONResponse({"error": {"message": f"injected {status}", "type": "fault",
                                            "code": None}}, status_code=int(status),
                                 headers=headers)
+        if behavior in _ANSWERS:
+            return _answer_200(behavior, streamed=_is_streamed(body))
         cut_after = int(behavior.split(":")[1]) if behavior.startswith("cut:") else None
         cut_bytes = int(behavior.split(":")[1]) if behavior.startswith("cutbytes:") else None
         client = httpx.AsyncClient(timeout=120)
@@ -110,6 +126,38 @@ class FaultProxy:
 
     def app(self) -> Starlette:
         return Starlette(routes=[Route("/{path:path}", self.handle, methods=["GET", "POST"])])
+
+
+_ERROR_OBJECT = {"error": {"message": "injected error answer", "type": "server_error",
+                           "code": None}}
+_NO_CHOICES = {"id": "chatcmpl-fault", "object": "chat.completion", "created": 0,
+               "model": "fault", "usage": {"prompt_tokens": 1, "completion_tokens": 0,
+                                           "total_tokens": 1}}
+_NO_CHOICES_CHUNK = {"id": "chatcmpl-fault", "object": "chat.completion.chunk", "created": 0,
+                     "model": "fault", "choices": []}
+_CUT_JSON = b'{"id": "chatcmpl-fault", "choices": [{"mess'
+# behaviour -> (unstreamed body, streamed events): HTTP 200 answers that are no answer.
+_ANSWERS: dict[str, tuple[bytes, list[bytes]]] = {
+    "errorbody": (json.dumps(_ERROR_OBJECT).encode(), [json.dumps(_ERROR_OBJECT).encode()]),
+    "nochoices": (json.dumps(_NO_CHOICES).encode(),
+                  [json.dumps(_NO_CHOICES_CHUNK).encode(), b"[DONE]"]),
+    "badjson": (_CUT_JSON, [_CUT_JSON]),
+}
+
+
+def _is_streamed(body: bytes) -> bool:
+    try:
+        return bool(json.loads(body).get("stream"))
+    except (ValueError, AttributeError):
+        return False
+
+
+def _answer_200(behavior: str, *, streamed: bool) -> Response:
+    whole, events = _ANSWERS[behavior]
+    if not streamed:
+        return Response(whole, status_code=200, media_type="application/json")
+    return Response(b"".join(b"data: " + event + b"\n\n" for event in events),
+                    status_code=200, media_type="text/event-stream")
 
 
 class ServerThread:

@@ -8,6 +8,7 @@ stack), so those are what the openai exceptions here carry; raw transport errors
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,15 +21,20 @@ import pytest
 from openai._vendor.httpx_aiohttp.transport import map_aiohttp_exceptions
 from openai.types.chat import ChatCompletionChunk
 
-from hybridai.cloud.answers import StreamTracker, whole_answer
+from hybridai.cloud.answers import StreamTracker, read_json, whole_answer
 from hybridai.cloud.backend import CloudBackend
+from hybridai.cloud.deadlines import Deadlines
 from hybridai.cloud.errors import parse_retry_after, translate_error
 from hybridai.cloud.tokens import estimate_tokens
 from hybridai.config import CloudTarget
 from hybridai.core.plan import may_fall_back
 from hybridai.errors import (
+    CloudAnswerError,
     CloudConnectionError,
     CloudError,
+    CloudInvalidJSONError,
+    CloudRateLimitedError,
+    CloudServerError,
     CloudStatusError,
     CloudTimeoutError,
     ContextOverflowError,
@@ -85,15 +91,17 @@ def test_httpx_timeout() -> None:
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_server_errors_are_retryable(status: int) -> None:
     error = translate_error(CLOUD, status_error(status, "upstream overloaded"))
-    assert type(error) is CloudStatusError
+    assert type(error) is CloudServerError and isinstance(error, CloudStatusError)
     assert (error.status, error.retryable, error.retry_after) == (status, True, None)
+    assert error.code == "cloud_server_error"
     assert str(error) == f"{CLOUD} answered HTTP {status}: upstream overloaded"
 
 
 def test_rate_limit_keeps_retry_after() -> None:
     error = translate_error(CLOUD, status_error(429, "slow down", headers={"Retry-After": "3"}))
-    assert type(error) is CloudStatusError
+    assert type(error) is CloudRateLimitedError and isinstance(error, CloudStatusError)
     assert (error.status, error.retryable, error.retry_after) == (429, True, 3.0)
+    assert error.code == "cloud_rate_limited"
 
 
 def test_retry_after_as_an_http_date() -> None:
@@ -134,7 +142,7 @@ def test_connect_failures_are_told_apart_from_failures_mid_answer() -> None:
 def test_client_errors_are_not_retryable(status: int) -> None:
     error = translate_error(CLOUD, status_error(status, "nope"))
     assert type(error) is CloudStatusError
-    assert (error.status, error.retryable) == (status, False)
+    assert (error.status, error.retryable, error.code) == (status, False, "cloud_status_error")
     assert not may_fall_back(error, streamed_text=False, stream=False)
 
 
@@ -153,7 +161,7 @@ def test_context_overflow_from_a_400(message: str) -> None:
 def test_context_wording_on_another_status_is_a_status_error() -> None:
     message = "This model's maximum context length is 4096 tokens."
     error = translate_error(CLOUD, status_error(500, message))
-    assert type(error) is CloudStatusError
+    assert type(error) is CloudServerError
 
 
 def test_status_error_without_a_json_body_uses_the_exception_message() -> None:
@@ -164,11 +172,14 @@ def test_status_error_without_a_json_body_uses_the_exception_message() -> None:
     assert str(error) == f"{CLOUD} answered HTTP 502: Error code: 502 - Bad gateway"
 
 
-def test_other_api_errors_are_mid_answer_connection_errors() -> None:
-    exc = openai.APIError("An error occurred during streaming", request(), body=None)
+def test_an_error_event_in_a_stream_is_an_error_answer() -> None:
+    # What openai's Stream raises for a ``data: {"error": …}`` event.
+    exc = openai.APIError("the model is overloaded", request(),
+                          body={"message": "the model is overloaded"})
     error = translate_error(CLOUD, exc)
-    assert type(error) is CloudConnectionError
-    assert "failed mid-answer" in str(error)
+    assert type(error) is CloudAnswerError and error.retryable
+    assert (error.code, str(error)) == (
+        "cloud_error_answer", f"{CLOUD} failed mid-answer: the model is overloaded")
 
 
 def test_foreign_exceptions_are_not_translated() -> None:
@@ -328,15 +339,54 @@ def test_whole_answer_reads_text_finish_and_usage() -> None:
     assert events == [Started(prompt_tokens=7), TextDelta("Hello"), Finished("length", 7, 2)]
 
 
-def test_whole_answer_without_usage_or_choices_estimates() -> None:
-    events = list(whole_answer(CLOUD, {"choices": []}, 30))
-    assert events == [Started(prompt_tokens=None), Finished("stop", 30, 0)]
+def test_whole_answer_without_usage_estimates() -> None:
+    events = list(whole_answer(CLOUD, {"choices": [{"message": {"content": "abcdefgh"}}]}, 30))
+    assert events == [Started(prompt_tokens=None), TextDelta("abcdefgh"), Finished("stop", 30, 2)]
 
 
-@pytest.mark.parametrize("answer", ["<html>Bad gateway</html>", ["a", "list"], None])
-def test_whole_answer_that_is_not_a_completion_is_a_connection_error(answer: object) -> None:
-    with pytest.raises(CloudConnectionError, match="not a chat completion"):
+def test_whole_answer_with_empty_content_is_an_empty_answer() -> None:
+    answer = {"choices": [{"finish_reason": "length", "message": {"content": None}}]}
+    assert list(whole_answer(CLOUD, answer, 30)) == [Started(), Finished("length", 30, 0)]
+
+
+@pytest.mark.parametrize(("answer", "message"), [
+    ({"error": {"message": "The server is overloaded", "type": "server_error"}},
+     "The server is overloaded"),
+    ({"error": "overloaded, try later"}, "overloaded, try later"),
+    ({"error": {"message": "quota"}, "choices": []}, "quota"),
+    ({"id": "x", "object": "chat.completion", "usage": {"prompt_tokens": 3}}, "no choices"),
+    ({"choices": []}, "no choices"),
+    ({"choices": ["text"]}, "no choices"),
+], ids=["error-object", "error-string", "error-and-empty-choices", "no-choices",
+        "empty-choices", "choice-not-an-object"])
+def test_a_200_with_an_error_or_no_choices_is_a_failed_try(answer: object, message: str
+                                                           ) -> None:
+    with pytest.raises(CloudAnswerError, match=message) as raised:
         list(whole_answer(CLOUD, answer, 30))
+    error = raised.value
+    assert type(error) is CloudAnswerError and error.code == "cloud_error_answer"
+    assert error.retryable and not error.connect_failed
+    assert may_fall_back(error, streamed_text=False, stream=False)
+    assert str(error).startswith(f"{CLOUD} answered HTTP 200 ")
+
+
+@pytest.mark.parametrize("answer", [["a", "list"], None, "text"])
+def test_whole_answer_that_is_not_an_object_is_an_error_answer(answer: object) -> None:
+    with pytest.raises(CloudAnswerError, match="not a chat completion") as raised:
+        list(whole_answer(CLOUD, answer, 30))
+    assert raised.value.code == "cloud_error_answer"
+
+
+@pytest.mark.parametrize("raw", [b'{"choices": [{"mess', b"<html>Bad gateway</html>", b""],
+                         ids=["cut-json", "html", "empty"])
+def test_an_answer_that_is_not_json_is_invalid_json(raw: bytes) -> None:
+    with pytest.raises(CloudInvalidJSONError, match="not JSON") as raised:
+        read_json(CLOUD, raw)
+    assert raised.value.code == "cloud_invalid_json" and raised.value.retryable
+
+
+def test_read_json_reads_json() -> None:
+    assert read_json(CLOUD, b'{"choices": []}') == {"choices": []}
 
 
 @pytest.mark.parametrize("raw, connect_failed", [
@@ -350,11 +400,127 @@ def test_aiohttp_connect_failures_count_for_offline(raw: Exception, connect_fail
     assert isinstance(error, CloudError) and error.connect_failed is connect_failed
 
 
-def test_unparseable_streamed_event_is_a_connection_error() -> None:
+def test_unparseable_streamed_event_is_invalid_json() -> None:
     import json
 
     try:
         json.loads("")
     except json.JSONDecodeError as exc:
         error = translate_error("vendor", exc)
-    assert isinstance(error, CloudConnectionError) and "not JSON" in str(error)
+    assert isinstance(error, CloudInvalidJSONError) and "not JSON" in str(error)
+    assert error.code == "cloud_invalid_json" and error.retryable
+
+
+# -- a connection that breaks once the answer has begun -----------------------------------------
+
+def payload_error_cut_mid_chunk() -> aiohttp.ClientPayloadError:
+    """What aiohttp raises when a chunked answer stops mid-chunk: its parser's HTTP-style
+    error (``400, message=…``) inside, which is no status anyone sent."""
+    from aiohttp.http_exceptions import TransferEncodingError
+
+    inner = TransferEncodingError("Not enough data to satisfy transfer length header.")
+    error = aiohttp.ClientPayloadError(f"Response payload is not completed: {inner!r}")
+    error.__cause__ = inner
+    return error
+
+
+def reset_under_httpx2() -> httpx2.ReadError:
+    error = httpx2.ReadError("")
+    error.__cause__ = ConnectionResetError(104, "Connection reset by peer")
+    return error
+
+
+@pytest.mark.parametrize(("exc", "cause"), [
+    (payload_error_cut_mid_chunk(), "not enough data to satisfy transfer length header"),
+    (through_aiohttp_transport(payload_error_cut_mid_chunk()),
+     "not enough data to satisfy transfer length header"),
+    (reset_under_httpx2(), "connection reset by peer"),
+    (httpx2.RemoteProtocolError("peer closed connection without sending complete message "
+                                "body (incomplete chunked read)"),
+     "peer closed connection without sending complete message body (incomplete chunked read)"),
+    (aiohttp.ServerDisconnectedError(), "server disconnected"),
+], ids=["aiohttp", "openai-over-aiohttp", "reset", "httpx2-cut", "disconnected"])
+def test_a_connection_broken_mid_answer_says_so_without_transport_internals(
+        exc: Exception, cause: str) -> None:
+    error = translate_error(CLOUD, exc, received="3 chunks")
+    assert type(error) is CloudConnectionError and error.retryable
+    assert not error.connect_failed
+    assert str(error) == f"the connection to {CLOUD} broke after 3 chunks: {cause}"
+    assert "400" not in str(error) and "message=" not in str(error)
+
+
+def test_a_connection_refused_before_the_answer_is_not_a_break() -> None:
+    refused = openai.APIConnectionError(request=request())
+    refused.__cause__ = httpx2.ConnectError("[Errno 111] Connection refused")
+    error = translate_error(CLOUD, refused, received="0 chunks")
+    assert isinstance(error, CloudConnectionError) and error.connect_failed
+    assert "could not be reached" in str(error)
+
+
+def sync_backend(handler: Any, **fields: Any) -> CloudBackend:
+    """A backend whose sync client answers through ``handler`` (httpx2's MockTransport)."""
+    backend = CloudBackend(CLOUD, CloudTarget(base_url="http://127.0.0.1:9/v1", model="m",
+                                              **fields), price=None)
+    backend._client = openai.OpenAI(
+        base_url="http://127.0.0.1:9/v1", api_key="x", max_retries=0,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+    return backend
+
+
+def answering(status: int, body: bytes, content_type: str = "application/json") -> Any:
+    def handler(_: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(status, headers={"content-type": content_type}, content=body)
+    return handler
+
+
+def test_a_sync_200_with_an_error_object_is_an_error_answer() -> None:
+    backend = sync_backend(answering(200, b'{"error": {"message": "overloaded, retry"}}'))
+    with pytest.raises(CloudAnswerError, match="overloaded, retry") as raised:
+        list(backend.stream(chat_request()))
+    assert raised.value.code == "cloud_error_answer" and raised.value.target == CLOUD
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/html"])
+def test_a_sync_200_that_is_not_json_is_invalid_json(content_type: str) -> None:
+    backend = sync_backend(answering(200, b'{"choices": [{"mess', content_type))
+    with pytest.raises(CloudInvalidJSONError) as raised:
+        list(backend.stream(chat_request()))
+    assert raised.value.code == "cloud_invalid_json"
+
+
+class _StreamCutOff(httpx2.SyncByteStream):
+    """Two SSE events, then the connection drops."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        for text in ("Hel", "lo"):
+            yield b"data: " + json.dumps(chunk(text)).encode() + b"\n\n"
+        raise httpx2.RemoteProtocolError("peer closed connection without sending complete "
+                                         "message body (incomplete chunked read)")
+
+
+def test_a_sync_stream_that_breaks_says_after_how_many_chunks() -> None:
+    def handler(_: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"},
+                               stream=_StreamCutOff())
+
+    events: list[object] = []
+    with pytest.raises(CloudConnectionError) as raised:
+        events.extend(sync_backend(handler).stream(chat_request(stream=True)))
+    assert [e.text for e in events if isinstance(e, TextDelta)] == ["Hel", "lo"]
+    assert str(raised.value) == (
+        f"the connection to {CLOUD} broke after 2 chunks: peer closed connection without "
+        "sending complete message body (incomplete chunked read)")
+
+
+# -- Deadlines ------------------------------------------------------------------------------------
+
+def test_the_first_token_deadline_applies_until_the_first_token() -> None:
+    # Streamed or not: unstreamed, the first token is the answer's arrival.
+    target = CloudTarget(base_url="http://x/v1", model="m", timeout_s=60,
+                         first_token_timeout_s=3)
+    deadlines = Deadlines(CLOUD, target)
+    assert 2.5 < deadlines.remaining() <= 3.0
+    assert "no first token within 3 s (first_token_timeout_s)" in str(deadlines.error())
+    deadlines.reached_first_token()
+    assert 59 < deadlines.remaining() <= 60.0
+    assert "longer than 60 s (timeout_s)" in str(deadlines.error())

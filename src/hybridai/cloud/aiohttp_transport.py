@@ -9,7 +9,8 @@ for async calls; sync calls always use it.
 
 Errors are raised as hybridai's own (``CloudStatusError``, ``ContextOverflowError``…) or left
 as aiohttp's, which ``cloud.errors.translate_error`` understands, exactly as for the SDK's
-aiohttp transport.
+aiohttp transport. An unstreamed answer is handed back unread (``WholeBody``), for
+``cloud.bodies`` to read under the deadlines.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import aiohttp
 
 from .._version import __version__
 from ..config import CloudTarget
-from ..errors import CloudConnectionError, HybridAIError
+from ..errors import CloudAnswerError, CloudInvalidJSONError, HybridAIError
 from .errors import error_message, status_error
 
 _ERROR_BODY_LIMIT = 64 * 1024  # an error page longer than this says nothing more
@@ -66,8 +67,9 @@ class AiohttpChat:
             await self._session.close()
         self._session = None
 
-    async def post(self, body: dict[str, Any]) -> Any:
-        """The answer as JSON, or an ``SSEChunks`` of JSON chunks when ``body["stream"]``."""
+    async def post(self, body: dict[str, Any]) -> SSEChunks | WholeBody:
+        """Once the headers are in: an ``SSEChunks`` of JSON chunks when ``body["stream"]``,
+        else the answer's ``WholeBody``, unread."""
         response = await self.session().post(
             self.url, data=json.dumps(body, ensure_ascii=False).encode(),
             headers={"Content-Type": "application/json"}, proxy=self.proxy)
@@ -76,13 +78,7 @@ class AiohttpChat:
                 raise await self._status_error(response)
         if body.get("stream"):
             return SSEChunks(self.name, response)
-        async with response:
-            text = await response.read()
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise CloudConnectionError(f"{self.name} answered something that is not JSON: "
-                                       f"{text[:200]!r}") from None
+        return WholeBody(response)
 
     async def _status_error(self, response: aiohttp.ClientResponse) -> HybridAIError:
         raw = await response.content.read(_ERROR_BODY_LIMIT)
@@ -102,11 +98,28 @@ def env_proxy(url: str) -> str | None:
     return urllib.request.getproxies().get(parts.scheme)
 
 
+class WholeBody:
+    """An unstreamed answer's body as it arrives; ``async with`` releases the connection."""
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self.response = response
+
+    async def __aenter__(self) -> WholeBody:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        trace: TracebackType | None) -> None:
+        self.response.release()
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self.response.content.iter_any()
+
+
 class SSEChunks:
     """An answer's server-sent events as JSON chunks, up to ``data: [DONE]``.
 
     ``async with`` releases the connection; a ``data:`` line holding ``{"error": …}`` (how
-    OpenAI-compatible servers report a failure mid-stream) raises ``CloudConnectionError``.
+    OpenAI-compatible servers report a failure mid-stream) raises ``CloudAnswerError``.
     """
 
     def __init__(self, name: str, response: aiohttp.ClientResponse) -> None:
@@ -147,8 +160,8 @@ class SSEChunks:
         try:
             chunk = json.loads(payload)
         except ValueError:
-            raise CloudConnectionError(f"{self.name} streamed something that is not JSON: "
-                                       f"{payload[:200]!r}") from None
+            raise CloudInvalidJSONError(f"{self.name} streamed something that is not JSON: "
+                                        f"{payload[:200]!r}") from None
         if isinstance(chunk, dict) and chunk.get("error"):
-            raise CloudConnectionError(f"{self.name} failed mid-answer: {error_message(chunk)}")
+            raise CloudAnswerError(f"{self.name} failed mid-answer: {error_message(chunk)}")
         return chunk

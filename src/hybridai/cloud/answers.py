@@ -1,13 +1,20 @@
 """OpenAI chat-completion answers (plain JSON) as hybridai's events: a whole answer, or a
-stream's chunks, with a stream that ends unfinished noticed."""
+stream's chunks, with a stream that ends unfinished noticed.
+
+An answer that is no answer fails the try like a 5xx: HTTP 200 with an ``{"error": …}``
+object or without choices (``CloudAnswerError``, the vendor's message kept), or a body that
+is not JSON (``CloudInvalidJSONError``). It must never become an empty completion.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import CloudConnectionError
+from ..errors import CloudAnswerError, CloudConnectionError, CloudInvalidJSONError
 from ..schema.events import Finished, Started, StreamEvent, TextDelta
+from .errors import error_message
 from .tokens import estimate_tokens
 
 
@@ -23,21 +30,43 @@ def _usage(data: Mapping[str, Any]) -> tuple[int | None, int | None]:
             completion if isinstance(completion, int) else None)
 
 
+def read_json(target: str, raw: bytes) -> object:
+    """A whole answer's body as JSON; ``CloudInvalidJSONError`` when it is not JSON."""
+    try:
+        return json.loads(raw)
+    except ValueError:  # JSONDecodeError, and UnicodeDecodeError for bytes that are no text
+        raise CloudInvalidJSONError(f"{target} answered HTTP 200 with something that is not "
+                                    f"JSON: {raw[:200]!r}") from None
+
+
+def _first_choice(target: str, completion: object
+                  ) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """The answer and its first choice; ``CloudAnswerError`` (with the vendor's message, if
+    it sent one) when there is none."""
+    if not isinstance(completion, Mapping):
+        raise CloudAnswerError(f"{target} answered HTTP 200 with something that is not a "
+                               f"chat completion: {str(completion)[:200]!r}")
+    choices = completion.get("choices")
+    if isinstance(choices, list) and choices and isinstance(choices[0], Mapping):
+        return completion, choices[0]
+    if completion.get("error"):
+        raise CloudAnswerError(f"{target} answered HTTP 200 with an error: "
+                               f"{error_message(completion)}")
+    raise CloudAnswerError(f"{target} answered HTTP 200 with no choices: "
+                           f"{json.dumps(completion, default=str)[:200]}")
+
+
 def whole_answer(target: str, completion: object, prompt_estimate: int
                  ) -> Iterator[StreamEvent]:
     """An unstreamed answer (JSON) as the same events a stream gives."""
-    if not isinstance(completion, Mapping):
-        raise CloudConnectionError(f"{target} answered something that is not a chat "
-                                   f"completion: {str(completion)[:200]!r}")
-    choices = completion.get("choices")
-    choice = _mapping(choices[0]) if isinstance(choices, list) and choices else None
-    text = (_mapping(choice.get("message")).get("content") or "") if choice else ""
-    prompt_tokens, completion_tokens = _usage(completion)
+    answer, choice = _first_choice(target, completion)
+    text = _mapping(choice.get("message")).get("content") or ""
+    prompt_tokens, completion_tokens = _usage(answer)
     yield Started(prompt_tokens=prompt_tokens)
     if text:
         yield TextDelta(str(text))
     yield Finished(
-        (choice.get("finish_reason") if choice else None) or "stop",
+        choice.get("finish_reason") or "stop",
         prompt_tokens if prompt_tokens is not None else prompt_estimate,
         completion_tokens if completion_tokens is not None else estimate_tokens(str(text)))
 
@@ -51,8 +80,14 @@ class StreamTracker:
         self.finish_reason: str | None = None
         self.usage: tuple[int | None, int | None] | None = None
         self.text_parts: list[str] = []
+        self.chunks = 0
+        """Chunks received so far (with text or not): how far a stream got before it broke."""
+
+    def received(self) -> str:
+        return f"{self.chunks} chunk" + ("" if self.chunks == 1 else "s")
 
     def feed(self, chunk: object) -> Iterator[StreamEvent]:
+        self.chunks += 1
         chunk = _mapping(chunk)
         if chunk.get("usage"):
             self.usage = _usage(chunk)
@@ -75,3 +110,4 @@ class StreamTracker:
             self.finish_reason,
             prompt if prompt is not None else self.prompt_estimate,
             completion if completion is not None else estimate_tokens("".join(self.text_parts)))
+

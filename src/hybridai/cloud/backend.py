@@ -11,7 +11,9 @@ no typed method for) with the body hybridai builds, and answers come back as pla
 (read by ``answers.py``): ``chat.completions.create`` would first walk every message through
 the SDK's type-driven transform and then build pydantic models that hybridai only reads a
 few fields of, which together cost more CPU than the rest of a gateway request. Auth,
-headers, timeouts, SSE decoding and the SDK's error classes are the client's, as before.
+headers, timeouts, SSE decoding and the SDK's error classes are the client's, as before. An
+unstreamed answer comes back unread (``cast_to=httpx2.Response, stream=True``) and is read by
+``bodies.py`` under the deadlines: its arrival is its first token.
 
 Async calls (the gateway's) go over plain aiohttp by default (``aiohttp_transport.py``):
 even used this way the SDK costs more CPU a call than the rest of a gateway request. A
@@ -31,7 +33,8 @@ from ..schema.events import Started, StreamEvent
 from ..schema.modes import Route
 from ..schema.price import Price
 from ..schema.request import ChatRequest
-from .answers import StreamTracker, whole_answer
+from .answers import StreamTracker, read_json, whole_answer
+from .bodies import AsyncBody, SDKBody, aread_whole, read_whole
 from .deadlines import Deadlines
 from .errors import translating_errors
 from .tls import tls_context
@@ -143,45 +146,57 @@ class CloudBackend:
         return params
 
     def _post(self, request: ChatRequest) -> Any:
-        """The answer as JSON (a dict), or a ``Stream`` of JSON chunks."""
+        """A ``Stream`` of JSON chunks, or (unstreamed) the ``httpx2`` response, unread."""
+        import httpx2
         from openai import Stream
 
-        options = _CHAT_OPTIONS
-        if request.stream:
-            # A blocking read can't be interrupted: each read of a stream waits at most the
-            # first-token timeout, and Deadlines is checked between reads.
-            import httpx2
-
-            read_s = min(self.target.timeout_s, self.target.first_token_timeout_s)
-            options = {**_CHAT_OPTIONS, "timeout": httpx2.Timeout(
-                read_s, connect=self.target.connect_timeout_s)}
+        # A blocking read can't be interrupted: each read waits at most the first-token
+        # timeout (the headers' too), and Deadlines is checked between reads.
+        read_s = min(self.target.timeout_s, self.target.first_token_timeout_s)
+        options: Any = {**_CHAT_OPTIONS, "timeout": httpx2.Timeout(
+            read_s, connect=self.target.connect_timeout_s)}
+        if not request.stream:
+            return self.client().post(_CHAT_PATH, body=self._params(request),
+                                      cast_to=httpx2.Response, options=options, stream=True)
         return self.client().post(_CHAT_PATH, body=self._params(request), cast_to=object,
-                                  options=options, stream=request.stream,
-                                  stream_cls=Stream[object])
+                                  options=options, stream=True, stream_cls=Stream[object])
 
     async def _apost(self, request: ChatRequest) -> Any:
-        """The answer as JSON (a dict), or an async iterable of JSON chunks to ``async with``."""
+        """An async iterable of JSON chunks, or (unstreamed) an ``AsyncBody``; either to
+        ``async with``."""
         if self.target.transport == "aiohttp":
             return await self.aiohttp_chat().post(self._params(request))
+        if not request.stream:
+            import httpx2
+
+            response = await self.aclient().post(
+                _CHAT_PATH, body=self._params(request), cast_to=httpx2.Response,
+                options=_CHAT_OPTIONS, stream=True)
+            return SDKBody(response)
         from openai import AsyncStream
 
         return await self.aclient().post(_CHAT_PATH, body=self._params(request),
                                          cast_to=object, options=_CHAT_OPTIONS,
-                                         stream=request.stream, stream_cls=AsyncStream[object])
+                                         stream=True, stream_cls=AsyncStream[object])
+
+    def _whole_answer(self, raw: bytes, prompt_estimate: int) -> list[StreamEvent]:
+        """An unstreamed answer's events; an answer that is no answer fails the try."""
+        with translating_errors(self.name):
+            return list(whole_answer(self.name, read_json(self.name, raw), prompt_estimate))
 
     def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
         prompt_estimate = self._check_fits(request)
-        deadlines = Deadlines(self.name, self.target, request.stream)
-        if not request.stream:  # one answer is cheaper to fetch whole than as chunks
-            with translating_errors(self.name, deadlines):
-                completion = self._post(request)
-            yield from whole_answer(self.name, completion, prompt_estimate)
-            return
+        deadlines = Deadlines(self.name, self.target)
         with translating_errors(self.name, deadlines):
-            chunks: Stream[object] = self._post(request)
+            answer = self._post(request)
+        if not request.stream:  # one answer is cheaper to fetch whole than as chunks
+            raw = read_whole(self.name, answer, deadlines)
+            yield from self._whole_answer(raw, prompt_estimate)
+            return
+        chunks: Stream[object] = answer
         tracker = StreamTracker(self.name, prompt_estimate)
         yield Started()
-        with translating_errors(self.name, deadlines), chunks:
+        with translating_errors(self.name, deadlines, received=tracker.received), chunks:
             for chunk in chunks:
                 deadlines.check()
                 for event in tracker.feed(chunk):
@@ -191,20 +206,20 @@ class CloudBackend:
 
     async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         prompt_estimate = self._check_fits(request)
-        deadlines = Deadlines(self.name, self.target, request.stream)
-        if not request.stream:
-            with translating_errors(self.name, deadlines):
-                async with asyncio.timeout(deadlines.remaining()):
-                    completion = await self._apost(request)
-            for event in whole_answer(self.name, completion, prompt_estimate):
-                yield event
-            return
+        deadlines = Deadlines(self.name, self.target)
         with translating_errors(self.name, deadlines):
             async with asyncio.timeout(deadlines.remaining()):
-                chunks = await self._apost(request)
+                answer = await self._apost(request)
+        if not request.stream:
+            body: AsyncBody = answer
+            raw = await aread_whole(self.name, body, deadlines)
+            for event in self._whole_answer(raw, prompt_estimate):
+                yield event
+            return
+        chunks = answer
         tracker = StreamTracker(self.name, prompt_estimate)
         yield Started()
-        with translating_errors(self.name, deadlines):
+        with translating_errors(self.name, deadlines, received=tracker.received):
             async with chunks:
                 iterator = aiter(chunks)
                 while True:

@@ -63,3 +63,32 @@ def failed_to_connect(exc: BaseException) -> bool:
         if isinstance(seen, OSError) and seen.errno in _CONNECT_ERRNOS:
             return True  # e.g. aiohttp's ClientOSError(111, "Connect call failed")
     return False
+
+
+def short_cause(exc: BaseException) -> str:
+    """What broke, in a few plain words, without the transport's wrappers: the socket's own
+    error ("connection reset by peer"), else the innermost message. aiohttp's parser errors
+    read like an HTTP status ("400, message='Not enough data…'") though none was sent: their
+    ``message`` alone is taken."""
+    seen = list(chain(exc))
+    for error in seen:
+        if isinstance(error, OSError) and error.errno is not None and error.strerror:
+            return _plain(error.strerror)
+    for error in reversed(seen):
+        message = getattr(error, "message", None) if _is_aiohttp_parser_error(error) else None
+        text = message if isinstance(message, str) and message else str(error)
+        if text.strip():
+            return _plain(text)
+    return type(exc).__name__
+
+
+def _is_aiohttp_parser_error(error: BaseException) -> bool:
+    aiohttp = sys.modules.get("aiohttp")
+    return aiohttp is not None and isinstance(error, aiohttp.http_exceptions.HttpProcessingError)
+
+
+def _plain(text: str) -> str:
+    text = " ".join(text.split()).rstrip(".")
+    if text[1:2].islower():  # "Connection reset by peer", not "SSL…"
+        text = text[:1].lower() + text[1:]
+    return text[:200]

@@ -11,15 +11,18 @@ from ..errors import CloudTimeoutError
 class Deadlines:
     """One try's first-token and total deadlines, and the timeout error for the phase.
 
-    An unstreamed request has only the total: servers send its headers with the whole
-    answer, so a first-token deadline there would cut long answers short.
+    The first token is the first streamed token; unstreamed, the answer's arrival (its
+    headers and first bytes). Until it comes, ``first_token_timeout_s`` bounds the wait as
+    well as ``timeout_s``; after it, ``timeout_s`` alone. Servers send an unstreamed answer's
+    headers with the whole answer, so unstreamed, ``first_token_timeout_s`` bounds the time
+    the server takes to write the whole answer.
     """
 
-    def __init__(self, name: str, target: CloudTarget, stream: bool) -> None:
+    def __init__(self, name: str, target: CloudTarget) -> None:
         self.name = name
         self.target = target
         self.started = time.monotonic()
-        self.first_token_at: float | None = None if stream else self.started
+        self.first_token_at: float | None = None
 
     def reached_first_token(self) -> None:
         if self.first_token_at is None:

@@ -1,6 +1,13 @@
 """Every ``openai``/``httpx``/``aiohttp`` error translated into hybridai's own tree, so
 nothing above the cloud package sees them; HTTP error answers read for their message and
-Retry-After."""
+Retry-After.
+
+Codes tell the failures apart: ``cloud_rate_limited`` (429), ``cloud_server_error`` (5xx),
+``cloud_status_error`` (any other status), ``cloud_timeout``, ``cloud_connection_error``
+(never connected, or broke once the answer had begun: said in plain words, without the
+transport's internals), ``cloud_error_answer`` (an error event or object where an answer
+should be) and ``cloud_invalid_json``.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +16,23 @@ import json
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from ..errors import (
+    CloudAnswerError,
     CloudConnectionError,
     CloudError,
+    CloudInvalidJSONError,
+    CloudRateLimitedError,
+    CloudServerError,
     CloudStatusError,
     CloudTimeoutError,
     ContextOverflowError,
     HybridAIError,
 )
-from .causes import aiohttp_error, failed_to_connect, http_error_types
+from .causes import aiohttp_error, failed_to_connect, http_error_types, short_cause
 from .deadlines import Deadlines
 from .tls import certificate_error
 
@@ -31,20 +42,27 @@ _CONTEXT_OVERFLOW = re.compile(r"context[ _](length|window)|maximum context|too 
 
 
 @contextmanager
-def translating_errors(target: str, deadlines: Deadlines | None = None) -> Iterator[None]:
+def translating_errors(target: str, deadlines: Deadlines | None = None,
+                       received: Callable[[], str] | None = None) -> Iterator[None]:
     """Re-raises openai/httpx exceptions as hybridai's CloudError tree.
 
     With ``deadlines``, a timeout that is not a connect timeout says which deadline passed.
+    With ``received`` (the answer has begun: what of it came, "3 chunks"), a connection that
+    breaks says so.
     """
     try:
         yield
-    except (CloudError, ContextOverflowError):
+    except CloudError as exc:  # raised as hybridai's already (a transport's, an answer's)
+        exc.target = exc.target or target
+        raise
+    except ContextOverflowError:
         raise
     except Exception as exc:
         if isinstance(exc, TimeoutError) and deadlines is not None:  # asyncio.timeout's
             translated: HybridAIError | None = deadlines.error()
         else:
-            translated = translate_error(target, exc)
+            translated = translate_error(target, exc,
+                                         received=None if received is None else received())
         if translated is None:
             raise
         if (isinstance(translated, CloudTimeoutError) and not translated.connect_failed
@@ -55,8 +73,22 @@ def translating_errors(target: str, deadlines: Deadlines | None = None) -> Itera
         raise translated from exc
 
 
-def translate_error(target: str, exc: BaseException) -> HybridAIError | None:
-    """hybridai's error for an openai/httpx2/httpx/aiohttp exception; None for anything else."""
+def translate_error(target: str, exc: BaseException, *, received: str | None = None
+                    ) -> HybridAIError | None:
+    """hybridai's error for an openai/httpx2/httpx/aiohttp exception; None for anything else.
+
+    ``received`` says what of the answer had come when ``exc`` was raised ("3 chunks"); a
+    connection that broke then is reported as broken, in plain words.
+    """
+    error = _translate(target, exc)
+    if (received is not None and isinstance(error, CloudConnectionError)
+            and not error.connect_failed and error.code == CloudConnectionError.code):
+        return CloudConnectionError(
+            f"the connection to {target} broke after {received}: {short_cause(exc)}")
+    return error
+
+
+def _translate(target: str, exc: BaseException) -> HybridAIError | None:
     import openai
 
     if (refused := certificate_error(exc)) is not None:
@@ -93,10 +125,11 @@ def translate_error(target: str, exc: BaseException) -> HybridAIError | None:
     if isinstance(exc, openai.APIStatusError):
         return status_error(target, exc.status_code, exc.body if exc.body is not None
                             else exc.message, exc.response.headers)
-    if isinstance(exc, openai.APIError):
-        return CloudConnectionError(f"{target} failed mid-answer: {exc}")
+    if isinstance(exc, openai.APIError):  # what the SDK raises for a streamed error event
+        return CloudAnswerError(f"{target} failed mid-answer: {exc.message}")
     if isinstance(exc, json.JSONDecodeError):  # the SDK parses each streamed event unguarded
-        return CloudConnectionError(f"{target} sent something that is not JSON: {exc}")
+        return CloudInvalidJSONError(
+            f"{target} streamed something that is not JSON: {exc.doc[:200]!r}")
     return None
 
 
@@ -105,8 +138,10 @@ def status_error(target: str, status: int, body: object, headers: Any) -> Hybrid
     message = error_message(body)
     if status == 400 and _CONTEXT_OVERFLOW.search(message):
         return ContextOverflowError(f"{target}: {message}")
-    return CloudStatusError(f"{target} answered HTTP {status}: {message}", status=status,
-                            retry_after=_retry_after(headers))
+    kind = (CloudRateLimitedError if status == 429 else CloudServerError if status >= 500
+            else CloudStatusError)
+    return kind(f"{target} answered HTTP {status}: {message}", status=status,
+                retry_after=_retry_after(headers))
 
 
 def error_message(body: object) -> str:

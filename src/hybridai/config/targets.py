@@ -30,6 +30,9 @@ class DeviceSettings(BaseModel):
     load_timeout_s: float = Field(default=120.0, gt=0)
     first_token_timeout_s: float = Field(default=60.0, gt=0)
     stall_timeout_s: float = Field(default=30.0, gt=0, description="longest gap between tokens")
+    request_timeout_s: float = Field(
+        default=120.0, gt=0, description="a whole request on the engine, per try: past it, "
+        "generation is cancelled and the try fails (engine_timeout; the mode's fallback runs)")
     max_queue: int = Field(default=8, ge=0, description="requests that may wait for the engine; "
                            "more are device_busy (overflow to the cloud, or HTTP 429)")
     max_queue_wait_s: float = Field(default=30.0, gt=0, description="a request that waited this "
@@ -44,6 +47,10 @@ class DeviceSettings(BaseModel):
     max_crashes: int = Field(default=3, ge=1, description="crashes within crash_window_s that "
                              "make the device unavailable")
     crash_window_s: float = Field(default=600.0, gt=0)
+    restart_backoff_s: float = Field(
+        default=1.0, gt=0, description="after a crash the engine restarts in the background "
+        "after this long, doubling after each failed try; none while crashes rule it out")
+    restart_backoff_max_s: float = Field(default=30.0, gt=0, description="cap of that wait")
     benchmark: bool = Field(default=True, description="measure tokens/s once per model+machine")
     slow_recheck_s: float = Field(
         default=600.0, ge=0, description="a benchmark below the speed thresholds is measured "
@@ -64,8 +71,9 @@ class CloudTarget(BaseModel):
     timeout_s: float = Field(default=60.0, gt=0, description="whole request, per try")
     connect_timeout_s: float = Field(default=5.0, gt=0)
     first_token_timeout_s: float = Field(
-        default=30.0, gt=0, description="from sending to the first streamed token, or to the "
-        "response headers when unstreamed; per try")
+        default=30.0, gt=0, description="from sending to the first streamed token, or, "
+        "unstreamed, to the answer's first bytes (most servers send them with the whole "
+        "answer); per try")
     max_retries: int = Field(default=1, ge=0, le=10, description="tries after the first on a "
                              "retryable error (connect, timeout, 429, 5xx) before any token")
     backoff_base_s: float = Field(default=0.25, ge=0, description="first retry waits up to "

@@ -1,9 +1,10 @@
 """What the device layer and the pipeline use of an on-device engine: ``DeviceEngine``.
 
 An engine is a ``Backend`` (name, route, model, price, stream, astream) that owns a model in
-memory: it starts, measures its speed, counts prompt tokens, queues requests and keeps its
-crash history. llama.cpp (``engines/llamacpp``) is the first; ``engines/registry.py`` maps
-an engine's kind name to the factory that builds it.
+memory: it starts, measures its speed, counts prompt tokens, queues requests, keeps its
+crash history (one crash counted once) and restarts itself after a crash. llama.cpp
+(``engines/llamacpp``) is the first; ``engines/registry.py`` maps an engine's kind name to
+the factory that builds it.
 """
 
 from __future__ import annotations

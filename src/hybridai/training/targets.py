@@ -53,8 +53,10 @@ def resolve(spec: str, pipeline: Pipeline, *, allow_reference: bool = False) -> 
         url, _, model = spec.partition("#")
         if not model:
             raise ConfigError(f"target {spec!r} needs the model after '#': URL#MODEL")
-        # Labeling is a batch job: an answer may take long on a busy endpoint.
-        backend = CloudBackend(url, CloudTarget(base_url=url, model=model, timeout_s=300),
+        # Labeling is a batch job: an answer may take long on a busy endpoint (and unstreamed,
+        # its first bytes come with the whole answer).
+        backend = CloudBackend(url, CloudTarget(base_url=url, model=model, timeout_s=300,
+                                                first_token_timeout_s=300),
                                pipeline.prices.price_of(model))
         return Target(spec, model, backend)
     known = ", ".join(["device", *pipeline.clouds, *([REFERENCE] if allow_reference else [])])

@@ -2,7 +2,8 @@
 
     POST /v1/chat/completions   OpenAI's request/response/chunk/error shapes, plus ``hybrid``
     GET  /v1/models             ``hybrid`` and ``hybrid/<mode>`` names
-    GET  /healthz, /readyz      alive; device engine loaded and cloud targets reachable
+    GET  /healthz               alive (liveness only)
+    GET  /readyz                can requests be served in the configured mode (``readiness``)
     GET  /metrics               Prometheus
     GET  /openapi.json          the OpenAPI document (``openapi.py``)
 

@@ -2,17 +2,20 @@
 runs requests on it one at a time (``slot.py``).
 
 A worker that dies mid-request raises EngineCrashedError; one that stays silent past a
-timeout is killed and raises EngineTimeoutError. Either way the next request starts a fresh
-worker.
+timeout is killed and raises EngineTimeoutError. Either way it counts as one crash, however
+many times it is noticed (by the request, by the reader thread, by the next request), and a
+fresh worker starts in the background (``engines/restarts.py``), or with the next request if
+that comes first. A request still running at ``request_timeout_s`` is cancelled on the worker
+and raises EngineTimeoutError; the worker stays.
 """
 
 from __future__ import annotations
 
 import asyncio
 import queue
+import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import AsyncIterator, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,6 +28,7 @@ from ...schema.modes import Route
 from ...schema.request import ChatRequest
 from ..model_source import ModelLocation
 from ..protocol import EngineInfo, EngineSpeed
+from ..restarts import BackgroundRestarter, CrashHistory
 from .messages import (
     BenchEvent,
     BenchOp,
@@ -51,6 +55,8 @@ from .process import WorkerProcess
 from .slot import EngineSlot
 
 _Reply = TypeVar("_Reply", BenchEvent, CountEvent, ReadEvent)
+_DEADLINE_GRACE_S = 1.0
+"""How long a request past its deadline waits for the worker to confirm it stopped."""
 
 
 class LlamaCppEngine:
@@ -69,17 +75,23 @@ class LlamaCppEngine:
         self.log_path = log_dir / "engine.log"
         self.info: EngineInfo | None = None
         self.restarts = 0
-        self.crash_times: deque[float] = deque(maxlen=100)
-        self._proc: WorkerProcess | None = None
+        """Workers lost (crashed, or killed for hanging or not stopping) and replaced."""
+        self.crashes = CrashHistory(device.crash_window_s, device.max_crashes)
+        self._proc: WorkerProcess | None = None  # the running worker; set under _state
+        self._state = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hybridai-engine")
         self._slot = EngineSlot(device, self._executor)
         self._current_id: str | None = None  # read from other threads to cancel
+        self._restarter = BackgroundRestarter(
+            self._restart, self.crashes, base_s=device.restart_backoff_s,
+            max_s=device.restart_backoff_max_s)
 
     # -- process lifecycle ---------------------------------------------------------------
 
     @property
     def pid(self) -> int | None:
-        return self._proc.pid if self._proc and self._proc.alive() else None
+        proc = self._proc
+        return proc.pid if proc is not None and proc.alive() else None
 
     @property
     def waiting(self) -> int:
@@ -87,8 +99,7 @@ class LlamaCppEngine:
         return self._slot.waiting
 
     def recent_crashes(self, now: float | None = None) -> int:
-        now = time.monotonic() if now is None else now
-        return sum(1 for t in self.crash_times if now - t <= self.device.crash_window_s)
+        return self.crashes.recent(now)
 
     def _options(self) -> WorkerOptions:
         import psutil
@@ -99,51 +110,102 @@ class LlamaCppEngine:
             n_batch=self.device.n_batch, logits_all=self.logits_all)
 
     def _ensure_running(self) -> WorkerProcess:
-        if self._proc is not None and self._proc.alive():
-            return self._proc
-        if self._proc is not None:
-            # It died between requests: that is a crash too.
-            self.crash_times.append(time.monotonic())
-            self._proc.kill()
-            self.restarts += 1
+        """The running worker, started if there is none; the caller holds the slot."""
+        current = self._proc
+        if current is not None:
+            if current.alive():
+                return current
+            self._lost(current, crashed=True)  # it died between requests
         if not self.location.present:
             raise EngineError(f"model file for {self.location.name} is missing",
                               code="model_missing")
-        proc = WorkerProcess(self._options(), self.log_path)
+        proc = WorkerProcess(self._options(), self.log_path, on_exit=self._exited)
         event = self._wait(proc, self.device.load_timeout_s, what="load the model")
-        if isinstance(event, FatalEvent):
-            proc.kill()
-            raise EngineError(f"the engine could not load {self.location.name}: "
-                              f"{event.message}", code="engine_failed")
         if not isinstance(event, ReadyEvent):
+            proc.claim_end()  # a failed load, not a crash
             proc.kill()
+            if isinstance(event, FatalEvent):
+                raise EngineError(f"the engine could not load {self.location.name}: "
+                                  f"{event.message}", code="engine_failed")
             raise EngineError(f"unexpected first message from the engine: {event}")
         self.info = EngineInfo(pid=event.pid, n_ctx=event.n_ctx, n_ctx_train=event.n_ctx_train,
                                n_threads=event.n_threads, load_s=event.load_s)
-        self._proc = proc
+        with self._state:
+            self._proc = proc
         return proc
 
-    def _wait(self, proc: WorkerProcess, timeout_s: float, *, what: str) -> Event:
-        """The next event, or the engine is declared dead (crashed or hung)."""
-        try:
-            event = proc.events.get(timeout=timeout_s)
-        except queue.Empty:
-            proc.kill()
-            self.crash_times.append(time.monotonic())
+    def _exited(self, proc: WorkerProcess) -> None:
+        """The reader thread saw the worker's stdout close: unless it said why (a failed
+        load) or was ended on purpose, it crashed, between requests or during one."""
+        if not proc.reported_fatal:
+            self._lost(proc, crashed=True)
+
+    def _lost(self, proc: WorkerProcess, *, crashed: bool) -> None:
+        """A worker that died (``crashed``), or is killed for hanging (a crash too) or for not
+        stopping: accounted for once, by whoever notices first; another starts in the
+        background."""
+        if not proc.claim_end():
+            return
+        with self._state:
+            if self._proc is proc:
+                self._proc = None
             self.restarts += 1
+        if crashed:
+            self.crashes.record()
+        proc.kill()
+        self._restarter.kick()
+
+    def _restart(self) -> None:
+        """The background restarter's try: a worker, unless one runs (a request started it)."""
+        while not self._slot.lock.acquire(timeout=0.5):
+            if self._restarter.stopped or self.pid is not None:
+                return
+        try:
+            if self._restarter.stopped:
+                return
+            proc = self._ensure_running()
+        finally:
+            self._slot.lock.release()
+        if self._restarter.stopped:  # closed while it loaded: whoever detaches it stops it
+            with self._state:
+                mine = self._proc is proc
+                if mine:
+                    self._proc = None
+            if mine and proc.claim_end():
+                proc.stop()
+
+    def _wait(self, proc: WorkerProcess, timeout_s: float, *, what: str,
+              deadline: float | None = None) -> Event:
+        """The next event, or the engine is declared dead: crashed, or hung past
+        ``timeout_s``. Past ``deadline`` (the request's), the request's time is up."""
+        limit = timeout_s
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise self._past_deadline()
+            limit = min(timeout_s, left)
+        try:
+            event = proc.events.get(timeout=limit)
+        except queue.Empty:
+            if limit < timeout_s:
+                raise self._past_deadline() from None
+            self._lost(proc, crashed=True)
             raise EngineTimeoutError(
                 f"the engine did not {what} within {timeout_s:g} s; it was killed and "
                 "will restart") from None
         if event is None:
             detail = proc.exit_description()
             tail = proc.log_tail()
-            proc.kill()
-            self.crash_times.append(time.monotonic())
-            self.restarts += 1
+            self._lost(proc, crashed=True)
             raise EngineCrashedError(
                 f"the engine process {detail} while trying to {what}"
                 + (f" (log: {tail})" if tail else "") + "; it will restart")
         return event
+
+    def _past_deadline(self) -> EngineTimeoutError:
+        return EngineTimeoutError(
+            f"the engine did not finish the request within request_timeout_s "
+            f"({self.device.request_timeout_s:g} s); it was cancelled")
 
     def start(self) -> EngineInfo:
         with self._slot.lock:
@@ -152,9 +214,13 @@ class LlamaCppEngine:
         return self.info
 
     def close(self) -> None:
-        if self._proc is not None:
-            self._proc.stop()
-            self._proc = None
+        """Stops the worker and the background restarter (one loading a worker now stops
+        that worker itself once it is up)."""
+        self._restarter.stop(timeout_s=1.0)
+        with self._state:
+            proc, self._proc = self._proc, None
+        if proc is not None and proc.claim_end():
+            proc.stop()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     # -- requests ------------------------------------------------------------------------
@@ -192,6 +258,7 @@ class LlamaCppEngine:
         proc = self._ensure_running()
         request_id = uuid.uuid4().hex
         self._current_id = request_id
+        deadline = time.monotonic() + self.device.request_timeout_s
         command = ChatOp(
             id=request_id, messages=_chat_messages(request),
             max_tokens=request.max_tokens, temperature=request.temperature,
@@ -203,7 +270,7 @@ class LlamaCppEngine:
         timeout_s, what = self.device.first_token_timeout_s, "produce a first token"
         try:
             while True:
-                event = self._wait(proc, timeout_s, what=what)
+                event = self._wait(proc, timeout_s, what=what, deadline=deadline)
                 if getattr(event, "id", None) != request_id:
                     continue  # the tail of an earlier, cancelled request
                 if isinstance(event, StartEvent):
@@ -222,27 +289,34 @@ class LlamaCppEngine:
         finally:
             self._current_id = None
             if not finished and proc.alive():
-                self._abandon(proc, request_id)
+                if time.monotonic() >= deadline:
+                    # The caller's time is up: it is not kept waiting for the worker to stop
+                    # (what the worker still sends, the next request skips by its id).
+                    self._cancel(proc, request_id, _DEADLINE_GRACE_S)
+                elif not self._cancel(proc, request_id, self.device.stall_timeout_s):
+                    # It would not stop: a fresh worker is cheaper than a stuck one.
+                    self._lost(proc, crashed=False)
 
-    def _abandon(self, proc: WorkerProcess, request_id: str) -> None:
-        """The caller stopped reading: stop generating and drain what was already sent."""
+    def _cancel(self, proc: WorkerProcess, request_id: str, wait_s: float) -> bool:
+        """Stops generating for a request the caller left, and drains what was already sent,
+        for up to ``wait_s``: whether the worker confirmed it stopped (or died)."""
         proc.send(CancelOp(id=request_id))
-        deadline = time.monotonic() + self.device.stall_timeout_s
-        while (left := deadline - time.monotonic()) > 0:
+        until = time.monotonic() + wait_s
+        while (left := until - time.monotonic()) > 0:
             try:
                 event = proc.events.get(timeout=left)
             except queue.Empty:
                 break
             if event is None or (isinstance(event, DoneEvent | ErrorEvent)
                                  and event.id == request_id):
-                return
-        proc.kill()  # it would not stop: a fresh worker is cheaper than a stuck one
-        self.restarts += 1
+                return True
+        return False
 
     def cancel_current(self) -> None:
         """Ask the worker to stop the running request (safe from any thread)."""
-        if self._proc is not None and (request_id := self._current_id):
-            self._proc.send(CancelOp(id=request_id))
+        proc = self._proc
+        if proc is not None and (request_id := self._current_id):
+            proc.send(CancelOp(id=request_id))
 
     def benchmark(self, decode_tokens: int = 32) -> EngineSpeed:
         reply = self._call(BenchOp(id=uuid.uuid4().hex, decode_tokens=decode_tokens),

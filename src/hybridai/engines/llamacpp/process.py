@@ -1,5 +1,7 @@
 """One engine worker process: its pipes, the thread that turns its stdout into events, its
-log and how it ended. What a missing or hung worker means is the engine's business."""
+log and how it ended. What a missing or hung worker means is the engine's business: it is
+told when the worker's stdout closes (``on_exit``), and ``claim_end`` lets whoever notices or
+causes the end first, and only that one, account for it."""
 
 from __future__ import annotations
 
@@ -10,10 +12,19 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from .messages import BadMessage, Command, Event, WorkerOptions, decode_event, encode
+from .messages import (
+    BadMessage,
+    Command,
+    Event,
+    FatalEvent,
+    WorkerOptions,
+    decode_event,
+    encode,
+)
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 
@@ -23,11 +34,18 @@ WorkerOutput = Event | None
 
 class WorkerProcess:
     """``python -m hybridai.engines.llamacpp.worker`` with ``options``; its stderr (and
-    whatever native code prints) goes to ``log_path``."""
+    whatever native code prints) goes to ``log_path``. ``on_exit`` is called on the reader
+    thread once its stdout has closed."""
 
-    def __init__(self, options: WorkerOptions, log_path: Path) -> None:
+    def __init__(self, options: WorkerOptions, log_path: Path, *,
+                 on_exit: Callable[[WorkerProcess], None] | None = None) -> None:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log_path = log_path
+        self.reported_fatal = False
+        """It said it could not load the model (a FatalEvent): it exits on its own."""
+        self._on_exit = on_exit
+        self._end_claimed = False
+        self._end_lock = threading.Lock()
         self._log: IO[bytes] = log_path.open("wb")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (_PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p)}
@@ -48,10 +66,22 @@ class WorkerProcess:
         assert self.popen.stdout is not None
         for line in self.popen.stdout:
             try:
-                self.events.put(decode_event(line))
+                event = decode_event(line)
             except BadMessage:
                 continue  # not ours: stray output can't be a protocol message
+            if isinstance(event, FatalEvent):
+                self.reported_fatal = True
+            self.events.put(event)
         self.events.put(None)
+        if self._on_exit is not None:
+            self._on_exit(self)
+
+    def claim_end(self) -> bool:
+        """True for the first caller only: the one that accounts for this worker's end (a
+        crash noticed by a request and by the reader thread is one crash)."""
+        with self._end_lock:
+            first, self._end_claimed = not self._end_claimed, True
+            return first
 
     def send(self, command: Command) -> bool:
         """False when the process is gone (its stdin is closed)."""
