@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .detectors import Detector, KeywordDetector, PatternDetector, builtin_detector
+from .catalog import builtin_detector
+from .detectors import Detector, KeywordDetector, PatternDetector
 
 if TYPE_CHECKING:
     from ...config import PrivacySettings
