@@ -94,6 +94,31 @@ def test_screening_redacts_for_the_cloud_and_counts_kinds():
     assert VALUES["email"] not in repr(screening)
 
 
+def test_a_placeholder_the_user_wrote_is_kept_and_never_restored_to_a_value():
+    # The user quotes a template (or a log of an earlier redacted exchange) holding
+    # "[EMAIL_1]" and also gives a real address: the real one gets another number.
+    text = "My template says 'Dear [EMAIL_1]'. Fill it in for jane.doe@example.org."
+    screening = guard().screen(request(text))
+    sent = screening.cloud_request().messages[0].content
+    assert sent == "My template says 'Dear [EMAIL_1]'. Fill it in for [EMAIL_2]."
+    answer = "Dear [EMAIL_1] becomes: Dear [EMAIL_2]."
+    assert screening.restorer().restore(answer) == (
+        "Dear [EMAIL_1] becomes: Dear jane.doe@example.org.")
+
+
+def test_placeholders_taken_anywhere_in_the_request_are_skipped():
+    chat = ChatRequest.parse({"messages": [
+        {"role": "user", "content": "Call (415) 555-0132 please."},
+        {"role": "assistant", "content": "I will call [PHONE_1] and [PHONE_2]."},
+        {"role": "user", "content": "No: call (212) 555-0199."}]})
+    screening = guard().screen(chat)
+    sent = [m.content for m in screening.cloud_request().messages]
+    assert sent == ["Call [PHONE_3] please.", "I will call [PHONE_1] and [PHONE_2].",
+                    "No: call [PHONE_4]."]
+    assert screening.restorer().restore("[PHONE_1] [PHONE_3] [PHONE_4]") == (
+        "[PHONE_1] (415) 555-0132 (212) 555-0199")
+
+
 def test_restore_events_flushes_the_tail_before_finished():
     screening = guard().screen(request(VALUES["email"]))
     events = [Started(), TextDelta("to [EM"), TextDelta("AIL_1"), TextDelta("]"),

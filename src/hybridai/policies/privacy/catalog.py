@@ -10,9 +10,9 @@ from .detectors import (
     EmailDetector,
     IbanDetector,
     IpDetector,
-    PhoneDetector,
     SsnDetector,
 )
+from .phones import PhoneDetector
 from .secrets import PrivateKeyDetector, SecretDetector
 
 _BUILTIN: dict[str, Callable[[], Detector]] = {

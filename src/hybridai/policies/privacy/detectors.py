@@ -15,6 +15,19 @@ from . import obfuscated_email, validators
 
 Span = tuple[int, int]
 
+# Words that say a number is an identifier of a thing (an order, a ticket, a part), not a
+# person's phone or card, unless the sentence says it is one of those.
+ID_CUE = re.compile(r"(?i)(?:\b(?:order|invoice|ticket|case|ref(?:erence)?|tracking|shipment|"
+                     r"parcel|sku|part|serial|model|item|po|rma|bestellung|commande|pedido|"
+                     r"rechnung|facture|factura)\b(?:\s*(?:no\.?|number|nr\.?|id|#))?"
+                     r"|#)[\s:.#-]{0,4}$")
+
+
+def line_before(text: str, start: int, width: int) -> str:
+    """Up to ``width`` characters before ``start`` on the same line."""
+    line_start = text.rfind("\n", max(0, start - width), start) + 1
+    return text[max(line_start, start - width):start]
+
 
 class Detector(Protocol):
     kind: str
@@ -83,6 +96,12 @@ class EmailDetector:
     # "user:pass@host" after "scheme://" is a URL's user and password, not an address
     # ("ssh://git@github.com/…", "postgres://app:S3cr3t@db/…": the secret detector's).
     _url_userinfo = re.compile(r"(?i)[a-z][a-z0-9+.-]*://[^\s/?#@]*$")
+    # "git@github.com:org/repo.git", "ssh deploy@build.example.com": a login at a host that
+    # a command or a remote names, not where mail goes.
+    _scp_path = re.compile(r":[\w~./-]")
+    _login_command = re.compile(r"(?i)\b(?:ssh|scp|sftp|rsync|mosh|ssh-copy-id)\b(?:\s+-\S+"
+                                r"(?:\s+\d+)?)*\s+$")
+    _service_users = frozenset({"git", "hg", "svn"})
 
     def __init__(self) -> None:
         self._disguised = obfuscated_email.ObfuscatedEmailDetector()
@@ -91,21 +110,30 @@ class EmailDetector:
         spans = [m.span() for m in self._plain.finditer(text)]
         for start, end in spans + list(self._disguised.find(text)):
             before = max(0, start - 200)
-            if "://" not in text[before:start] or not self._url_userinfo.search(text, before,
-                                                                               start):
-                yield start, end
+            if "://" in text[before:start] and self._url_userinfo.search(text, before, start):
+                continue
+            if self._host_login(text, start, end):
+                continue
+            yield start, end
+
+    def _host_login(self, text: str, start: int, end: int) -> bool:
+        local = text[start:text.find("@", start, end)] if "@" in text[start:end] else ""
+        return (local.lower() in self._service_users or bool(self._scp_path.match(text, end))
+                or bool(self._login_command.search(line_before(text, start, 80))))
 
 
 class CardDetector(RunDetector):
     """13-19 digits, grouped or not, that pass Luhn. Groups may be split by spaces, dashes or
-    dots, but a number with a dot must be grouped as cards are printed, and no piece may end
-    at a dot: "3.14159265358979" is a decimal, not a card, nor are the digits after its dot."""
+    dots, but they must be grouped as cards are printed (fours, Amex's 4-6-5, or every digit
+    on its own), and no piece may end at a dot: "3.14159265358979" is a decimal, not a card,
+    nor are the digits after its dot, and "1 1 2 3 5 8 13 21 34 55 89 144" is a list. A number
+    an order or a ticket is named by is not a card unless the line says card."""
     hint = r"\d"
 
     kind = "card"
     run = re.compile(r"(?<![\d.,/-])\d(?:[ .-]?\d){12,}(?![\d-]|[.,/]\d)")
     separators = " -."
-    longest = 23
+    longest = 38  # 19 digits, each on its own
     _groups = re.compile(r"[ .-]")
     _dot_before, _dot_after = re.compile(r"\d\.$"), re.compile(r"\.\d")
 
@@ -114,10 +142,17 @@ class CardDetector(RunDetector):
         if self._dot_before.match(text, max(0, start - 2), start) or self._dot_after.match(
                 text, end):
             return False  # a piece of a dotted number, not the whole of it
-        if "." in piece and not validators.is_card_grouping(
-                [len(g) for g in self._groups.split(piece)]):
+        groups = [len(g) for g in self._groups.split(piece)]
+        if len(groups) > 1 and not (validators.is_card_grouping(groups)
+                                    or set(groups) == {1}):
             return False
-        return validators.is_card_number(re.sub(r"\D", "", piece))
+        if not validators.is_card_number(re.sub(r"\D", "", piece)):
+            return False
+        before = line_before(text, start, 40)
+        return not ID_CUE.search(before) or bool(self._card_cue.search(before))
+
+    _card_cue = re.compile(r"(?i)card|visa|master|amex|cc\b|credit|debit|karte|carte|tarjeta|"
+                           r"cartão|carta")
 
 
 class SsnDetector:
@@ -158,67 +193,32 @@ class IpDetector:
     _v4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
     _v6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
                      r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])")
-    # "version 1.2.3.4" names a release, not a host.
-    _version_before = re.compile(r"(?i)\b(?:version|release|build|ver\.?)\s*$")
+    # "version 1.2.3.4", "v10.0.19045.3803", "Chrome/120.0.6099.109", "pkg==1.2.3.4" name a
+    # release, not a host; so does a four-part number on a line about versions, unless the
+    # line also speaks of hosts.
+    _version_mark = re.compile(r"(?i)(?:\bv|[/=~^<>]|[a-z]-|version\W{0,3})$")
+    _version_words = re.compile(r"(?i)version|\b(?:ver\.?|release[sd]?|build|patch|upgrade[sd]?|"
+                                r"update[sd]?|firmware|driver|sdk|package|library|lib|bump|"
+                                r"changelog|semver|assembly|fileversion|productversion|"
+                                r"versión|versione|fassung)\b")
+    _host_words = re.compile(r"(?i)\b(?:ip|ipv4|host|hostname|server|address|addr|ping|ssh|"
+                             r"connect(?:ed|ion)?|from|gateway|dns|subnet|client|peer|"
+                             r"remote|listen(?:ing)?|bind|route|nmap|firewall)\b")
 
     def find(self, text: str) -> Iterator[Span]:
         for match in self._v4.finditer(text):
-            if validators.is_ipv4(match.group()) and not self._version_before.search(
-                    text, max(0, match.start() - 12), match.start()):
+            if validators.is_ipv4(match.group()) and not self._names_a_version(
+                    text, match.start()):
                 yield match.span()
         for match in self._v6.finditer(text):
             if validators.is_ipv6(match.group()):
                 yield match.span()
 
-
-class PhoneDetector(RunDetector):
-    """Phone numbers as Google's libphonenumber finds and validates them.
-
-    Numbers without a country code are read as numbers of ``region``. A bare run of digits
-    counts only after a word like "phone" or "call": unformatted, it is more often an ID.
-    libphonenumber's matcher gives up on a number followed by another number ("555-0132 5
-    times"), so each run of digits and separators is also tried piece by piece.
-    """
-
-    kind = "phone"
-    hint = r"\d"
-    run = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
-    _cue = re.compile(r"(?i)(?:phone|tel|call|mobile|cell|fax|whatsapp|text|sms|number|"
-                      r"reach|contact|dial)\b\W{0,30}$")
-    _date = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
-
-    def __init__(self, region: str) -> None:
-        self.region = region
-
-    def find(self, text: str) -> Iterator[Span]:
-        if sum(c.isdigit() for c in text) < 7:
-            return  # nothing to find; spares the matcher's start-up
-        import phonenumbers
-
-        matcher = phonenumbers.PhoneNumberMatcher(text, self.region,
-                                                  leniency=phonenumbers.Leniency.VALID)
-        for match in matcher:
-            if self._plausible(text, match.start, match.raw_string):
-                yield match.start, match.end
-        yield from super().find(text)
-
-    def valid(self, text: str, start: int, piece: str) -> bool:
-        return self._valid(piece) and self._plausible(text, start, piece)
-
-    def _valid(self, candidate: str) -> bool:
-        import phonenumbers
-
-        try:
-            number = phonenumbers.parse(candidate, self.region)
-        except phonenumbers.NumberParseException:
-            return False
-        return phonenumbers.is_valid_number(number)
-
-    def _plausible(self, text: str, start: int, raw: str) -> bool:
-        if self._date.search(raw):
-            return False
-        formatted = raw.startswith("+") or any(c in raw for c in " -.()")
-        return formatted or bool(self._cue.search(text, max(0, start - 40), start))
+    def _names_a_version(self, text: str, start: int) -> bool:
+        before = line_before(text, start, 60)
+        if self._version_mark.search(before):
+            return True
+        return bool(self._version_words.search(before)) and not self._host_words.search(before)
 
 
 class PatternDetector(RegexDetector):

@@ -1,23 +1,35 @@
 """Placeholders for the cloud, and the original values put back into its answer.
 
 Within one request the same value always gets the same placeholder (``[EMAIL_1]``), so the
-cloud model can still tell two people apart. Restoring handles placeholders cut across
-streamed chunks by holding back only a tail that could still become one.
+cloud model can still tell two people apart. A placeholder never equals a string the request
+already holds: text that quotes ``[EMAIL_1]`` itself (a template, a log of an earlier redacted
+exchange) keeps it, and the number is skipped, so the answer's ``[EMAIL_1]`` is never turned
+into a real value. Restoring handles placeholders cut across streamed chunks by holding back
+only a tail that could still become one.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .scanner import Finding
 
+PLACEHOLDER_SHAPE = re.compile(r"\[[A-Z][A-Z0-9_]*_\d+\]")
+
+
+def placeholders_in(texts: Iterable[str]) -> set[str]:
+    """The placeholder-shaped strings the texts already hold."""
+    return {m.group() for text in texts if "[" in text for m in PLACEHOLDER_SHAPE.finditer(text)}
+
 
 class Redactor:
-    def __init__(self) -> None:
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        """``taken``: placeholders the request's own text holds, never handed out."""
         self._placeholder_of: dict[str, str] = {}
         self._per_kind: Counter[str] = Counter()
+        self._taken = set(taken)
 
     @property
     def values(self) -> dict[str, str]:
@@ -26,8 +38,11 @@ class Redactor:
 
     def placeholder(self, kind: str, value: str) -> str:
         if value not in self._placeholder_of:
-            self._per_kind[kind] += 1
-            self._placeholder_of[value] = f"[{kind.upper()}_{self._per_kind[kind]}]"
+            placeholder = ""
+            while not placeholder or placeholder in self._taken:
+                self._per_kind[kind] += 1
+                placeholder = f"[{kind.upper()}_{self._per_kind[kind]}]"
+            self._placeholder_of[value] = placeholder
         return self._placeholder_of[value]
 
     def redact(self, text: str, findings: Sequence[Finding]) -> str:

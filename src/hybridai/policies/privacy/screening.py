@@ -17,7 +17,7 @@ from ...errors import PrivateDataError
 from ...schema.privacy import Policy, effective_policy
 from ...schema.request import ChatRequest, Message
 from ...schema.response import PrivacyInfo
-from .redaction import Redactor, Restorer
+from .redaction import Redactor, Restorer, placeholders_in
 from .scanner import Scanner
 
 if TYPE_CHECKING:
@@ -37,7 +37,8 @@ class PrivacyGuard:
         policy = effective_policy(self.policy, request.options.privacy)
         if policy is Policy.ALLOW:
             return Screening(policy, Counter(), request, Redactor(), self.scanner)
-        redactor, counts = Redactor(), Counter[str]()
+        texts = [m.content for m in request.messages] + list(request.stop or [])
+        redactor, counts = Redactor(taken=placeholders_in(texts)), Counter[str]()
 
         def redacted(text: str) -> str:
             findings = self.scanner.scan(text)

@@ -1,0 +1,156 @@
+"""Phone numbers as Google's libphonenumber finds and validates them, read for the countries a
+prompt implies.
+
+A number written without a country code ("020 7946 0958") means something only in a country:
+it is read as a number of the configured region, and of every region the prompt points to — a
+country or city it names, an e-mail or web domain, a currency, another number's country code,
+the language it is written in. With a phone word right before it ("Tel.", "Telefon",
+"téléphone"), a formatted number is also tried in the most common regions. A bare run of digits
+counts only after such a word: unformatted, it is more often an ID, and so is a number that an
+order or a ticket is named by.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .detectors import ID_CUE, RunDetector, Span, line_before
+
+# Cues in a text, and the regions they point to. Each is a whole word (or a symbol).
+_REGION_CUES: dict[str, tuple[str, ...]] = {
+    r"uk|u\.k\.|united kingdom|britain|england|scotland|wales|london|manchester|birmingham|"
+    r"£|gbp|nhs": ("GB",),
+    r"ireland|dublin": ("IE",),
+    r"germany|deutschland|berlin|m[üu]nchen|munich|hamburg|k[öo]ln|frankfurt|"
+    r"stra(?:ß|ss)e|telefon|handy|rufnummer|anrufen|bitte|danke|und": ("DE", "AT", "CH"),
+    r"austria|[öo]sterreich|wien|vienna": ("AT",),
+    r"switzerland|schweiz|suisse|z[üu]rich|gen[eè]ve|geneva|chf": ("CH",),
+    r"france|paris|lyon|marseille|toulouse|t[ée]l[ée]phone|portable|bonjour|merci|"
+    r"appelez|num[ée]ro": ("FR", "BE", "CH"),
+    r"belgium|belgique|belgi[ëe]|brussels|bruxelles": ("BE",),
+    r"india|mumbai|delhi|bangalore|bengaluru|chennai|hyderabad|kolkata|pune|₹|rs\.?|inr|"
+    r"lakh|crore": ("IN",),
+    r"spain|espa[ñn]a|madrid|barcelona|valencia|sevilla|tel[ée]fono|m[óo]vil|hola|"
+    r"gracias|llamar": ("ES", "MX"),
+    r"mexico|m[ée]xico|guadalajara|monterrey|celular": ("MX",),
+    r"italy|italia|roma|rome|milano|milan|napoli|torino|telefono|cellulare|grazie|"
+    r"chiamare": ("IT",),
+    r"netherlands|nederland|holland|amsterdam|rotterdam|utrecht|bellen|bedankt": ("NL",),
+    r"portugal|lisboa|lisbon|porto": ("PT",),
+    r"brazil|brasil|s[ãa]o paulo|rio de janeiro|telefone|obrigad[oa]|r\$": ("BR",),
+    r"australia|sydney|melbourne|brisbane|perth|aud": ("AU",),
+    r"japan|tokyo|osaka|¥|jpy": ("JP",),
+    r"canada|toronto|vancouver|montr[ée]al": ("CA",),
+}
+_TLD_REGIONS = {"uk": "GB", "ie": "IE", "de": "DE", "at": "AT", "ch": "CH", "fr": "FR",
+                "be": "BE", "in": "IN", "es": "ES", "mx": "MX", "it": "IT", "nl": "NL",
+                "pt": "PT", "br": "BR", "au": "AU", "jp": "JP", "ca": "CA"}
+_TLD = re.compile(r"(?i)[a-z0-9-]\.(" + "|".join(_TLD_REGIONS) + r")(?![\w.-])")
+_CUE_PATTERNS = [(re.compile(r"(?i)(?<![\w.])(?:" + cue + r")(?!\w)"), regions)
+                 for cue, regions in _REGION_CUES.items()]
+_COUNTRY_CODE = re.compile(r"(?<![\w+])(?:\+|00)(\d{1,3})[\s.-]?\(?\d")
+# Tried for a formatted number right after a phone word, when no cue names its country.
+_COMMON_REGIONS = ("GB", "DE", "FR", "IN", "ES", "IT", "NL", "BR", "MX", "AU", "CA", "JP")
+
+
+def implied_regions(text: str) -> list[str]:
+    """The regions a text points to, in the order its cues first appear."""
+    import phonenumbers
+
+    found: list[tuple[int, str]] = []
+    for pattern, regions in _CUE_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            found += [(match.start(), region) for region in regions]
+    for match in _TLD.finditer(text):
+        found.append((match.start(), _TLD_REGIONS[match.group(1).lower()]))
+    for match in _COUNTRY_CODE.finditer(text):
+        region = phonenumbers.region_code_for_country_code(int(match.group(1)))
+        if region != phonenumbers.UNKNOWN_REGION:
+            found.append((match.start(), region))
+    found.sort(key=lambda cue: cue[0])  # stable: a cue's own regions keep their order
+    return list(dict.fromkeys(region for _, region in found))
+
+
+class PhoneDetector(RunDetector):
+    """Numbers libphonenumber validates for the configured region or one the text implies.
+
+    libphonenumber's matcher gives up on a number followed by another number ("555-0132 5
+    times"), so each run of digits and separators is also tried piece by piece.
+    """
+
+    kind = "phone"
+    hint = r"\d"
+    run = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
+    _cue = re.compile(r"(?i)(?:phone|tel|call|mobile|cell|fax|whatsapp|text|sms|number|reach|"
+                      r"contact|dial|telefon|rufnummer|handy|mobil|anrufen|t[ée]l[ée]phone|"
+                      r"portable|num[ée]ro|appel(?:er|ez)?|tel[ée]fono|m[óo]vil|celular|"
+                      r"llam(?:ar|e)|telefone|cellulare|chiam(?:are|a)|nummer|bellen)\b\.?"
+                      r"\W{0,30}$")
+    # "number", "contact", "reach" and "text" also precede order and tracking numbers.
+    _weak_cues = frozenset({"number", "contact", "reach", "text"})
+    _date = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+    _groups = re.compile(r"[\d()]+")
+    _glued = re.compile(r"[A-Za-z0-9][-_/]$")  # "ORD-555-123-4567": part of an identifier
+    _block = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{4}(?: [A-Za-z0-9]{4}){3,}")
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self._regions: tuple[str, ...] = (region,)
+        self._blocks: list[Span] = []
+
+    def find(self, text: str) -> Iterator[Span]:
+        if sum(c.isdigit() for c in text) < 7:
+            return  # nothing to find; spares the matcher's start-up
+        import phonenumbers
+
+        self._regions = tuple(dict.fromkeys([self.region, *implied_regions(text)]))
+        self._blocks = [m.span() for m in self._block.finditer(text)]
+        seen: set[Span] = set()
+        for region in self._regions:
+            matcher = phonenumbers.PhoneNumberMatcher(text, region,
+                                                      leniency=phonenumbers.Leniency.VALID)
+            for match in matcher:
+                span = (match.start, match.end)
+                if span not in seen and self._plausible(text, match.start, match.raw_string):
+                    seen.add(span)
+                    yield span
+        yield from super().find(text)
+
+    def valid(self, text: str, start: int, piece: str) -> bool:
+        if not self._plausible(text, start, piece):
+            return False
+        if any(self._valid(piece, region) for region in self._regions):
+            return True
+        formatted = piece.startswith("+") or any(c in piece for c in " -.()")
+        return formatted and bool(self._cue.search(line_before(text, start, 40))) and any(
+            self._valid(piece, region) for region in _COMMON_REGIONS)
+
+    @staticmethod
+    def _valid(candidate: str, region: str) -> bool:
+        import phonenumbers
+
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.is_valid_number(number)
+
+    def _plausible(self, text: str, start: int, raw: str) -> bool:
+        if self._date.search(raw):
+            return False
+        groups = [len(g.strip("()")) for g in self._groups.findall(raw)]
+        if groups.count(1) > 1 or 1 in groups[2:]:
+            return False  # "1 1 2 3 5 8 13": only a country or area code is one digit
+        if any(a < start < b for a, b in self._blocks):
+            return False  # inside "PL89 7890 2320 3833 …": a printed IBAN or card
+        before = line_before(text, start, 40)
+        cue = self._cue.search(text, max(0, start - 40), start)
+        strong = cue is not None and cue.group().split()[0].lower().rstrip(".:") not in (
+            self._weak_cues)
+        if not strong and (ID_CUE.search(before) or self._glued.search(before)):
+            return False
+        cued = cue is not None
+        formatted = raw.startswith("+") or any(c in raw for c in " -.()")
+        return formatted or cued
