@@ -18,6 +18,7 @@ import pytest
 from hybridai.api.client import AsyncHybridAI, HybridAI
 from hybridai.config import CloudTarget, DeviceSettings, Price, Settings
 from hybridai.engines.model_source import bundled_model_path
+from tests.support import echo_openai
 from tests.support.fault_proxy import FaultProxy, ServerThread, free_port
 from tests.support.gateway_process import TEST_SPEED_FLOOR
 
@@ -135,3 +136,18 @@ async def make_async_client(shared_cache: Path) -> AsyncIterator[Callable[..., A
 
 def user(text: str) -> list[dict[str, str]]:
     return [{"role": "user", "content": text}]
+
+
+@pytest.fixture
+def counting_cloud() -> Iterator[FaultProxy]:
+    """The echo upstream behind a proxy that records every request the cloud gets."""
+    port = free_port()
+    with ServerThread(echo_openai.app(), port):
+        proxy = FaultProxy(upstream=f"http://127.0.0.1:{port}")
+        with ServerThread(proxy.app(), proxy.port):
+            yield proxy
+
+
+def calls(proxy: FaultProxy) -> int:
+    """How many chat completions the cloud behind ``proxy`` was asked for."""
+    return sum(r.path.endswith("/chat/completions") for r in proxy.requests)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,8 @@ import pytest
 from hybridai.config import CacheSettings
 from hybridai.errors import CloudStatusError, StreamInterruptedError
 from hybridai.schema.modes import Route
-from tests.conftest import user
+from tests.conftest import calls, user
 from tests.support import echo_openai
-from tests.support.fault_proxy import FaultProxy, ServerThread, free_port
 from tests.support.gateway_process import GatewayProcess, write_config
 from tests.test_cli import run as run_cli
 from tests.test_cli import write_config as cli_config
@@ -27,20 +25,6 @@ from tests.test_gateway import log_rows
 pytestmark = pytest.mark.integration
 
 ASK = {"mode": "only_in_cloud", "max_tokens": 8, "temperature": 0.0}
-
-
-@pytest.fixture
-def counting_cloud() -> Iterator[FaultProxy]:
-    """The echo upstream behind a proxy that records every request the cloud gets."""
-    port = free_port()
-    with ServerThread(echo_openai.app(), port):
-        proxy = FaultProxy(upstream=f"http://127.0.0.1:{port}")
-        with ServerThread(proxy.app(), proxy.port):
-            yield proxy
-
-
-def calls(proxy: FaultProxy) -> int:
-    return sum(r.path.endswith("/chat/completions") for r in proxy.requests)
 
 
 def cached(tmp_path: Path, **settings: Any) -> CacheSettings:

@@ -2,7 +2,12 @@
 
 A request splits into its **scope** (everything the answer depends on besides the last
 message: the models its mode may use, the system prompt and earlier turns, the sampling
-parameters) and its **question** (the last message). Exact look-ups match scope and question;
+parameters, and who may be given the answer) and its **question** (the last message).
+
+Who may be given a stored answer is ``cache.share``: by default only the caller who got it,
+that is the same gateway key (tenant) and the same ``user`` field; ``key``: anyone with the
+same key; ``everyone``: every caller. An answer may hold what only its caller should see, so
+sharing is the owner's choice, never the default. Exact look-ups match scope and question;
 semantic look-ups match the scope exactly and the question by meaning. So a paraphrase can hit
 only within the same conversation, system prompt, models and parameters.
 
@@ -21,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..config.sections import CacheShare
 from ..schema.modes import Mode
 from ..schema.request import ChatRequest
 
@@ -43,11 +49,15 @@ class CacheKey:
         return _digest([self.scope, self.question])
 
 
-def cache_key(request: ChatRequest, mode: Mode, models: list[str]) -> CacheKey:
-    """``models``: the models the mode may answer with (a changed model is a new scope)."""
+def cache_key(request: ChatRequest, mode: Mode, models: list[str],
+              share: CacheShare = "user") -> CacheKey:
+    """``models``: the models the mode may answer with (a changed model is a new scope);
+    ``share``: who else may be given the answer."""
     *earlier, last = request.messages
+    caller = {"user": [request.tenant, request.user], "key": [request.tenant],
+              "everyone": []}[share]
     scope = [
-        "v1", mode.value, models,
+        "v2", mode.value, models, caller,
         [[m.role, normalize(m.content)] for m in earlier], last.role,
         {"temperature": request.temperature, "top_p": request.top_p,
          "max_tokens": request.max_tokens, "stop": request.stop, "seed": request.seed},

@@ -20,6 +20,8 @@ class CacheHit:
     match: Literal["exact", "semantic"]
     similarity: float
     found_at: float
+    lookup_s: float = 0.0
+    """How long the look-up took, the question's embedding included (semantic mode)."""
 
     def describe(self) -> str:
         answer = self.entry.answer
@@ -33,7 +35,8 @@ class CacheHit:
         return CacheInfo(match=self.match, similarity=round(self.similarity, 4),
                          route=Route(answer.route), target=answer.target,
                          cost_usd=answer.cost_usd,
-                         age_s=round(self.found_at - self.entry.created, 3))
+                         age_s=round(self.found_at - self.entry.created, 3),
+                         lookup_s=round(self.lookup_s, 6))
 
 
 class ReplayBackend:

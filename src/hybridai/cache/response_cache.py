@@ -54,6 +54,9 @@ class ResponseCache:
         self._store: AnswerStore | None = None
         self._index: QuestionIndex | None = None
         self._opening = threading.Lock()
+        self._syncing = threading.Lock()
+        self._generation = 0  # the store's generation the index was built for
+        self._last_row = 0  # the last stored row the index has seen
 
     @property
     def semantic(self) -> bool:
@@ -78,22 +81,31 @@ class ResponseCache:
         """None when the request is not cacheable; else its key and the hit, if any."""
         if not self.applies_to(request):
             return None
-        key = cache_key(request, mode, models)
+        started = time.perf_counter()
+        key = cache_key(request, mode, models, self.settings.share)
         store = self.store
+        self._sync(store)
         entry = store.get(key.exact)
         if entry is not None:
-            return CacheLookup(key, CacheHit(entry, "exact", 1.0, time.time()))
-        if self._index is None or len(key.question) > MAX_QUESTION_CHARS:
-            return CacheLookup(key)
+            return CacheLookup(key, CacheHit(entry, "exact", 1.0, time.time(),
+                                             time.perf_counter() - started))
+        index = self._index
+        if index is None or len(key.question) > MAX_QUESTION_CHARS or not index.holds(
+                key.scope):
+            return CacheLookup(key)  # nothing to compare with: embedded when stored, if at all
         vector = self.embedder.embed([key.question])[0]
-        match = self._index.nearest(key.scope, vector)
+        match = index.nearest(key.scope, vector)
+        while match is not None and store.get(match.key, touch=False) is None:
+            index.remove([match.key])  # cleared, expired or evicted by another process
+            match = index.nearest(key.scope, vector)
         if match is not None and match.similarity >= self.settings.threshold:
             entry = store.get(match.key, touch=False)
             # Close in meaning is not enough: numbers, names, negations must agree too.
             if entry is not None and conflict(key.question, entry.question) is None:
                 store.touch(entry.key)
                 return CacheLookup(key, CacheHit(entry, "semantic", match.similarity,
-                                                time.time()), vector)
+                                                time.time(), time.perf_counter() - started),
+                                   vector)
         return CacheLookup(key, embedding=vector)
 
     def save(self, probe: CacheLookup | None, result: RequestResult) -> bool:
@@ -104,13 +116,17 @@ class ResponseCache:
         if answer is None:
             return False
         key = probe.key
-        embedder = self.embedder.name if probe.embedding is not None else None
+        vector = probe.embedding
+        if vector is None and self._index is not None and len(key.question) <= (
+                MAX_QUESTION_CHARS):
+            vector = self.embedder.embed([key.question])[0]  # the look-up had nothing to ask
+        embedder = self.embedder.name if vector is not None else None
         evicted = self.store.put(key.exact, key.scope, key.question, answer,
-                                 embedder=embedder, embedding=probe.embedding)
+                                 embedder=embedder, embedding=vector)
         if self._index is not None:
             self._index.remove(evicted)
-            if probe.embedding is not None:
-                self._index.add(key.exact, key.scope, probe.embedding)
+            if vector is not None:
+                self._index.add(key.exact, key.scope, vector)
         return True
 
     @property
@@ -137,9 +153,25 @@ class ResponseCache:
         from .semantic import SemanticIndex
 
         index = SemanticIndex()
+        self._generation, self._last_row = store.generation, 0
         for row in store.embedded(self.embedder.name):
             index.add(row.key, row.scope, row.vector)
+            self._last_row = max(self._last_row, row.row)
         return index
+
+    def _sync(self, store: AnswerStore) -> None:
+        """Takes in what other processes did to the shared store: after a clear (``hybridai
+        cache --clear`` beside a running gateway) the index is rebuilt; entries another
+        worker stored are added. Entries deleted elsewhere leave the index when met."""
+        if not store.changed_elsewhere() or self._index is None:
+            return
+        with self._syncing:
+            if store.generation != self._generation:
+                self._index = self._load_index(store)
+                return
+            for row in store.embedded(self.embedder.name, after_row=self._last_row):
+                self._index.add(row.key, row.scope, row.vector)
+                self._last_row = max(self._last_row, row.row)
 
     def close(self) -> None:
         with self._opening:

@@ -151,6 +151,9 @@ class SemanticIndex:
         if not block.keys:
             del self._blocks[scope]
 
+    def holds(self, scope: str) -> bool:
+        return scope in self._blocks
+
     def nearest(self, scope: str, vector: np.ndarray) -> Match | None:
         query = np.asarray(vector, np.float32)
         code = self._code(query)

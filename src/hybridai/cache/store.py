@@ -4,6 +4,11 @@ Each row keeps the answer as it was streamed (its text deltas, so a streamed hit
 same chunks), where it ran, its token counts and cost, and optionally the question's
 embedding for the semantic index. SQLite in WAL mode: readers don't wait for the writer, and
 the file survives the process.
+
+Several processes may share the file (gateway workers, and ``hybridai cache --clear`` beside a
+running gateway). ``changed_elsewhere`` tells, for the cost of a pragma, whether another
+connection wrote since the last look; a clear bumps a generation number, so a process that
+keeps an index in memory knows to drop it rather than to add what is new.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +48,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX entries_last_hit ON entries (last_hit);
         CREATE INDEX entries_expires ON entries (expires);
     """),
+    ("m002_generation", """
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        INSERT INTO meta VALUES ('generation', 0);
+    """),
 ]
 
 
@@ -58,6 +68,28 @@ class CacheStore:
         with self._lock:
             migrate(self._db, MIGRATIONS)
             self.count = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+            self._data_version = self._pragma_data_version()
+
+    def _pragma_data_version(self) -> int:
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another connection (another process, the CLI) wrote since the last call;
+        if so, the entry count is read again."""
+        with self._lock:
+            version = self._pragma_data_version()
+            if version == self._data_version:
+                return False
+            self._data_version = version
+            self.count = self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        return True
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every ``clear``."""
+        with self._lock:
+            return int(self._db.execute(
+                "SELECT value FROM meta WHERE name = 'generation'").fetchone()[0])
 
     def get(self, key: str, now: float | None = None, *, touch: bool = True) -> Entry | None:
         """The live entry for ``key``, marked as just used (``touch``); None if absent or
@@ -126,22 +158,26 @@ class CacheStore:
             deleted = self._db.execute("DELETE FROM entries WHERE key = ?", (key,)).rowcount
             self.count -= deleted
 
-    def embedded(self, embedder: str, now: float | None = None) -> Iterator[Embedded]:
-        """Live entries whose question was embedded by ``embedder`` (for the index)."""
+    def embedded(self, embedder: str, now: float | None = None, *,
+                 after_row: int = 0) -> Iterator[Embedded]:
+        """Live entries whose question was embedded by ``embedder`` (for the index), stored
+        after row ``after_row`` (0: all), in the order they were stored."""
         now = time.time() if now is None else now
         with self._lock:
             rows = self._db.execute(
-                "SELECT key, scope, embedding FROM entries WHERE embedder = ? AND expires > ?",
-                (embedder, now)).fetchall()
+                "SELECT rowid, key, scope, embedding FROM entries WHERE embedder = ? AND "
+                "expires > ? AND rowid > ? ORDER BY rowid", (embedder, now, after_row)).fetchall()
         import numpy as np
 
-        for key, scope, blob in rows:
-            yield Embedded(key, scope, np.frombuffer(blob, dtype=np.float32))
+        for row, key, scope, blob in rows:
+            yield Embedded(key, scope, np.frombuffer(blob, dtype=np.float32), row)
 
     def clear(self) -> int:
         """Deletes every entry and gives the space back to the file system."""
         with self._lock:
-            removed = self._db.execute("DELETE FROM entries").rowcount
+            with self._transaction():
+                removed = self._db.execute("DELETE FROM entries").rowcount
+                self._db.execute("UPDATE meta SET value = value + 1 WHERE name = 'generation'")
             self.count = 0
             self._db.execute("VACUUM")
         return removed
@@ -159,6 +195,16 @@ class CacheStore:
                 "ttl_s": self.ttl_s, "bytes": sum(f.stat().st_size for f in files
                                                   if f.exists()),
                 "oldest": oldest, "newest": newest}
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:

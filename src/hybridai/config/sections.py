@@ -55,6 +55,10 @@ class RouterSettings(BaseModel):
                                      "--probe: that GGUF (unset = where it was at training)")
 
 
+CacheShare = Literal["user", "key", "everyone"]
+"""Who may be given an answer the cache stored for another caller."""
+
+
 class CacheSettings(BaseModel):
     """The on-device response cache: answers to repeated (or, semantic, paraphrased) requests."""
 
@@ -69,6 +73,11 @@ class CacheSettings(BaseModel):
     ttl_s: float = Field(default=7 * 86400.0, gt=0, description="an entry's lifetime")
     max_entries: int = Field(default=10_000, ge=1, description="least recently used entries "
                              "are evicted beyond this")
+    share: CacheShare = Field(
+        default="user", description="who may be given an answer stored for another caller: "
+        "user: only the same gateway key and the same `user` field (the default: an answer "
+        "may hold what only its caller should see); key: anyone with the same gateway key; "
+        "everyone: every caller (public FAQ answers)")
     include_sampled: bool = Field(
         default=False, description="also cache requests that sample (temperature unset or "
         "> 0): a repeat then gets the same answer instead of a new draw")

@@ -77,14 +77,21 @@ class Pipeline:
     def prepare(self, payload: dict[str, Any]) -> tuple[ChatRequest, RoutePlan]:
         return self.plan_request(self.parse(payload))
 
-    def parse(self, payload: dict[str, Any], *, strict: bool = False) -> ChatRequest:
-        """``strict``: JSON types only, as the gateway's OpenAPI document says."""
-        return ChatRequest.parse(payload, strict=strict)
+    def parse(self, payload: dict[str, Any], *, strict: bool = False,
+              tenant: str | None = None) -> ChatRequest:
+        """``strict``: JSON types only, as the gateway's OpenAPI document says; ``tenant``:
+        who is asking (the gateway's digest of the client's key)."""
+        return ChatRequest.parse(payload, strict=strict, tenant=tenant)
 
     def mode_of(self, request: ChatRequest) -> Mode:
         return request.options.mode or mode_from_model(request.model) or self.settings.mode
 
     def plan_request(self, request: ChatRequest) -> tuple[ChatRequest, RoutePlan]:
+        started_at = self.clock()
+        request, route_plan = self._plan(request)
+        return request, replace(route_plan, started_at=started_at)
+
+    def _plan(self, request: ChatRequest) -> tuple[ChatRequest, RoutePlan]:
         mode = self.mode_of(request)
         # 2. cache: a stored answer needs neither a plan, nor the device, nor the cloud.
         lookup = self.cache.look_up(request, mode, self.models_of(mode))

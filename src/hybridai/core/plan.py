@@ -83,6 +83,9 @@ class RoutePlan:
     privacy: Screening | None = field(default=None, repr=False, compare=False)
     skipped: tuple[Skip, ...] = ()
     """Cloud targets left out, in failover order."""
+    started_at: float | None = None
+    """The pipeline clock's reading when planning began: a request's latency counts the
+    cache look-up (a semantic one embeds the question), the privacy screen and the router."""
 
     def skips_before(self, attempt: Attempt) -> tuple[Skip, ...]:
         """The skipped targets that would have been tried before ``attempt``."""

@@ -64,7 +64,7 @@ class RunRecorder:
         self.prices = prices
         self.reference = reference
         self.clock = clock
-        self.started_at = clock()
+        self.started_at = clock() if plan.started_at is None else plan.started_at
         self.id = new_completion_id()
         self.created = now()
         self.fallbacks: list[Fallback] = []  # failed attempts; skips are added by routing_info

@@ -129,7 +129,7 @@ class WireOnlyFields(BaseModel):
 WIRE_ONLY_FIELDS: frozenset[str] = frozenset(WireOnlyFields.model_fields)
 
 # Fields the request type carries for hybridai's own use, which a caller may not send.
-INTERNAL_FIELDS: frozenset[str] = frozenset({"logprobs", "options", "payload"})
+INTERNAL_FIELDS: frozenset[str] = frozenset({"logprobs", "options", "payload", "tenant"})
 
 
 class ChatRequest(BaseModel):
@@ -148,6 +148,9 @@ class ChatRequest(BaseModel):
         {"type": "string"}, {"type": "array", "items": {"type": "string"}}, {"type": "null"}]})
     ] = None
     user: str | None = None
+    tenant: str | None = Field(default=None, description="who is asking, as the gateway knows "
+                               "it (a digest of the client's key); set by the gateway, never "
+                               "by the caller")
     logprobs: bool = Field(default=False, description="record each sampled token's log "
                            "probability (set by the cascade on the device's attempt)")
     options: HybridOptions = Field(default_factory=HybridOptions)
@@ -173,8 +176,10 @@ class ChatRequest(BaseModel):
         return self.temperature == 0.0
 
     @classmethod
-    def parse(cls, payload: dict[str, Any], *, strict: bool = False) -> ChatRequest:
-        """``strict``: each field in its JSON type only (no coercion), as on the wire."""
+    def parse(cls, payload: dict[str, Any], *, strict: bool = False,
+              tenant: str | None = None) -> ChatRequest:
+        """``strict``: each field in its JSON type only (no coercion), as on the wire;
+        ``tenant``: who is asking, as the gateway knows it."""
         given: dict[str, Any] = {}  # the OpenAI part, as given
         options: dict[str, Any] = {}  # hybridai's own
         fields: dict[str, Any] = {}  # what the request keeps as such
@@ -209,8 +214,8 @@ class ChatRequest(BaseModel):
         if "max_completion_tokens" in wire_only:  # OpenAI's newer name for the same limit
             fields.setdefault("max_tokens", folded.max_completion_tokens)
         try:
-            request = cls.model_validate({**fields, "options": parsed_options, "payload": given},
-                                         strict=strict)
+            request = cls.model_validate({**fields, "options": parsed_options, "payload": given,
+                                          "tenant": tenant}, strict=strict)
         except ValidationError as exc:
             errors.insert(0, exc)
         if errors:

@@ -46,6 +46,8 @@ class CacheInfo(BaseModel):
     target: str
     cost_usd: float = Field(description="what the original run cost")
     age_s: float
+    lookup_s: float = Field(default=0.0, description="how long finding it took, the question's "
+                            "embedding included (semantic mode); part of latency_s")
 
 
 class BudgetNote(BaseModel):

@@ -44,6 +44,8 @@ class Embedded:
     key: str
     scope: str
     vector: np.ndarray
+    row: int = 0
+    """Where it was stored: rows stored later have larger numbers."""
 
 
 @dataclass(frozen=True)

@@ -131,9 +131,18 @@ class AnswerStore(Protocol):
         """Stores (or replaces) an entry; the keys evicted to stay within bounds."""
         ...
 
-    def embedded(self, embedder: str) -> Iterable[Embedded]:
-        """The live entries whose question ``embedder`` embedded: what an index is filled
-        from."""
+    def embedded(self, embedder: str, *, after_row: int = 0) -> Iterable[Embedded]:
+        """The live entries whose question ``embedder`` embedded, stored after ``after_row``:
+        what an index is filled from."""
+        ...
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another process wrote since the last call (the store is shared)."""
+        ...
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every clear: an index built before it is stale."""
         ...
 
     def close(self) -> None: ...
@@ -150,5 +159,9 @@ class QuestionIndex(Protocol):
     def remove(self, keys: list[str]) -> None: ...
 
     def nearest(self, scope: str, vector: np.ndarray) -> Match | None: ...
+
+    def holds(self, scope: str) -> bool:
+        """Whether any entry of ``scope`` is indexed: if not, a query need not be embedded."""
+        ...
 
     def __len__(self) -> int: ...

@@ -39,9 +39,9 @@ def chat_completions(state: GatewayState) -> Callable[[Request], Awaitable[Respo
         run: RunRecorder | None = None  # once planned: a failure is logged with its plan
         state.metrics.in_flight.inc()
         try:
-            check_key(request, state.api_keys)
+            tenant = check_key(request, state.api_keys)
             payload = await read_payload(request, gateway)
-            chat_request = pipeline.parse(payload, strict=True)
+            chat_request = pipeline.parse(payload, strict=True, tenant=tenant)
             if pipeline.plans_without_io(chat_request):
                 prepared, route_plan = pipeline.plan_request(chat_request)  # no thread hop
             else:
