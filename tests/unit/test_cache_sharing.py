@@ -123,3 +123,15 @@ def test_an_entry_deleted_elsewhere_leaves_the_index_when_met(settings, tmp_path
     cli.close()
     assert hit(cache, "Colours of the rainbow, please?") is None
     assert cache.indexed == 0
+
+
+def test_semantic_mode_without_the_embedder_fails_at_start_up(settings, tmp_path, monkeypatch):
+    from hybridai.engines import embeddings
+    from hybridai.errors import ConfigError
+
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    with pytest.raises(ConfigError, match="cache.mode = exact") as raised:
+        ResponseCache(settings, tmp_path)
+    assert raised.value.code == "missing_embedder"
+    # Exact mode needs no embedder at all.
+    ResponseCache(settings.model_copy(update={"mode": "exact"}), tmp_path).close()

