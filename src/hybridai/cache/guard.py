@@ -1,94 +1,203 @@
-"""Vetoes for semantic hits: differences that sentence embeddings barely see but that change
-the answer.
+"""The rules that keep two questions from sharing an answer, in English, German, French and
+Spanish.
 
 all-MiniLM-L6-v2 puts "How do I enable dark mode?" and "How do I disable dark mode?" at a
-cosine of 0.93, above most paraphrases. A semantic hit therefore also needs the two
-questions to agree on what carries exact meaning: the numbers, the quoted text, the
-negations, the capitalized names, the order of the same words, and no word facing its
-opposite (``enable``/``disable``, ``install``/``uninstall``, ``increase``/``decrease``…).
-The check is on words, costs microseconds, and can only turn a hit into a miss.
-bench/bench_cache.py measures the false-hit rate with and without it.
+cosine of 0.93, and "¿Cómo activo el modo oscuro?" / "¿Cómo desactivo…?" at 0.98, above most
+paraphrases: similar embeddings are no proof of the same answer. Two questions (read by
+hybridai.cache.reading, their words paired by hybridai.cache.align) may share an answer
+only when none of these tells them apart, checked in this order:
+
+- ``language``: written in two languages (the answer would come in the other one);
+- ``quoted``: different quoted text; ``numbers``: other numbers, or the same in another
+  order ("2 to the power of 10"); ``quantities``: a number with another unit ("5 kg" is not
+  "5 lb", "km/h" is not "mph");
+- ``negation``: not as many negations (not/nicht/kein/ne…pas/no/sin/without);
+- ``degree``: other degree words (more/less, plus/moins/aussi, más/menos/tan);
+- ``question``: both ask with a question word, and not the same (when/where/who/why);
+- ``case``: a word whose meaning changes with a capital written with one only once (Nice/
+  nice, Polish/polish, US/us), when both writers use capitals at all;
+- ``opposites``: a word facing its antonym or an exclusive alternative in the lexicon
+  (bigger/smaller, aufsteigend/absteigend, winter/summer, radius/diameter, adults/children),
+  or its own negating-prefix form (install/uninstall, sperren/entsperren,
+  activer/désactiver, honesto/deshonesto), or the same stem under opposite prefixes
+  (upload/download, einschalten/ausschalten);
+- ``order``: the same two words on the two sides of a connective, swapped ("Celsius to
+  Fahrenheit", "älter als", "plus grande que");
+- ``names`` / ``content``: any content word on either side that nothing on the other side
+  accounts for (a name, or any other word): such a word can change the answer, and nothing
+  proves that it does not.
+
+Everything is words and look-ups: tens of microseconds a pair. ``conflict`` gives the first
+rule that applies to two texts; hybridai.cache.verify turns it into the cache's decision.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
+from functools import cache
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_QUOTED = re.compile(r"(?<!\w)['\"‘“]([^'\"’”]+)['\"’”](?!\w)")
-_SENTENCE = re.compile(r"[^.!?]+")
-_NOT_NAMES = frozenset({"i", "i'm", "i'd", "i've", "i'll"})
-_NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "none", "nothing", "nobody",
-                        "cannot", "can't", "don't", "doesn't", "didn't", "isn't", "aren't",
-                        "wasn't", "weren't", "won't", "wouldn't", "shouldn't", "couldn't",
-                        "haven't", "hasn't", "avoid"})
-_OPPOSITES = [
-    ("enable", "disable"), ("on", "off"), ("increase", "decrease"), ("raise", "lower"),
-    ("add", "remove"), ("start", "stop"), ("open", "close"), ("show", "hide"),
-    ("connect", "disconnect"), ("upload", "download"), ("import", "export"),
-    ("in", "out"), ("up", "down"), ("before", "after"), ("buy", "sell"), ("gain", "lose"),
-    ("max", "min"), ("maximum", "minimum"), ("best", "worst"), ("largest", "smallest"),
-    ("biggest", "smallest"), ("hottest", "coldest"), ("advantages", "disadvantages"),
-    ("pros", "cons"), ("benefits", "dangers"), ("benefits", "risks"), ("good", "bad"),
-    ("safe", "unsafe"), ("legal", "illegal"), ("allowed", "forbidden"), ("allow", "block"),
-    ("rise", "fall"), ("sign in", "sign out"), ("log in", "log out"), ("send", "receive"),
-    ("encrypt", "decrypt"), ("activate", "deactivate"), ("speed up", "slow down"),
-]
-_PREFIXES = ("un", "dis", "de", "in", "il", "im", "ir", "non")
+from . import lexicon
+from .align import Alignment, align, negated, opposed
+from .reading import Reading, Token, detect, fold, language_scores, read, tables
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+@dataclass(frozen=True)
+class Veto:
+    reason: str
+    detail: str = ""
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+def languages_differ(a: str, b: str) -> bool:
+    """Whether each text is clearly in another language (two function words at least, twice
+    as many as the runner-up's)."""
+    def clear(text: str) -> str | None:
+        (best, top), (_, second) = language_scores(text)[:2]
+        return best if top >= 2 and top >= 2 * second else None
+
+    one, other = clear(a), clear(b)
+    return one is not None and other is not None and one != other
 
 
-def _names(text: str) -> set[str]:
-    """Capitalized words that don't start a sentence: names of places, people, products."""
-    names = set()
-    for sentence in _SENTENCE.findall(text):
-        for word in _WORD.findall(sentence)[1:]:
-            if word[0].isupper() and word.lower() not in _NOT_NAMES:
-                names.add(_stem(word.lower().removesuffix("'s")))
-    return names
+def check(a: Reading, b: Reading, alignment: Alignment) -> Veto | None:
+    """The first rule that tells ``a`` and ``b`` apart; None when none does."""
+    if a.quoted != b.quoted:
+        return Veto("quoted", " / ".join(sorted(a.quoted ^ b.quoted)))
+    if a.numbers != b.numbers:
+        return Veto("numbers", _difference(a.numbers, b.numbers))
+    sequence_a = [t.value for t in a.tokens if t.value is not None]
+    sequence_b = [t.value for t in b.tokens if t.value is not None]
+    if sequence_a != sequence_b:
+        return Veto("order", f"{' '.join(sequence_a)} / {' '.join(sequence_b)}")
+    if a.quantities != b.quantities:
+        return Veto("quantities", _difference([" ".join(q) for q in a.quantities],
+                                              [" ".join(q) for q in b.quantities]))
+    if a.negations != b.negations:
+        return Veto("negation", f"{a.negations} / {b.negations}")
+    if a.degree != b.degree:
+        return Veto("degree", _difference(a.degree, b.degree))
+    if a.questions and b.questions and a.questions != b.questions:
+        return Veto("question", f"{'+'.join(sorted(a.questions))} / "
+                                f"{'+'.join(sorted(b.questions))}")
+    if (case := _case(a, b)) is not None:
+        return case
+    if (opposite := _opposites(alignment, a.lang)) is not None:
+        return opposite
+    if (grade := _grades(alignment, a.lang)) is not None:
+        return grade
+    if (order := _order(a, b, alignment)) is not None:
+        return order
+    left = alignment.only_a + alignment.only_b
+    if left:
+        names = [t for t in left if _name(t, a.lang)]
+        return Veto("names" if names else "content",
+                    " ".join(t.text for t in alignment.only_a) + " / "
+                    + " ".join(t.text for t in alignment.only_b))
+    return None
 
 
 def conflict(a: str, b: str) -> str | None:
     """Why ``a`` and ``b`` may not share an answer; None when nothing stands in the way."""
-    if Counter(_NUMBER.findall(a)) != Counter(_NUMBER.findall(b)):
-        return "numbers"
-    if {q.lower().strip() for q in _QUOTED.findall(a)} != {
-            q.lower().strip() for q in _QUOTED.findall(b)}:
-        return "quoted"
-    words_a, words_b = _words(a), _words(b)
-    if words_a != words_b and sorted(words_a) == sorted(words_b):
-        return "order"  # the same words swapped round: "Celsius to Fahrenheit" and back
-    negations_a = sum(w in _NEGATIONS or w.endswith("n't") for w in words_a)
-    negations_b = sum(w in _NEGATIONS or w.endswith("n't") for w in words_b)
-    if negations_a % 2 != negations_b % 2:
-        return "negation"
-    stems_a, stems_b = {_stem(w) for w in words_a}, {_stem(w) for w in words_b}
-    for word in stems_a ^ stems_b:
-        for prefix in _PREFIXES:
-            base = word.removeprefix(prefix)
-            if base != word and len(base) >= 3 and (
-                    (word in stems_a and base in stems_b) or (word in stems_b and base in stems_a)):
-                return "negation"
-    text_a, text_b = " " + " ".join(words_a) + " ", " " + " ".join(words_b) + " "
-    for one, other in _OPPOSITES:
-        for x, y in ((one, other), (other, one)):
-            if f" {x} " in text_a and f" {x} " not in text_b and (
-                    f" {y} " in text_b and f" {y} " not in text_a):
-                return "opposites"
-    plain_a = stems_a | {_stem(w.removesuffix("'s")) for w in words_a}
-    plain_b = stems_b | {_stem(w.removesuffix("'s")) for w in words_b}
-    if not (_names(a) <= plain_b and _names(b) <= plain_a):
-        return "names"
+    if languages_differ(a, b):
+        return "language"
+    lang = detect(a, b)
+    reading_a, reading_b = read(a, lang), read(b, lang)
+    veto = check(reading_a, reading_b, align(reading_a, reading_b))
+    return None if veto is None else veto.reason
+
+
+def _difference(a: tuple[str, ...] | list[str], b: tuple[str, ...] | list[str]) -> str:
+    one, other = Counter(a), Counter(b)
+    return f"{' '.join(sorted((one - other).elements()))} / " \
+           f"{' '.join(sorted((other - one).elements()))}"
+
+
+def _case_of(token: Token) -> str | None:
+    if token.initial:
+        return None  # a sentence's first capital says nothing
+    if len(token.text) > 1 and token.text.isupper():
+        return "upper"
+    return "capital" if token.text[:1].isupper() else "lower"
+
+
+def _case(a: Reading, b: Reading) -> Veto | None:
+    if not (a.writes_case and b.writes_case):
+        return None
+    sensitive = tables(a.lang).case_sensitive
+    cases_a: dict[str, set[str]] = {}
+    for token in a.tokens:
+        if token.fold in sensitive and (case := _case_of(token)):
+            cases_a.setdefault(token.fold, set()).add(case)
+    for token in b.tokens:
+        case = _case_of(token) if token.fold in sensitive else None
+        if case and token.fold in cases_a and case not in cases_a[token.fold]:
+            return Veto("case", f"{token.fold}: {'/'.join(sorted(cases_a[token.fold]))} "
+                                f"/ {case}")
     return None
+
+
+def _opposites(alignment: Alignment, lang: str) -> Veto | None:
+    for x in alignment.unmatched_a:
+        for y in alignment.unmatched_b:
+            if negated(x.fold, y.fold, lang) or negated(y.fold, x.fold, lang):
+                return Veto("negation", f"{x.text} / {y.text}")
+            if opposed(x, y, lang):
+                return Veto("opposites", f"{x.text} / {y.text}")
+    return None
+
+
+_GERMAN_SUPERLATIVE = re.compile(r"(?:e?st)(?:e|en|er|es|em)?$")
+_GERMAN_COMPARATIVE = re.compile(r"er(?:e|en|er|es|em)$")
+_UMLAUTS = str.maketrans("äöü", "aou")
+
+
+def _german_degree(word: str, base: str) -> int:
+    """0, 1 or 2: "groß"/"großes", "größer"/"größeres", "größte"/"am größten"."""
+    if _GERMAN_SUPERLATIVE.search(word) and not base.endswith("st"):
+        return 2
+    if _GERMAN_COMPARATIVE.search(word) or (
+            word.endswith("er") and word.translate(_UMLAUTS) != word):
+        return 1
+    return 0
+
+
+def _grades(alignment: Alignment, lang: str) -> Veto | None:
+    """German adjectives share a stem across degrees (Snowball: "größer" is "gross"): an
+    adjective of the lexicon paired with another degree of itself is not the same word."""
+    if lang != "de":
+        return None
+    adjectives = tables(lang).single
+    for x, y, how in alignment.pairs:
+        if how == "concept" or x.fold == y.fold or x.stem not in adjectives:
+            continue
+        base = x.stem
+        one = _german_degree(x.text.casefold(), base)
+        other = _german_degree(y.text.casefold(), base)
+        if one != other:
+            return Veto("degree", f"{x.text} / {y.text}")
+    return None
+
+
+@cache
+def _connectives(lang: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in lexicon.CONNECTIVES[lang].split())
+
+
+def _order(a: Reading, b: Reading, alignment: Alignment) -> Veto | None:
+    connectives = _connectives(a.lang)
+    pairs = [(x, y) for x, y, _ in alignment.pairs if not x.function and not y.function]
+    for i, (x1, y1) in enumerate(pairs):
+        for x2, y2 in pairs[i + 1:]:
+            if not (x1.position < x2.position and y1.position > y2.position):
+                continue
+            between_a = {t.fold for t in a.tokens[x1.position + 1:x2.position]} & connectives
+            between_b = {t.fold for t in b.tokens[y2.position + 1:y1.position]} & connectives
+            if between_a & between_b:
+                return Veto("order", f"{x1.text} … {x2.text} / {y1.text} … {y2.text}")
+    return None
+
+
+def _name(token: Token, lang: str) -> bool:
+    """A capitalised word inside a sentence: a name, except in German (every noun is)."""
+    return lang != "de" and token.text[:1].isupper() and not token.initial

@@ -20,10 +20,10 @@ from ..schema.request import ChatRequest
 from ..schema.result import RequestResult
 from ..stores.answers import StoredAnswer
 from ..stores.protocols import AnswerStore, QuestionIndex
-from .guard import conflict
 from .key import CacheKey, cache_key
 from .replay import CacheHit
 from .store import CacheStore
+from .verify import verify
 
 if TYPE_CHECKING:
     import numpy as np
@@ -106,8 +106,10 @@ class ResponseCache:
             match = index.nearest(key.scope, vector)
         if match is not None and match.similarity >= self.settings.threshold:
             entry = store.get(match.key, touch=False)
-            # Close in meaning is not enough: numbers, names, negations must agree too.
-            if entry is not None and conflict(key.question, entry.question) is None:
+            # The cosine only makes a candidate: every word must be accounted for, and no
+            # number, negation, opposite, name or unit may differ (cache.verify).
+            if entry is not None and verify(key.question, entry.question,
+                                            match.similarity).hit:
                 store.touch(entry.key)
                 return CacheLookup(key, CacheHit(entry, "semantic", match.similarity,
                                                 time.time(), time.perf_counter() - started),
@@ -146,6 +148,7 @@ class ResponseCache:
             self.store  # noqa: B018 - opening is the point
             if self.semantic:
                 self.embedder.embed(["warm up"])
+                verify("warm up", "warm up", 1.0)  # its word tables load on first use
 
     @property
     def embedder(self) -> Embedder:

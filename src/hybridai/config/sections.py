@@ -68,8 +68,9 @@ class CacheSettings(BaseModel):
     mode: Literal["exact", "semantic"] = Field(
         default="exact", description="exact: the same normalized request; semantic: also a "
         "question of the same meaning (embedding similarity) in the same scope")
-    threshold: float = Field(default=0.91, gt=0.0, le=1.0, description="cosine similarity at "
-                             "or above which a semantic look-up hits (bench/bench_cache.py)")
+    threshold: float = Field(default=0.60, gt=0.0, le=1.0, description="cosine similarity at "
+                             "or above which a stored question is a candidate; the verifier "
+                             "(cache.verify) then decides (bench/bench_cache.py)")
     ttl_s: float = Field(default=7 * 86400.0, gt=0, description="an entry's lifetime")
     max_entries: int = Field(default=10_000, ge=1, description="least recently used entries "
                              "are evicted beyond this")
@@ -145,6 +146,9 @@ class PrivacySettings(BaseModel):
                                      "expression of the owner's own private data")
     keywords: list[str] = Field(default_factory=list, description="words that are private "
                                 "wherever they appear (whole words, any case)")
+    ner: str = Field(default="auto", description="spaCy pipeline behind names and addresses: "
+                     "auto (the first installed of en_core_web_sm/md/lg/trf), a package name, "
+                     "or off (cue words and patterns only)")
 
     @field_validator("detect")
     @classmethod
@@ -178,6 +182,24 @@ class PrivacySettings(BaseModel):
                 raise ValueError(f"pattern {name!r} is not a valid regular expression: "
                                  f"{exc}") from None
         return patterns
+
+    @field_validator("ner")
+    @classmethod
+    def _ner(cls, setting: str) -> str:
+        setting = setting.strip()
+        if setting.lower() in ("auto", "off"):
+            return setting.lower()
+        if not re.fullmatch(r"[A-Za-z_][\w.]*", setting):
+            raise ValueError(f"privacy.ner = {setting!r}: expected auto, off or the package "
+                             "name of a spaCy pipeline (e.g. en_core_web_sm)")
+        import importlib.util
+
+        if (importlib.util.find_spec("spacy") is None
+                or importlib.util.find_spec(setting.split(".")[0]) is None):
+            raise ValueError(f"privacy.ner = {setting!r} is not installed: pip install "
+                             f"'hybridai[ner]' && python -m spacy download {setting}, or set "
+                             "auto or off")
+        return setting
 
     def ordered_kinds(self) -> list[str]:
         """The enabled built-in kinds, most specific first."""
