@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import string
 from collections.abc import Callable
 from pathlib import Path
@@ -427,6 +428,404 @@ def credential_cases() -> list[dict[str, object]]:
             for text, values in CREDENTIAL_CASES]
 
 
+# -- names, addresses, dates of birth, ID numbers (issue 15) ------------------------------
+# Drawn after everything above from a generator of their own, so the cases above stay as
+# they were. Names and streets are written here by hand (no name lists or fake-data
+# packages), in the languages the detectors claim: English, German, French, Spanish,
+# Italian, Dutch and Portuguese, in prose, chats, tickets, letters, JSON, logs and tables.
+# Hard negatives: places alone, companies and products, titles of works, greetings to no
+# one, dates without a birth cue, and codes that look like IDs.
+people_rng = random.Random(20261203)
+pr = people_rng.randint
+
+GIVEN = ["Amara", "Bogdan", "Chiara", "Dmitri", "Farah", "Giulia", "Hiroshi", "Ingrid",
+         "Jamal", "Katarzyna", "Lars", "Mehmet", "Nadia", "Olusegun", "Pilar", "Quentin",
+         "Rania", "Siobhan", "Tomasz", "Valentina", "Wanjiru", "Xavier", "Yusuf", "Zofia",
+         "Björn", "Camille", "Diego", "Emeka", "Freya", "Gaurav", "Hana", "Joaquín", "Leila",
+         "Matthias", "Noor", "Oskar", "Priyanka", "Rafael", "Thandiwe", "Ulrike", "Vikram",
+         "Ximena", "Aurélie", "Søren", "Malik", "Teresa", "Arjun", "Elif", "Colm", "Renata"]
+FAMILY = ["Okonkwo", "Lindqvist", "Moreau", "Castellanos", "Nakamura", "Kowalczyk", "Brennan",
+          "Haddad", "Fischer", "Ferreira", "van der Berg", "O'Sullivan", "Petrov", "Mensah",
+          "Bianchi", "Dubois", "Schmidt", "García López", "Nguyen", "Kaur", "Abernathy",
+          "MacLeod", "Yilmaz", "Andersson", "De Luca", "Chowdhury", "Salazar", "Whitfield",
+          "Jansen", "Papadopoulos", "Silva", "Murphy", "Zimmermann", "Herrera", "Achterberg",
+          "Lefèvre", "Müller", "Santos", "Esposito", "Kovačević"]
+
+
+def full_name() -> str:
+    return f"{people_rng.choice(GIVEN)} {people_rng.choice(FAMILY)}"
+
+
+def person_value() -> str:
+    return full_name() if people_rng.random() < 0.8 else people_rng.choice(GIVEN)
+
+
+PERSON_TEMPLATES = [
+    # English: cues
+    "My name is {v} and I can't log in to my account since yesterday.",
+    "Hi, I'm {v}. I ordered a lamp last week and it hasn't arrived.",
+    "Dear {v},\n\nThank you for your application. We will be in touch.",
+    "Thanks for the quick fix!\n\nBest regards,\n{v}",
+    "Ticket #48213\nCustomer: {v}\nIssue: refund not received after 14 days",
+    '{"customer_name": "{v}", "plan": "pro", "seats": 4}',
+    "Please draft a reply to Mr. {v} declining the offer politely.",
+    "Full name: {v}\nRole: contractor\nStart: Monday",
+    "this is {v} from the Leeds office, calling about the invoice.",
+    # English: no cue (needs the recognizer)
+    "Can you write a short birthday message for {v}? She loves hiking.",
+    "Meeting notes: {v} will send the revised budget by Friday.",
+    "Summarize the complaint that {v} sent us about the delayed shipment.",
+    "Please forward this thread to {v} in accounting.",
+    "2026-03-04 12:00:01 INFO password reset requested by {v} via the web form",
+    "Translate into French: {v} will arrive at the hotel at 9pm.",
+    # German, French, Spanish, Italian, Dutch, Portuguese
+    "Hallo, ich heiße {v} und habe eine Frage zu meiner Rechnung.",
+    "Mit freundlichen Grüßen\n{v}",
+    "Bonjour, je m'appelle {v} et ma commande est arrivée cassée.",
+    "Merci d'avance.\n\nCordialement,\n{v}",
+    "Hola, me llamo {v} y quiero cancelar mi suscripción.",
+    "Quedo a la espera de su respuesta.\n\nAtentamente,\n{v}",
+    "Buongiorno, mi chiamo {v} e vorrei prenotare una visita.",
+    "Grazie mille.\n\nCordiali saluti,\n{v}",
+    "Hallo, mijn naam is {v} en ik heb een vraag over mijn bestelling.",
+    "Olá, meu nome é {v} e preciso de ajuda com o meu pedido.",
+    "Nom : {v}\nCommande : 55012\nMotif : colis endommagé",
+]
+TITLED_TEMPLATES = [
+    "Sehr geehrte Frau {v},\n\nvielen Dank für Ihre Nachricht.",
+    "Herr {v} hat heute Morgen angerufen.",
+    "Madame {v} a appelé ce matin au sujet du contrat.",
+    "La Sra. {v} llamó ayer para confirmar la cita.",
+    "Il Dott. {v} ha firmato il referto.",
+    "Please call Dr. {v} back before noon.",
+    "Ms. {v} asked for the minutes of the meeting.",
+]
+
+
+def person_case() -> dict[str, object]:
+    if people_rng.random() < 0.2:
+        template, value = people_rng.choice(TITLED_TEMPLATES), people_rng.choice(FAMILY)
+        value = value[0].upper() + value[1:]
+    else:
+        template, value = people_rng.choice(PERSON_TEMPLATES), person_value()
+    return labeled(template, [("person", value)], "positive: person")
+
+
+US_STREETS = ["Maple", "Oak", "Cedar", "Lincoln", "Sunset", "Highland", "Willow", "Lakeview",
+              "Magnolia", "Riverside", "Chestnut", "Juniper"]
+US_TYPES = ["Street", "St.", "Avenue", "Ave", "Road", "Rd", "Blvd", "Lane", "Drive", "Dr.",
+            "Court", "Way", "Place", "Terrace"]
+US_CITIES = [("Springfield", "IL"), ("Portland", "OR"), ("Austin", "TX"), ("Madison", "WI"),
+             ("Columbus", "OH"), ("Boulder", "CO"), ("Tucson", "AZ"), ("Raleigh", "NC"),
+             ("Fresno", "CA"), ("Omaha", "NE")]
+UK_STREETS = ["Elmwood Road", "Church Lane", "Victoria Street", "Park Crescent",
+              "Mill Close", "Station Road", "Kingsley Gardens", "Abbey Mews"]
+UK_TOWNS = [("Leeds", "LS6 2AB"), ("Bristol", "BS1 4DJ"), ("Manchester", "M14 5RT"),
+            ("London", "SW1A 1AA"), ("Glasgow", "G12 8QQ"), ("Oxford", "OX2 6GG")]
+DE_STREETS = ["Lindenstraße", "Goethestraße", "Schillerweg", "Bahnhofstr.", "Rosengasse",
+              "Marktplatz", "Kastanienallee", "Berliner Straße"]
+DE_TOWNS = [("50667", "Köln"), ("20095", "Hamburg"), ("04109", "Leipzig"),
+            ("79098", "Freiburg"), ("01067", "Dresden"), ("8001", "Zürich")]
+FR_STREETS = ["rue de la Paix", "avenue Victor Hugo", "boulevard Saint-Michel",
+              "rue des Lilas", "chemin des Moulins", "place de la République",
+              "allée des Fleurs"]
+FR_TOWNS = [("69002", "Lyon"), ("44000", "Nantes"), ("59000", "Lille"),
+            ("33000", "Bordeaux"), ("31000", "Toulouse")]
+ES_STREETS = ["Calle Mayor", "Avenida de la Constitución", "Plaza de España",
+              "Calle de Alcalá", "Paseo del Prado", "C/ Serrano", "Calle de los Olivos"]
+ES_TOWNS = [("28013", "Madrid"), ("41001", "Sevilla"), ("46002", "Valencia"),
+            ("48001", "Bilbao"), ("50001", "Zaragoza")]
+IT_STREETS = ["Via Garibaldi", "Via Roma", "Viale Mazzini", "Piazza Dante", "Corso Cavour",
+              "Via dei Mille"]
+IT_TOWNS = [("20121", "Milano"), ("10121", "Torino"), ("40125", "Bologna"),
+            ("50123", "Firenze"), ("80132", "Napoli")]
+NL_STREETS = ["Kerkstraat", "Molenweg", "Dorpsstraat", "Beukenlaan", "Herengracht",
+              "Stationsplein"]
+NL_TOWNS = [("3511 LX", "Utrecht"), ("2311 EZ", "Leiden"), ("2011 HB", "Haarlem"),
+            ("9711 LM", "Groningen")]
+BR_STREETS = ["Rua das Flores", "Avenida Paulista", "Rua Augusta", "Praça da Sé"]
+BR_TOWNS = [("Curitiba", "PR", "80020-090"), ("São Paulo", "SP", "01310-200"),
+            ("Recife", "PE", "50010-000")]
+
+
+def address_value() -> tuple[str, str]:
+    """An address and its language ("en", "de", …), on one line or two."""
+    c = people_rng.choice
+    style = c(["us", "us", "uk", "de", "fr", "es", "it", "nl", "br", "po box"])
+    two_lines = people_rng.random() < 0.25
+    sep = "\n" if two_lines else ", "
+    if style == "us":
+        city, state = c(US_CITIES)
+        unit = c(["", "", f", Apt {pr(1, 30)}{c('ABCD')}", f" Suite {pr(100, 900)}"])
+        return (f"{pr(10, 9999)} {c(US_STREETS)} {c(US_TYPES)}{unit}{sep}{city}, {state} "
+                f"{pr(10000, 99999)}", "en")
+    if style == "uk":
+        town, postcode = c(UK_TOWNS)
+        flat = c(["", "", f"Flat {pr(1, 12)}, "])
+        return f"{flat}{pr(1, 240)} {c(UK_STREETS)}{sep}{town} {postcode}", "en"
+    if style == "de":
+        plz, town = c(DE_TOWNS)
+        street = c(DE_STREETS)
+        return f"{street} {pr(1, 120)}{c(['', 'a', 'b'])}{sep}{plz} {town}", "de"
+    if style == "fr":
+        cp, town = c(FR_TOWNS)
+        return f"{pr(1, 150)}{c(['', ' bis'])} {c(FR_STREETS)}{sep}{cp} {town}", "fr"
+    if style == "es":
+        cp, town = c(ES_TOWNS)
+        floor = c(["", f", {pr(1, 9)}º {c('ABCD')}"])
+        return f"{c(ES_STREETS)} {pr(1, 200)}{floor}{sep}{cp} {town}", "es"
+    if style == "it":
+        cap, town = c(IT_TOWNS)
+        return f"{c(IT_STREETS)} {pr(1, 200)}{sep}{cap} {town}", "it"
+    if style == "nl":
+        pc, town = c(NL_TOWNS)
+        return f"{c(NL_STREETS)} {pr(1, 300)}{sep}{pc} {town}", "nl"
+    if style == "br":
+        town, uf, cep = c(BR_TOWNS)
+        return f"{c(BR_STREETS)}, {pr(1, 2000)} - Centro, {town} - {uf}, {cep}", "pt"
+    city, state = c(US_CITIES)
+    return f"P.O. Box {pr(100, 99999)}, {city}, {state} {pr(10000, 99999)}", "en"
+
+
+ADDRESS_TEMPLATES = {
+    "en": ["Please ship the replacement to {v}.", "My new address is {v}",
+           "Shipping address:\n{v}\nPhone on file.", '{"shipping_address": "{v}"}',
+           "Hi, I moved! Send the invoices to {v} from now on.",
+           "order=88213 status=label_created address=\"{v}\"",
+           "Where is the nearest pharmacy to {v}?"],
+    "de": ["Bitte schicken Sie die Rechnung an {v}.", "Meine neue Adresse lautet: {v}",
+           "Lieferadresse:\n{v}"],
+    "fr": ["Merci de livrer le colis au {v}.", "Ma nouvelle adresse : {v}",
+           "Adresse de facturation :\n{v}"],
+    "es": ["Por favor, envíe el paquete a {v}.", "Mi dirección es {v}",
+           "Dirección de entrega:\n{v}"],
+    "it": ["Spedite il pacco a {v}, grazie.", "Il mio indirizzo è {v}",
+           "Indirizzo di consegna:\n{v}"],
+    "nl": ["Stuur het pakket naar {v}.", "Mijn adres is {v}", "Afleveradres:\n{v}"],
+    "pt": ["Entregar em {v}.", "Meu endereço é {v}", "Endereço de entrega:\n{v}"],
+}
+
+
+def address_case() -> dict[str, object]:
+    value, lang = address_value()
+    return labeled(people_rng.choice(ADDRESS_TEMPLATES[lang]), [("address", value)],
+                   "positive: address")
+
+
+MONTH_NAMES = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+           "September", "Oktober", "November", "Dezember"],
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"],
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"],
+    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+           "settembre", "ottobre", "novembre", "dicembre"],
+    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"],
+    "pt": ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+           "setembro", "outubro", "novembro", "dezembro"],
+}
+
+
+def birth_date(lang: str) -> str:
+    y, m, d = pr(1938, 2008), pr(1, 12), pr(1, 28)
+    name = MONTH_NAMES[lang][m - 1]
+    forms = {
+        "en": [f"{m:02d}/{d:02d}/{y}", f"{y}-{m:02d}-{d:02d}", f"{name} {d}, {y}",
+               f"{d} {name} {y}", f"{m}/{d}/{y % 100:02d}"],
+        "de": [f"{d:02d}.{m:02d}.{y}", f"{d}. {name} {y}", f"{y}-{m:02d}-{d:02d}"],
+        "fr": [f"{d:02d}/{m:02d}/{y}", f"{d} {name} {y}"],
+        "es": [f"{d:02d}/{m:02d}/{y}", f"{d} de {name} de {y}"],
+        "it": [f"{d:02d}/{m:02d}/{y}", f"{d} {name} {y}"],
+        "nl": [f"{d:02d}-{m:02d}-{y}", f"{d} {name} {y}"],
+        "pt": [f"{d:02d}/{m:02d}/{y}", f"{d} de {name} de {y}"],
+    }
+    return people_rng.choice(forms[lang])
+
+
+DOB_TEMPLATES = {
+    "en": ["DOB: {v}", "Date of birth: {v}", "I was born on {v} in Ohio.",
+           "Patient (DOB {v}) reports chest pain since Tuesday.",
+           '{"member_id": 4471, "date_of_birth": "{v}", "plan": "gold"}',
+           "Can you check the insurance form? My birthday is {v}.",
+           "name\tdob\tcity\nA. K.\t{v}\tLeeds", "user=8812 dob={v} action=kyc_check",
+           "Applicant born {v}, currently unemployed.", "{v} is my date of birth, not 2020."],
+    "de": ["Geburtsdatum: {v}", "Ich bin am {v} geboren.", "geb. {v} in Graz"],
+    "fr": ["Date de naissance : {v}", "Née le {v} à Lyon.", "Je suis né le {v}."],
+    "es": ["Fecha de nacimiento: {v}", "Nací el {v} en Quito.", "nacido el {v}"],
+    "it": ["Data di nascita: {v}", "Sono nato il {v} a Bari."],
+    "nl": ["Geboortedatum: {v}", "Ik ben geboren op {v}."],
+    "pt": ["Data de nascimento: {v}", "Nasci em {v}."],
+}
+
+
+def dob_case() -> dict[str, object]:
+    lang = people_rng.choice(["en", "en", "en", "de", "fr", "es", "it", "nl", "pt"])
+    return labeled(people_rng.choice(DOB_TEMPLATES[lang]), [("date_of_birth", birth_date(lang))],
+                   "positive: date_of_birth")
+
+
+def _digits(n: int) -> str:
+    return "".join(people_rng.choice(string.digits) for _ in range(n))
+
+
+def id_value() -> tuple[str, str]:
+    """A value and the cue phrase that goes with it."""
+    from stdnum import verhoeff
+    from stdnum.br import cpf
+    from stdnum.es import dni
+    from stdnum.gb import nhs
+    from stdnum.it import codicefiscale
+    from stdnum.nl import bsn
+    from stdnum.pl import pesel
+
+    def drawn(make: Callable[[], str], valid: Callable[[str], bool]) -> str:
+        while True:  # draw until the checksum holds (1 in 11 to 1 in 100)
+            value = make()
+            if valid(value):
+                return value
+
+    c = people_rng.choice
+    kind = c(["passport", "passport", "passport", "dni", "nino", "bsn", "aadhaar", "cpf",
+              "nhs", "pesel", "license", "national", "codice"])
+    if kind == "passport":
+        value = c([_digits(9), "C" + "".join(c("CFGHJKLMNPRTVWXYZ0123456789") for _ in range(8)),
+                   c("ABKLMNPRSTUVWXYZ") + _digits(7), _digits(2) + c(["AB", "CD", "EF"])
+                   + _digits(5)])
+        return value, c(["passport number", "Passport No.", "passport", "Reisepassnummer",
+                         "numéro de passeport", "número de pasaporte", "passaporto n.",
+                         "paspoortnummer"])
+    if kind == "dni":
+        body = _digits(8)
+        return body + dni.calc_check_digit(body), c(["DNI", "mi DNI es", "D.N.I."])
+    if kind == "nino":
+        value = (c("ABCEHJKLMNPRSTWXYZ") + c("ABCEHJKLMNPRSTWXYZ") + " " + _digits(2) + " "
+                 + _digits(2) + " " + _digits(2) + " " + c("ABCD"))
+        return value, c(["National Insurance number", "NI number", "NINO"])
+    if kind == "bsn":
+        return drawn(lambda: _digits(9), bsn.is_valid), c(["BSN", "mijn BSN is",
+                                                            "burgerservicenummer"])
+    if kind == "aadhaar":
+        body = str(pr(2, 9)) + _digits(10)
+        value = body + verhoeff.calc_check_digit(body)
+        return f"{value[:4]} {value[4:8]} {value[8:]}", c(["Aadhaar", "Aadhaar number"])
+    if kind == "cpf":
+        return cpf.format(drawn(lambda: _digits(11), cpf.is_valid)), c(["CPF", "meu CPF é"])
+    if kind == "nhs":
+        value = drawn(lambda: _digits(10), nhs.is_valid)
+        return f"{value[:3]} {value[3:6]} {value[6:]}", c(["NHS number", "NHS no."])
+    if kind == "pesel":
+        y, m, d = pr(50, 99), pr(1, 12), pr(1, 28)
+        body = f"{y:02d}{m:02d}{d:02d}{_digits(4)}"
+        return body + pesel.calc_check_digit(body), "PESEL"
+    if kind == "license":
+        value = c([c("ABCDEFGHJKLMNPRSTW") + _digits(7), f"{_digits(3)}-{_digits(3)}-{_digits(3)}",
+                   "".join(c(string.ascii_uppercase) for _ in range(5)) + _digits(6)
+                   + "".join(c(string.ascii_uppercase + string.digits) for _ in range(5))])
+        return value, c(["driver's license number", "driving licence no.", "DL#",
+                         "Führerscheinnummer", "permis de conduire n°"])
+    if kind == "codice":
+        letters = "".join(c(string.ascii_uppercase) for _ in range(6))
+        body = (letters + f"{pr(40, 99):02d}" + c("ABCDEHLMPRST") + f"{pr(1, 28):02d}"
+                + c("ABCDEFGHL") + _digits(3))
+        return body + codicefiscale.calc_check_digit(body), c(["codice fiscale", "C.F."])
+    return (_digits(2) + c(string.ascii_uppercase) + _digits(6), c(["national ID", "ID number",
+                                                                     "Personalausweis",
+                                                                     "carte d'identité n°"]))
+
+
+ID_TEMPLATES = ["My {cue} is {v}.", "{cue}: {v}", "Please update my {cue} to {v} in the system.",
+                '{"doc_type": "id", "{cue}": "{v}"}', "kyc ok {cue}={v} user=5512",
+                "Hi, the form rejected my {cue} {v}, can you check it?",
+                "Name: Jan Novak\n{cue}: {v}\nExpiry: 2031-05-01"]
+
+
+def id_case() -> dict[str, object]:
+    value, cue = id_value()
+    template = people_rng.choice(ID_TEMPLATES).replace("{cue}", cue)
+    spans = [("id_number", value)]
+    if "Jan Novak" in template:
+        spans.append(("person", "Jan Novak"))
+    return labeled(template, spans, "positive: id_number")
+
+
+PEOPLE_HARD_NEGATIVES = [
+    # places, companies, products, works: not a person, not an address
+    "I live in Berlin and work in Potsdam.", "We are moving the team to Lisbon, Portugal.",
+    "Our office is in São Paulo, Brazil.", "Flights from Madrid to Rome are cheap in May.",
+    "Summarize the plot of Hamlet in three sentences.",
+    "Compare Goldman Sachs and Morgan Stanley's Q3 results.",
+    "Install Docker and Kubernetes on Ubuntu 24.04.",
+    "Johnson & Johnson recalled a batch of sunscreen.",
+    "Write a product description for the Dr. Martens boots.",
+    "Hi Team,\n\nthe build is green again. Thanks all!", "Hello World! is the first program.",
+    "Dear Customer,\n\nyour order has shipped.", "Regards,\nThe Support Team",
+    "This is Python code, not JavaScript.", "I'm happy to help with that.",
+    "I am Canadian, so I pay in CAD.", "See you Monday at the standup.",
+    "The Name field is required.", '{"name": "hybridai", "version": "0.1.0"}',
+    "- name: Install dependencies\n  run: pip install -e .",
+    "Sr. Software Engineer, Berlin (m/w/d)",
+    "Die Rechnung für den Kunden wurde gestern verschickt.",
+    "Bitte prüfen Sie die Angaben im Formular.", "Je voudrais réserver une table pour quatre.",
+    "Necesito ayuda con mi pedido, llegó roto.", "Vorrei sapere gli orari di apertura.",
+    # numbers beside street-like words
+    "I walked 5 miles down the road to the station.", "We have 3 open court cases this year.",
+    "Get your kicks on Route 66.", "Upgrade to Windows 11 Pro before March.",
+    "He finished 2nd Place in the marathon.", "Sie landete auf Platz 3 der Rangliste.",
+    "Room 404 is on floor 3.", "We sent it via Slack 3 times already.",
+    "Read chapter 12 of The Road tonight.", "The 4 lane highway was closed for 2 hours.",
+    "Parking is free on Sundays at 5 Star hotels.", "Top 10 Places to Visit in 2026",
+    # dates without a birth cue
+    "The meeting is on 14/03/2026 at 10:00.", "Deadline: 2026-01-15.",
+    "Invoice dated 3 March 2026, due 2 April 2026.", "The contract started on 01.02.2019.",
+    "Release 1985-03-14 was the first stable one.", "Born in the USA came out in 1984.",
+    "Fecha de entrega: 12/05/2026.", "Rendez-vous le 5 mars 2026 à 14 h.",
+    # codes that look like IDs
+    "SKU ABCDE1234F is out of stock.", "Order ID number 88442211 shipped today.",
+    "Passport photos must be 35x45 mm.", "Renew your passport 6 months before it expires.",
+    "Ticket INC-20261203-0042 was escalated.", "Build 20261203.4 passed all checks.",
+    "The ID card reader model is ACR-39U.", "user id 12345678 logged out",
+    "Product code X1234567 is discontinued.", "Error E1234567 at line 42.",
+]
+
+
+def labeled(template: str, values: list[tuple[str, str]], note: str) -> dict[str, object]:
+    text = template.replace("{v}", values[0][1])
+    spans = []
+    for kind, value in values:
+        start = text.index(value)
+        spans.append({"kind": kind, "start": start, "end": start + len(value)})
+    return {"text": text, "spans": spans, "note": note}
+
+
+def people_cases() -> list[dict[str, object]]:
+    cases = [make() for make in (person_case, address_case, dob_case, id_case)
+             for _ in range(50)]
+    cases += [{"text": text, "spans": [], "note": "hand-written hard negative: people"}
+              for text in PEOPLE_HARD_NEGATIVES]
+    people_rng.shuffle(cases)
+    return cases
+
+
+def relabel_dates_of_birth(case: dict[str, object]) -> dict[str, object]:
+    """"Born 03/14/1985, …" was a hard negative (a date) before dates of birth were a kind:
+    it is one. The text stays as it was drawn; its date gets its label."""
+    text = str(case["text"])
+    spans = list(case["spans"])
+    for m in re.finditer(r"Born (\d\d/\d\d/\d{4}), moved in 2019\.", text):
+        spans.append({"kind": "date_of_birth", "start": m.start(1), "end": m.end(1)})
+    if len(spans) == len(case["spans"]):
+        return case
+    spans.sort(key=lambda s: s["start"])
+    note = str(case["note"])
+    return {**case, "spans": spans,
+            "note": note if note.startswith("mixed") else "positive: date_of_birth (was "
+            f"{note})"}
+
+
 def main() -> None:
     cases = []
     for kind in POSITIVE:
@@ -439,6 +838,8 @@ def main() -> None:
     rng.shuffle(cases)
     cases += added_cases()
     cases += credential_cases()
+    cases = [relabel_dates_of_birth(case) for case in cases]
+    cases += people_cases()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as out:
         for case in cases:

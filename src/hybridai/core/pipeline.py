@@ -156,6 +156,7 @@ class Pipeline:
 
     def warm_up(self) -> AvailabilityReport:
         self.cache.warm_up()
+        self.privacy.warm_up()
         availability = self.device.availability()
         if availability.available:
             self.device.engine.start()

@@ -161,7 +161,9 @@ class SsnDetector:
 
     kind = "ssn"
     _grouped = re.compile(r"(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])")
-    _bare = re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?)\W{0,6}(\d{9})(?!\d)")
+    # "SSN 536221234", "SSN: 536221234", "my SSN is 536221234", "SSN no. 536221234".
+    _bare = re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?)\W{0,6}"
+                       r"(?:(?:is|was|number|no\.?|#)\W{1,3}){0,2}(\d{9})(?!\d)")
 
     def find(self, text: str) -> Iterator[Span]:
         for match in self._grouped.finditer(text):

@@ -47,8 +47,10 @@ _TLD_REGIONS = {"uk": "GB", "ie": "IE", "de": "DE", "at": "AT", "ch": "CH", "fr"
                 "be": "BE", "in": "IN", "es": "ES", "mx": "MX", "it": "IT", "nl": "NL",
                 "pt": "PT", "br": "BR", "au": "AU", "jp": "JP", "ca": "CA"}
 _TLD = re.compile(r"(?i)[a-z0-9-]\.(" + "|".join(_TLD_REGIONS) + r")(?![\w.-])")
-_CUE_PATTERNS = [(re.compile(r"(?i)(?<![\w.])(?:" + cue + r")(?!\w)"), regions)
-                 for cue, regions in _REGION_CUES.items()]
+# One pass over the text finds every cue; the group that matched names its regions.
+_CUES = re.compile(r"(?i)(?<![\w.])(?:" + "|".join(
+    f"(?P<c{i}>{cue})" for i, cue in enumerate(_REGION_CUES)) + r")(?!\w)")
+_CUE_REGIONS = {f"c{i}": regions for i, regions in enumerate(_REGION_CUES.values())}
 _COUNTRY_CODE = re.compile(r"(?<![\w+])(?:\+|00)(\d{1,3})[\s.-]?\(?\d")
 # Tried for a formatted number right after a phone word, when no cue names its country.
 _COMMON_REGIONS = ("GB", "DE", "FR", "IN", "ES", "IT", "NL", "BR", "MX", "AU", "CA", "JP")
@@ -59,10 +61,9 @@ def implied_regions(text: str) -> list[str]:
     import phonenumbers
 
     found: list[tuple[int, str]] = []
-    for pattern, regions in _CUE_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            found += [(match.start(), region) for region in regions]
+    for match in _CUES.finditer(text):
+        assert match.lastgroup is not None
+        found += [(match.start(), region) for region in _CUE_REGIONS[match.lastgroup]]
     for match in _TLD.finditer(text):
         found.append((match.start(), _TLD_REGIONS[match.group(1).lower()]))
     for match in _COUNTRY_CODE.finditer(text):
@@ -73,21 +74,39 @@ def implied_regions(text: str) -> list[str]:
     return list(dict.fromkeys(region for _, region in found))
 
 
-class PhoneDetector(RunDetector):
+class PhoneDetector:
     """Numbers libphonenumber validates for the configured region or one the text implies.
 
     libphonenumber's matcher gives up on a number followed by another number ("555-0132 5
-    times"), so each run of digits and separators is also tried piece by piece.
+    times"), so each run of digits and separators is also tried piece by piece. The regions a
+    text implies are only worked out when a number in it is not one of the configured
+    region's. One detector serves every thread: what it learns of a text stays in that
+    text's ``_Reading``.
     """
 
     kind = "phone"
     hint = r"\d"
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+
+    def find(self, text: str) -> Iterator[Span]:
+        if sum(map(str.isdigit, text)) < 7:
+            return  # nothing to find; spares the matcher's start-up
+        yield from _Reading(self.region, text).spans()
+
+
+class _Reading(RunDetector):
+    """One text read for phone numbers: the regions it implies, its printed blocks."""
+
+    kind = "phone"
     run = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
     _cue = re.compile(r"(?i)(?:phone|tel|call|mobile|cell|fax|whatsapp|text|sms|number|reach|"
                       r"contact|dial|telefon|rufnummer|handy|mobil|anrufen|t[ée]l[ée]phone|"
                       r"portable|num[ée]ro|appel(?:er|ez)?|tel[ée]fono|m[óo]vil|celular|"
                       r"llam(?:ar|e)|telefone|cellulare|chiam(?:are|a)|nummer|bellen)\b\.?"
-                      r"\W{0,30}$")
+                      # "call me on", "ruf mich an:", "appelez-moi au": a few short words
+                      r"(?:\W{1,3}[^\W\d_]{1,5}){0,3}\W{0,30}$")
     # "number", "contact", "reach" and "text" also precede order and tracking numbers.
     _weak_cues = frozenset({"number", "contact", "reach", "text"})
     _date = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
@@ -95,47 +114,55 @@ class PhoneDetector(RunDetector):
     _glued = re.compile(r"[A-Za-z0-9][-_/]$")  # "ORD-555-123-4567": part of an identifier
     _block = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{4}(?: [A-Za-z0-9]{4}){3,}")
 
-    def __init__(self, region: str) -> None:
+    def __init__(self, region: str, text: str) -> None:
         self.region = region
-        self._regions: tuple[str, ...] = (region,)
-        self._blocks: list[Span] = []
+        self.text = text
+        self._implied: tuple[str, ...] | None = None
+        self._blocks = [m.span() for m in self._block.finditer(text)]
 
-    def find(self, text: str) -> Iterator[Span]:
-        if sum(c.isdigit() for c in text) < 7:
-            return  # nothing to find; spares the matcher's start-up
+    @property
+    def implied(self) -> tuple[str, ...]:
+        """The regions the text points to besides the configured one (worked out once)."""
+        if self._implied is None:
+            self._implied = tuple(r for r in implied_regions(self.text) if r != self.region)
+        return self._implied
+
+    def spans(self) -> Iterator[Span]:
+        seen = set(self._matches(self.region))
+        yield from seen
+        if any(self._unexplained(m, seen) for m in self.run.finditer(self.text)):
+            for region in self.implied:  # a number the configured region does not explain
+                for span in self._matches(region):
+                    if span not in seen:
+                        seen.add(span)
+                        yield span
+        yield from self.find(self.text)
+
+    def _unexplained(self, run: re.Match[str], found: set[Span]) -> bool:
+        """Whether ``run`` could be a phone number that no finding covers: formatted or after
+        a phone word, and not a date."""
+        raw = run.group()
+        if any(a <= run.start() < b for a, b in found) or self._date.search(raw):
+            return False
+        return (raw.startswith("+") or any(c in raw for c in " -.()")
+                or bool(self._cue.search(self.text, max(0, run.start() - 40), run.start())))
+
+    def _matches(self, region: str) -> Iterator[Span]:
         import phonenumbers
 
-        self._regions = tuple(dict.fromkeys([self.region, *implied_regions(text)]))
-        self._blocks = [m.span() for m in self._block.finditer(text)]
-        seen: set[Span] = set()
-        for region in self._regions:
-            matcher = phonenumbers.PhoneNumberMatcher(text, region,
-                                                      leniency=phonenumbers.Leniency.VALID)
-            for match in matcher:
-                span = (match.start, match.end)
-                if span not in seen and self._plausible(text, match.start, match.raw_string):
-                    seen.add(span)
-                    yield span
-        yield from super().find(text)
+        for match in phonenumbers.PhoneNumberMatcher(self.text, region,
+                                                     leniency=phonenumbers.Leniency.VALID):
+            if self._plausible(self.text, match.start, match.raw_string):
+                yield match.start, match.end
 
     def valid(self, text: str, start: int, piece: str) -> bool:
         if not self._plausible(text, start, piece):
             return False
-        if any(self._valid(piece, region) for region in self._regions):
+        if _valid(piece, self.region) or any(_valid(piece, r) for r in self.implied):
             return True
         formatted = piece.startswith("+") or any(c in piece for c in " -.()")
         return formatted and bool(self._cue.search(line_before(text, start, 40))) and any(
-            self._valid(piece, region) for region in _COMMON_REGIONS)
-
-    @staticmethod
-    def _valid(candidate: str, region: str) -> bool:
-        import phonenumbers
-
-        try:
-            number = phonenumbers.parse(candidate, region)
-        except phonenumbers.NumberParseException:
-            return False
-        return phonenumbers.is_valid_number(number)
+            _valid(piece, region) for region in _COMMON_REGIONS)
 
     def _plausible(self, text: str, start: int, raw: str) -> bool:
         if self._date.search(raw):
@@ -151,6 +178,15 @@ class PhoneDetector(RunDetector):
             self._weak_cues)
         if not strong and (ID_CUE.search(before) or self._glued.search(before)):
             return False
-        cued = cue is not None
         formatted = raw.startswith("+") or any(c in raw for c in " -.()")
-        return formatted or cued
+        return formatted or cue is not None
+
+
+def _valid(candidate: str, region: str) -> bool:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)

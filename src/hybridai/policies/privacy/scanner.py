@@ -1,5 +1,10 @@
-"""The scanner: every enabled detector over a text, overlapping spans merged.
+"""The scanner: every enabled detector over a text and its normalised views, overlapping
+spans merged.
 
+The detectors also run on the views of the text that ``normalize`` makes (line breaks inside
+a value joined, spaced-out digits closed up, encodings decoded…), around the places a view
+changed; what they find there is mapped back to the smallest span of the original that
+covers it, the line break or separator inside included, so redaction masks all of it.
 Overlaps are merged rather than one side dropped, so no part of a value can slip out next to
 a placeholder; a merged span is named after its most specific kind.
 """
@@ -11,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import normalize
 from .catalog import builtin_detector
 from .detectors import Detector, KeywordDetector, PatternDetector
 
@@ -44,21 +50,35 @@ class Scanner:
                                      for name, pattern in settings.patterns.items()]
         if settings.keywords:
             detectors.append(KeywordDetector(settings.keywords))
-        detectors += [builtin_detector(kind, phone_region=settings.phone_region)
+        detectors += [builtin_detector(kind, phone_region=settings.phone_region, ner=settings.ner)
                       for kind in settings.ordered_kinds()]
         return cls(detectors)
 
     def scan(self, text: str) -> list[Finding]:
         """Non-overlapping findings in text order."""
-        detectors = (self._unhinted if self._gate is not None and not self._gate.search(text)
-                     else enumerate(self.detectors))
-        found = sorted((start, end, rank) for rank, detector in detectors
-                       for start, end in detector.find(text) if end > start)
+        found = self._find(text)
+        for view in normalize.views(text):
+            covered = normalize.Coverage((start, end) for start, end, _ in found)
+            for low, high in view.windows(text):
+                for start, end, rank in self._find(view.text[low:high]):
+                    start, end = start + low, end + low
+                    original_start, original_end = view.span(start, end)
+                    if text[original_start:original_end] == view.text[start:end]:
+                        continue  # the view is the original here: found there, if at all
+                    found += [(a, b, rank) for a, b in view.pieces(
+                        text, original_start, original_end, covered)]
         merged: list[list[int]] = []
-        for start, end, rank in found:
+        for start, end, rank in sorted(found):
             if merged and start < merged[-1][1]:
                 last = merged[-1]
                 last[1], last[2] = max(last[1], end), min(last[2], rank)
             else:
                 merged.append([start, end, rank])
         return [Finding(self.detectors[rank].kind, start, end) for start, end, rank in merged]
+
+    def _find(self, text: str) -> list[tuple[int, int, int]]:
+        """``(start, end, rank)`` of everything any detector finds in ``text``."""
+        detectors = (self._unhinted if self._gate is not None and not self._gate.search(text)
+                     else enumerate(self.detectors))
+        return [(start, end, rank) for rank, detector in detectors
+                for start, end in detector.find(text) if end > start]

@@ -25,13 +25,22 @@ if TYPE_CHECKING:
 
 
 class PrivacyGuard:
-    def __init__(self, scanner: Scanner, policy: Policy) -> None:
+    def __init__(self, scanner: Scanner, policy: Policy, ner_setting: str = "off") -> None:
+        """``ner_setting``: ``privacy.ner``, the entity recognizer ``warm_up`` loads."""
         self.scanner = scanner
         self.policy = policy
+        self.ner_setting = ner_setting
 
     @classmethod
     def from_settings(cls, settings: PrivacySettings) -> PrivacyGuard:
-        return cls(Scanner.from_settings(settings), settings.policy)
+        return cls(Scanner.from_settings(settings), settings.policy, settings.ner)
+
+    def warm_up(self) -> str | None:
+        """Loads the entity recognizer behind names and addresses now (a second or two), so
+        the first request does not wait for it; its name, or None without one."""
+        from . import ner
+
+        return ner.warm_up(self.ner_setting) if self.policy is not Policy.ALLOW else None
 
     def screen(self, request: ChatRequest) -> Screening:
         policy = effective_policy(self.policy, request.options.privacy)

@@ -1,129 +1,109 @@
-"""Secrets: private keys, vendor tokens, passwords and keys assigned to secret-sounding
-names, credentials in URLs, bearer tokens, and long random-looking strings."""
+"""Secrets: private keys, and the keys, tokens and passwords of ``SecretDetector``.
+
+    vendor_keys.py        keys in their vendors' shapes (detect-secrets' regex plugins + ours)
+    credentials.py        values a secret's name stands before, in the languages prompts use
+    credential_syntax.py  URL passwords, Authorization and Cookie headers, tools' password
+                          flags, XML elements and name/value pairs
+    random_strings.py     long random-looking strings (detect-secrets' entropy limits)
+    secret_values.py      what is not a value: placeholders, references, types, predicates
+    secret_text.py        the text folded to lowercase, and the lines that hold a word
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from . import validators
+from .credential_syntax import (
+    command_passwords,
+    header_credentials,
+    named_elements,
+    url_passwords,
+)
+from .credentials import NamedValues
 from .detectors import RegexDetector, Span
+from .random_strings import RandomStrings
+from .secret_text import Lines, fold
+from .secret_values import SecretValues, looks_like_password, looks_random
+from .vendor_keys import VendorKeys
+
+__all__ = ["PrivateKeyDetector", "SecretDetector", "looks_like_password", "looks_random"]
 
 
 class PrivateKeyDetector(RegexDetector):
-    """PEM private keys of any kind, from BEGIN to END (or to where a cut-off paste ends)."""
+    """Private keys of any kind, from BEGIN to END (or to where a cut-off paste ends): PEM
+    (``-----BEGIN … PRIVATE KEY-----``, PGP's ``… PRIVATE KEY BLOCK``), SSH2's
+    ``---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----``, and PuTTY's ``.ppk`` files (the lines from
+    ``PuTTY-User-Key-File-`` to ``Private-MAC``)."""
 
-    hint = "-----BEGIN"
+    hint = "BEGIN|PuTTY-User-Key-File"
 
     def __init__(self) -> None:
         super().__init__("private_key", re.compile(
-            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-            r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-            r"|[A-Za-z0-9+/=\s:,-]*)"))
-
-
-# Tokens with a vendor's prefix: their shape alone says what they are.
-_PREFIXED_TOKENS = [
-    r"sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",  # OpenAI, Anthropic
-    r"gh[pousr]_[A-Za-z0-9]{36,}",                            # GitHub
-    r"github_pat_[A-Za-z0-9_]{22,}",
-    r"(?:AKIA|ASIA)[0-9A-Z]{16}",                             # AWS access key id
-    r"xox[abposr]-[A-Za-z0-9-]{10,}",                         # Slack
-    r"AIza[0-9A-Za-z_-]{35}",                                 # Google
-    r"[rs]k_(?:live|test)_[0-9A-Za-z]{16,}",                  # Stripe
-    r"glpat-[A-Za-z0-9_-]{20,}",                              # GitLab
-    r"hf_[A-Za-z0-9]{30,}",                                   # Hugging Face
-    r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",  # JWT
-]
+            r"-{4,5} ?BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{4,5}"
+            r"(?:[\s\S]*?-{4,5} ?END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{4,5}"
+            r"|[A-Za-z0-9+/=\s:,\"-]*)"
+            r"|PuTTY-User-Key-File-\d:[^\n]*(?:\n[A-Za-z-]+: *[^\n]*|\n[A-Za-z0-9+/=]+(?=\n|$))*"))
 
 
 class SecretDetector:
-    """API keys, tokens and passwords: vendor prefixes, values assigned to secret-sounding
-    names ("DB_PASS=…", "PGPASSWORD=…", "the password for the wifi is …", "password Pa$$w0rd1"),
-    the password in a URL ("postgres://app:S3cr3t@db/…"), bearer tokens, and long
-    random-looking strings (not hex: hashes and UUIDs are not secrets; not the body of a
-    public key or certificate)."""
+    """API keys, tokens and passwords: vendor shapes, values a secret's name is given
+    (``DB_PASS=…``, ``"api_key": "…"``, ``--password …``, "Passwort: …", "the password for
+    the wifi is …"), credentials in URLs, headers, command lines and XML, and long
+    random-looking strings; each other occurrence of a value found is found too.
+
+    Not secrets: placeholders and references (``api_key=api_key``, ``${DB_PASSWORD}``,
+    ``request.form['password']``, ``password: str``), hex (hashes, UUIDs), public keys."""
 
     kind = "secret"
-    # The names, "bearer" and "://"; every vendor token and random string is a run of 15 or
-    # more of these characters (the shortest: "xoxb-" and 10 more), but a JWT's dots.
-    hint = r"(?i:api|secret|token|pass|pwd|bearer|://)|[A-Za-z0-9+/_-]{15,}|eyJ"
-    _prefixed = re.compile(r"(?<![A-Za-z0-9_-])(?:" + "|".join(_PREFIXED_TOKENS) +
-                           r")(?![A-Za-z0-9_-])")
-    _names = ("api", "secret", "token", "pass", "pwd")  # one is in every name below
-    _value = r"[\"']?([^\s\"'`,;]{6,})"
-    # A name, alone or as the last part of an identifier ("smtp_pass", "PGPASSWORD").
-    _assigned = re.compile(
-        r"(?i)(?:(?<![a-z0-9])(?:api[_-]?key|secret(?:[_-]?key)?|client[_-]?secret|"
-        r"access[_-]?token|auth[_-]?token|token|pass(?:phrase|code)?|pwd)|pass(?:word|wd))"
-        r"[\"']?\s{0,3}[:=]\s{0,3}" + _value)
-    # "the password (for the wifi) is …": the sentence says what the value is.
-    # ("The secret is patience": a bare "secret" is too often prose to count here.)
-    _stated = re.compile(
-        r"(?i)(?<![a-z0-9])(?:api[_ -]?key|(?:access |auth |api )?token|client[_ -]?secret|"
-        r"password|passwd|passphrase|passcode|pwd)[\"']?(?:\s+(?:for|on|of|to|at)\s+(?:(?:the|my|our|your|this|that)\s+)?"
-        r"[\w.-]{1,30})?\s{1,3}is\s{1,3}" + _value)
-    # "password Pa$$w0rd1": no verb, so the value must look like a password.
-    _bare = re.compile(r"(?i)(?<![a-z0-9])(?:password|passwd|passcode|pwd)\s{1,3}"
-                       r"([^\s\"'`,;]{6,})")
-    _url_password = re.compile(r"://[^\s/?#@:]*:([^\s/?#@]+)@")
-    _bearer = re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)")
-    _random = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_=-])")
-    # Placeholders, not values: whole words ("null", "xxxx", "your_password") and what
-    # starts a template or a lookup ("${DB_PASS}", "<password>", "os.environ[…]", "getenv(…").
-    _not_a_value = re.compile(r"(?i)(?:none|null|true|false|undefined|\*+|x+|\.+|"
-                              r"(?:your[_-]?)?(?:password|passwd|pass|pwd|secret|token))$"
-                              r"|[<${\[%]|os\.|env\b|process\.env|getenv|.*[()]")
-    # What a sentence says a password is, when it is not the password itself.
-    _predicate = re.compile(
-        r"(?i)^(?:incorrect|invalid|wrong|expired|required|missing|correct|different|"
-        r"visible|hidden|stored|encrypted|hashed|optional|mandatory|changed|strong|secure|"
-        r"needed|updated|accepted|rejected|working|rotated|revoked|reused|shared|leaked|"
-        r"unknown|blank|empty|longer|shorter|always|never|usually|sent|saved|case-sensitive|"
-        r"valid|active|inactive|disabled|enabled|ready|available|present|absent|unique|"
-        r"random|generated|ignored|cached|refreshed|simple|secret|private|public)"
-        r"[.!?]*$")
-    _public_block = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*(?:PUBLIC KEY|CERTIFICATE)-----"
-                               r"[\s\S]*?-----END [A-Z0-9 ]+-----")
+    # A cheap test (a character class, not the names in every language): every finder below
+    # needs a digit, an operator or a symbol (assignments, URLs, headers, flags, quotes, XML,
+    # what makes a value look like a password), a run of 15 token characters (the shortest
+    # vendor token, "xoxb-" and 10 more; random strings have 24), or, for "the password is
+    # swordfish" alone, the English or Dutch word for a password.
+    hint = (r"[\d:=：—–<>\"'`!#$%^&*+?~@/\\.,;(\[{-]|[A-Za-z0-9+/_=-]{15}"
+            r"|[Pp][Aa][Ss][Ss]|[Pp][Ww]|[Ww][Aa][Cc][Hh][Tt][Ww][Oo][Oo][Rr][Dd]")
+    _repeat_min = 6  # shorter values are too often words to mask wherever they occur
+
+    def __init__(self) -> None:
+        self.values = SecretValues()
+        self.vendor_keys = VendorKeys()
+        self.named = NamedValues(self.values)
+        self.random = RandomStrings(self.values)
 
     def find(self, text: str) -> Iterator[Span]:
-        for match in self._prefixed.finditer(text):
-            yield match.span()
-        lowered = text.lower()  # a few substring tests spare three patterns most of the time
-        named = any(name in lowered for name in self._names)
-        patterns = (self._assigned, self._stated, self._bare) if named else ()
-        for pattern in (*patterns, self._bearer):
-            for match in pattern.finditer(text):
-                value = match.group(1).rstrip(".:!?)]")  # the sentence's end is not the value's
-                if (len(value) < 6 or self._not_a_value.match(value)
-                        or (pattern is self._stated and self._predicate.match(value))
-                        or (pattern is self._bare and not looks_like_password(value))):
-                    continue
-                yield match.start(1), match.start(1) + len(value)
-        for match in self._url_password.finditer(text):
-            if not self._not_a_value.match(match.group(1)):
-                yield match.span(1)
-        public = [m.span() for m in self._public_block.finditer(text)]
-        for match in self._random.finditer(text):
-            if looks_random(match.group()) and not any(a <= match.start() < b
-                                                       for a, b in public):
+        lowered, lines = fold(text), Lines(text)
+        longest_word = max(map(len, text.split()), default=0)
+        spans = [*self.vendor_keys.find(text, lowered, lines, longest_word),
+                 *self.named.find(text, lowered), *self.random.find(text, lines, longest_word),
+                 *command_passwords(text, lowered, lines, self.values)]
+        if "://" in text:
+            spans += url_passwords(text, lines)
+        if "uthori" in lowered or "cookie" in lowered:
+            spans += header_credentials(text, lowered, lines, self.values)
+        if "</" in text or "value" in lowered:
+            spans += named_elements(text, lowered, lines, self.values)
+        merged = _merge(spans)
+        yield from _merge([*merged, *self._repeats(text, merged)])
+
+    def _repeats(self, text: str, spans: list[Span]) -> Iterator[Span]:
+        """Where a found value occurs again on its own ("PGPASSWORD=S3cr3t!x … psql with
+        S3cr3t!x"): the second time, nothing around it says it is a secret."""
+        values = {text[a:b] for a, b in spans if b - a >= self._repeat_min}
+        for value in values:
+            if " " in value or (len(value) < 12 and not any(
+                    c.isdigit() or not (c.isalpha() or c in "._-") for c in value)):
+                continue  # a word found as a password is still a word elsewhere
+            for match in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])",
+                                     text):
                 yield match.span()
 
 
-def looks_like_password(value: str) -> bool:
-    """Letters with a digit or a symbol: "Pa$$w0rd2024", not "field", "reset" or "re-entry"."""
-    return (any(c.isalpha() for c in value)
-            and any(c.isdigit() or c in "!@#$%^&*+=?~" for c in value))
-
-
-def looks_random(token: str) -> bool:
-    """Mixed case and digits, high entropy, no long lowercase words (identifiers, paths)."""
-    core = token.rstrip("=")
-    if all(c in "0123456789abcdefABCDEF-" for c in core):
-        return False  # hex: git SHAs, digests, UUIDs
-    digits = sum(c.isdigit() for c in core)
-    upper = sum(c.isupper() for c in core)
-    lower = sum(c.islower() for c in core)
-    longest_word = max((len(w) for w in re.findall(r"[a-z]+", core)), default=0)
-    return (digits >= 2 and upper >= 2 and lower >= 2 and longest_word <= 6
-            and validators.shannon_entropy(core) >= 4.0)
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged if b > a]

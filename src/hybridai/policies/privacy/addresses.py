@@ -1,0 +1,229 @@
+"""Street addresses, found on the device without a model, in several languages: a house
+number beside a street type (either order, the German and Dutch compounds too), plus what
+follows on the same line or the next (unit, postcode, city, state); and P.O. boxes.
+
+Where a spaCy pipeline is installed (``ner.py``), its places extend an address to its city;
+a bare city or country is never an address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .ner import Entity, NamedEntities
+from .words import LET, UP, Span, facts, set_of
+
+_NUM = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?(?:[ \t](?:bis|ter|quater)\b)?"
+_DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
+# Street types written after the street's name (English): the USPS's standard suffixes
+# (Publication 28) and their abbreviations, less the plurals and short forms that are
+# everyday words after a number and an adjective ("5 Easy Ways", "3 Key Points"), plus the
+# British ones (Close, Mews, Rise, Vale…). After a capitalised name, in any case ("12 Baker
+# street").
+_EN_TYPES = (r"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|"
+             r"Wy|Place|Pl|Terrace|Ter|Terr|Trail|Trl|Parkway|Pkwy|Highway|Hwy|Circle|Cir|"
+             r"Square|Sq|Crescent|Cres|Close|Grove|Grv|Garden|Gardens|Gdn|Gdns|Row|Mews|Walk|"
+             r"Hill|Hills|Park|Loop|Alley|Aly|Expressway|Expy|Freeway|Fwy|Pike|Plaza|Plz|Ridge|"
+             r"Rdg|Path|Crossing|Xing|Causeway|Cswy|Esplanade|Quay|Wharf|Green|Grn|Rise|Vale|"
+             r"Heights|Hts|Broadway|Bend|Bnd|Branch|Bridge|Brg|Brook|Brk|Bypass|Byp|Canyon|"
+             r"Cyn|Center|Ctr|Centre|Cliff|Clf|Common|Commons|Cmn|Corner|Cor|Course|Crse|Cove|"
+             r"Cv|Creek|Crk|Crest|Crst|Curve|Curv|Dale|Estate|Estates|Est|Extension|Ext|Falls|"
+             r"Fls|Ferry|Fry|Field|Fields|Fld|Flds|Flats|Ford|Frd|Forest|Frst|Fork|Frk|Gateway|"
+             r"Gtwy|Glen|Gln|Harbor|Harbour|Hbr|Haven|Hvn|Hollow|Holw|Island|Isle|Junction|"
+             r"Jct|Knoll|Knl|Lake|Lakes|Lk|Landing|Lndg|Manor|Mnr|Meadow|Meadows|Mdw|Mdws|Mill|"
+             r"Mills|Motorway|Mount|Mt|Mountain|Mtn|Orchard|Orch|Oval|Overpass|Passage|Psge|"
+             r"Pines|Plains|Point|Prairie|Ranch|Rnch|Rapids|River|Riv|Route|Rte|Run|Shore|"
+             r"Shores|Skyway|Spring|Springs|Spg|Spgs|Station|Sta|Stravenue|Stra|Stream|Strm|"
+             r"Summit|Smt|Trace|Trce|Tunnel|Turnpike|Tpke|Valley|Vly|Viaduct|View|Vw|Village|"
+             r"Vlg|Ville|Vista|Vis")
+# Lower-case prose ("5 miles down the road") is only an address with a full-word type.
+_EN_TYPES_LOWER = (r"street|avenue|road|boulevard|lane|drive|terrace|crescent|parkway|"
+                   r"highway")
+_STREET_WORD = rf"(?:{UP}{LET}*(?:['’.-]{LET}+)*\.?|\d{{1,3}}(?:st|nd|rd|th))"
+# Types written before the name: French, Spanish, Italian, Portuguese.
+_FIRST_TYPES = (r"rue|avenue|av\.?|boulevard|bd|blvd|chemin|allée|allee|impasse|place|quai|"
+                r"route|cours|passage|faubourg|esplanade|promenade|calle|c/|avenida|avda\.?|"
+                r"paseo|plaza|carrera|cra\.?|carretera|ctra\.?|camino|ronda|travesía|rambla|"
+                r"viale|piazza|piazzale|corso|largo|vicolo|strada|rua|travessa|praça|"
+                r"alameda|estrada")
+# Types that are also everyday words ("via email", "first place", "the route", "largo")
+# count before a name and a number only when capitalised, as in an address.
+_FIRST_TYPES_CAPITAL = r"Via|Place|Route|Passage|Cours|Largo|Plaza|Paseo|Camino|Ronda|Corso"
+_FIRST_TYPES_PLAIN = (r"rue|avenue|av\.?|boulevard|bd|blvd|chemin|allée|allee|impasse|quai|"
+                      r"faubourg|esplanade|promenade|calle|c/|avenida|avda\.?|carrera|cra\.?|"
+                      r"carretera|ctra\.?|travesía|rambla|viale|piazza|piazzale|vicolo|strada|"
+                      r"rua|travessa|praça|alameda|estrada")
+_LINK = r"(?:(?:de\s+la|de\s+las|de\s+los|de\s+l['’]|del|de|du|des|d['’]|l['’]|la|le|les|"
+_LINK += r"dei|della|delle|degli|do|da|dos|das|aux|au)\s*)"
+# German, Dutch and Nordic street names are compounds ending in their type.
+_SUFFIXES = (r"straße|strasse|str\.|gasse|weg|platz|allee|damm|ufer|chaussee|pfad|steig|"
+             r"graben|straat|laan|plein|gracht|kade|singel|dijk|steeg|gatan|gata|vägen|väg|"
+             r"veien|vej|gade|katu")
+_POSTCODE = (r"(?:(?:[A-Z]{1,2}-)?\d{5}(?:-\d{3,4})?|\d{4}\s?[A-Z]{2}|(?:[A-Z]{1,2}-)?\d{4}|"
+             r"\d{3}\s\d{2}|\d{3}-\d{4}|\d{6}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|"
+             r"[A-Z]\d[A-Z]\s?\d[A-Z]\d)")
+_CITY = (rf"{UP}{LET}+(?:['’.-]{LET}+)*(?:[ \t]+(?:(?:am|an|de|del|do|da|di|sur|upon|on|la|"
+         rf"le|en|im|ob)[ \t]+)?{UP}{LET}+(?:['’.-]{LET}+)*){{0,2}}(?![\w])")
+_UNIT = (r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|"
+         r"Appt|Bât|Étage|Etage|Whg|Wohnung|Piso|Puerta|Planta|Depto|Dpto|Scala|Interno|"
+         r"Int|Piano|Box)\.?[ \t]*#?[ \t]*[\w-]{1,5}\b|,?[ \t]*#[ \t]*\d{1,5}[A-Za-z]?\b|"
+         r",?[ \t]*\d{1,2}[ \t]?[º°ª][ \t]?[A-Za-z]?\b)")
+
+
+class AddressDetector:
+    """Street addresses: a house number and a street type, in either order, plus what
+    follows on the same line or the next (unit, postcode, city, state); and P.O. boxes.
+
+    ``1600 Pennsylvania Avenue NW, Washington, DC 20500``, ``221B Baker St``, ``12 rue de la
+    Paix, 75002 Paris``, ``Calle Mayor 12, 3º B``, ``Via Roma 12``, ``Hauptstraße 5, 10115
+    Berlin``, ``Kalverstraat 92``, ``P.O. Box 1234``. With NER, a place right after a found
+    street extends it; a city or country alone is never one.
+    """
+
+    kind = "address"
+    hint = r"\d"
+    _number_first = re.compile(
+        rf"(?<![\w.,/-])(?:(?:Flat|Apt|Unit|Suite|No\.?)[ \t]*\w{{1,5}},?[ \t]+)?{_NUM},?[ \t]+"
+        rf"(?:(?:{_DIR}[ \t]+)?(?:{_STREET_WORD}[ \t]+){{1,5}}(?i:{_EN_TYPES})\b\.?"
+        rf"(?:[ \t]+{_DIR}(?![\w]))?"
+        rf"|(?i:{_FIRST_TYPES})[ \t]+{_LINK}*{_STREET_WORD}(?:[ \t]+{_LINK}*"
+        rf"{_STREET_WORD}){{0,3}})")
+    _lower = re.compile(rf"(?<![\w.,/-]){_NUM}[ \t]+((?:[a-z][a-z'’-]+[ \t]+){{1,3}})"
+                        rf"(?:{_EN_TYPES_LOWER})\b")
+    _type_first = re.compile(
+        rf"(?<![\w])(?:(?:(?i:{_FIRST_TYPES_PLAIN})|{_FIRST_TYPES_CAPITAL})[ \t]+{_LINK}*"
+        rf"(?:{_STREET_WORD}|\d{{1,3}}[A-Z]?)(?:[ \t]+{_LINK}*{_STREET_WORD}){{0,4}}"
+        rf"|(?:(?i:{_FIRST_TYPES_PLAIN})|{_FIRST_TYPES_CAPITAL})[ \t]+\d{{1,3}}[A-Z]?"
+        rf"(?:[ \t]+(?:Sur|Norte|Este|Oeste|Bis))?)"
+        rf",?[ \t]+(?:(?:n[º°o]\.?|#|No\.?|nº)[ \t]*)?\d{{1,5}}[A-Za-z]?"
+        rf"(?:[ \t]*[-–][ \t]*\d{{1,4}})?(?![\d.,]\d)")
+    _compound = re.compile(
+        rf"(?<![\w-])(?:(?:{UP}{LET}*[ \t]+){{1,2}}(?i:{_SUFFIXES})|{LET}{{2,}}(?:-{LET}+)*"
+        rf"(?i:{_SUFFIXES}))[ \t]+\d{{1,4}}[ \t]?[a-zA-Z]?(?:[ \t]?[-/][ \t]?\d{{1,4}}"
+        rf"[a-zA-Z]?)?(?![\w.,]\w)")
+    _po_box = re.compile(
+        r"(?i)(?<![\w])(?:P\.?[ \t]?O\.?[ \t]?Box|Post[ \t]+Office[ \t]+Box|Postfach|Boîte[ \t]+"
+        r"postale|Apartado(?:[ \t]+de[ \t]+correos)?|Apdo\.?|Casilla(?:[ \t]+de[ \t]+correos?)?|"
+        r"Casella[ \t]+postale|Postbus|Caixa[ \t]+Postal)[ \t]*(?:No\.?[ \t]*)?\d{1,8}"
+        r"(?:[ \t]\d{2,4}){0,2}(?!\d)")
+    # US military mail: "PSC 1234, Box 5678" / "Unit 2050 Box 4190", then "APO AE 09012".
+    _military = re.compile(r"(?:PSC|CMR|Unit)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{1,5}")
+    _unit = re.compile(_UNIT)
+    # What follows a street: ", 75002 Paris", ", Springfield, IL 62704", "\nLondon NW1 6XE".
+    _tail_same = re.compile(
+        rf"(?:,[ \t]*|[ \t]+[-–][ \t]+)(?:{_POSTCODE}[ \t]+{_CITY}|{_CITY}(?:,?[ \t]+(?:[A-Z]{{2}}"
+        rf"|{_POSTCODE})(?![\w]))?|{_POSTCODE}(?![\w]))|[ \t]+{_POSTCODE}(?![\w])"
+        rf"(?:[ \t]+{_CITY})?")
+    _tail_next = re.compile(
+        rf"[ \t]*,?[ \t]*\r?\n[ \t]*(?:{_POSTCODE}[ \t]+{_CITY}|{_CITY},?[ \t]+(?:[A-Z]{{2}}"
+        rf"(?:[ \t]+{_POSTCODE})?|{_POSTCODE}))(?![\w])")
+    _places = frozenset({"GPE", "LOC"})
+
+    def __init__(self, entities: NamedEntities | None = None) -> None:
+        self.entities = entities
+
+    # Every form holds a house (or box) number: the patterns are tried only around such
+    # numbers, the number-first ones at the number, the others at the starts of the few
+    # words before it that could begin a street type or a P.O. box.
+    # (Each pattern tried at every position starts with the character class it needs, and
+    # looks behind only after it: several times faster than the other way round.)
+    _house_number = re.compile(r"[0-9](?<![\w.,/:-][0-9])[0-9]{0,4}(?:[A-Za-z](?![A-Za-z]))?"
+                               r"(?![0-9]|[.,:/-][0-9])")
+    _unit_before = re.compile(r"(?:Flat|Apt|Unit|Suite|No)\.?[ \t]*\w{1,5},?[ \t]+$")
+    _word = re.compile(r"[^\s(\"']+")
+    _first_words = frozenset(re.sub(r"\\\.|\?", "", _FIRST_TYPES).split("|")
+                             + _FIRST_TYPES_CAPITAL.lower().split("|"))
+    _box_words = ("p.o.", "po ", "p.o ", "p. o.", "post", "boîte", "apartado", "apdo",
+                  "casilla", "casella", "postbus", "caixa", "postfach")
+    _box_names = set_of("postfach boîte apartado apdo casilla casella postbus caixa")
+    _suffix_words = tuple(re.sub(r"\\", "", _SUFFIXES).split("|"))
+
+    def find(self, text: str) -> Iterator[Span]:
+        spans: list[Span] = []
+        low, words = facts(text)
+        before: bool | None = None  # whether the text has a type or box word to begin one
+        for number in self._house_number.finditer(text):
+            at = number.start()
+            for pattern in (self._number_first, self._lower):
+                m = pattern.match(text, at)
+                if m and (pattern is self._number_first or not _lower_prose(m.group(1))):
+                    unit = self._unit_before.search(text, max(0, at - 20), at)
+                    spans.append((unit.start() if unit else at, m.end()))
+                    break
+            else:
+                if before is None:
+                    before = (not words.isdisjoint(self._first_words) or any(
+                        suffix in low for suffix in self._suffix_words) or not words.isdisjoint(
+                        self._box_names) or ("box" in words and ("po" in words or "office"
+                                                                 in words or "p" in words
+                                                                 or "psc" in words or "cmr"
+                                                                 in words or "unit" in words)))
+                span = self._street_before(text, number) if before else None
+                if span:
+                    spans.append(span)
+        places = ([e for e in self.entities(text) if e.label in self._places]
+                  if self.entities is not None and spans else [])
+        for start, end in spans:
+            yield start, self._extend(text, end, places)
+
+    def _street_before(self, text: str, number: re.Match[str]) -> Span | None:
+        """A street type or box written before ``number`` ("Calle Mayor 12", "Hauptstraße 5",
+        "P.O. Box 12"), tried from the earliest word that could begin one."""
+        at = number.start()
+        line = max(text.rfind("\n", 0, at) + 1, at - 60)
+        words = [(m.start(), m.group().lower()) for m in self._word.finditer(text, line, at)]
+        starts: list[tuple[int, tuple[re.Pattern[str], ...]]] = []
+        for k, (start, word) in enumerate(words):
+            bare = word.rstrip(",.")
+            if bare in self._first_words or (word + " ").startswith(self._box_words):
+                starts.append((start, (self._type_first, self._po_box)))
+            elif bare in ("psc", "cmr", "unit"):
+                starts.append((start, (self._military,)))
+            elif bare.endswith(self._suffix_words) or word.rstrip(",").endswith("str."):
+                # "Hauptstraße", or "Berliner Straße": the type may be a word of its own
+                starts += [(s, (self._compound,)) for s, _ in words[max(0, k - 2):k + 1]]
+        for start, patterns in starts:
+            for pattern in patterns:
+                m = pattern.match(text, start)
+                if m and m.end() >= number.end() and not (
+                        pattern is self._compound and _year_or_count(text, m)):
+                    return m.span()
+        return None
+
+    def _extend(self, text: str, end: int, places: list[Entity]) -> int:
+        unit = self._unit.match(text, end)
+        if unit:
+            end = unit.end()
+        for _ in range(3):
+            tail = self._tail_same.match(text, end) or (self._tail_next.match(text, end)
+                                                        if "\n" in text[end:end + 3] else None)
+            if tail is None:
+                break
+            end = tail.end()
+        while True:  # "…, Springfield, Illinois": NER's places on the same or next line
+            nxt = next((e.end for e in places if e.start >= end and re.fullmatch(
+                r"[ \t]*,?[ \t]*\n?[ \t]*", text[end:e.start])), None)
+            if nxt is None:
+                return end
+            end = nxt
+
+
+_TYPE_WORDS = frozenset(re.split(r"\|", _EN_TYPES.lower() + "|" + _EN_TYPES_LOWER))
+_PROSE = set_of("""the a an of to in on at by for from with and or down up along across
+over past into onto this that these those my your his her our their its one two three four
+five six seven eight nine ten more less few many some any every each other another same
+miles mile minutes minute hours hour km blocks block meters metres feet yards steps dollar
+dollars euro euros pound pounds cent cents percent times people years days weeks months
+""")
+
+
+def _lower_prose(words: str) -> bool:
+    """Lower-case words before a street type that are prose, not a street's name."""
+    return any(w in _PROSE or w in _TYPE_WORDS for w in words.split())
+
+
+def _year_or_count(text: str, m: re.Match[str]) -> bool:
+    """"Weg 2024" or "Platz 3" inside a sentence about a year or a ranking, not a street."""
+    number = re.search(r"\d{1,4}", m.group()[::-1])
+    return number is not None and len(number.group()) == 4 and number.group()[::-1] >= "1900"

@@ -1,0 +1,169 @@
+"""Dates of birth, found on the device without a model: a date next to a birth cue in one of
+several languages, or in a table's birth-date column. A date without a cue is not one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from .words import Span, facts, set_of
+
+_MONTHS = {
+    # English, German, French, Spanish, Italian, Dutch, Portuguese; abbreviations by prefix.
+    **dict.fromkeys(["january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene",
+                     "gennaio", "genn", "gen", "januari", "janeiro"], 1),
+    **dict.fromkeys(["february", "feb", "februar", "février", "fevrier", "févr", "fevr",
+                     "febrero", "febbraio", "febr", "februari", "fevereiro", "fev"], 2),
+    **dict.fromkeys(["march", "mar", "märz", "maerz", "mars", "marzo", "maart", "março",
+                     "marco", "mrt"], 3),
+    **dict.fromkeys(["april", "apr", "avril", "avr", "abril", "abr", "aprile"], 4),
+    **dict.fromkeys(["may", "mai", "mayo", "maggio", "mag", "mei", "maio"], 5),
+    **dict.fromkeys(["june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho"], 6),
+    **dict.fromkeys(["july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug",
+                     "julho"], 7),
+    **dict.fromkeys(["august", "aug", "août", "aout", "agosto", "ago", "augustus"], 8),
+    **dict.fromkeys(["september", "sep", "sept", "septembre", "septiembre", "setiembre",
+                     "settembre", "set", "setembro"], 9),
+    **dict.fromkeys(["october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre",
+                     "ott", "outubro", "out"], 10),
+    **dict.fromkeys(["november", "nov", "novembre", "noviembre", "novembro"], 11),
+    **dict.fromkeys(["december", "dec", "dezember", "dez", "décembre", "decembre", "déc",
+                     "diciembre", "dic", "dicembre", "dicembro", "dezembro"], 12),
+}
+_MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|º|°|\.)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+DATE = re.compile(
+    rf"(?i)(?<![\w./-])(?:"
+    rf"(?P<iso>{_YEAR})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})"
+    rf"|(?P<a>\d{{1,2}})(?P<sep>[-/.])[ \t]?(?P<b>\d{{1,2}})(?P=sep)[ \t]?(?P<y>{_YEAR}|\d\d)"
+    rf"|(?P<compact>(?:19|20)\d{{6}})"
+    rf"|(?:the[ \t]+)?(?P<dd>{_DAY})[ \t]+(?:of[ \t]+|de[ \t]+)?(?P<dm>{_MONTH}),?"
+    rf"(?:[ \t]+(?:de[ \t]+|del[ \t]+)?(?P<dy>{_YEAR}))?"
+    rf"|(?P<mm>{_MONTH})[ \t]+(?:the[ \t]+)?(?P<md>{_DAY})(?:,?[ \t]+(?P<my>{_YEAR}))?"
+    rf"|(?P<ym>{_MONTH})[ \t]+(?:de[ \t]+)?(?P<yy>{_YEAR})"
+    rf"|(?P<xd>{_DAY})[-/](?P<xm>{_MONTH})[-/](?P<xy>{_YEAR}|\d\d)"  # 14-Mar-1985
+    rf"|(?P<ym2>{_MONTH})[-/](?P<yd>{_DAY})[-/](?P<yy2>{_YEAR})"  # Mar-14-1985
+    rf")(?!(?!T\d)[\w/]|[.-]\d)")  # a time may follow: "1985-03-14T00:00:00"
+_BIRTH = (r"(?:date[ \t_-]?of[ \t_-]?birth|dateofbirth|birth[ \t_-]?date|birthdate|"
+          r"birth[ \t_-]?day|birth|d\.[ \t]?o\.[ \t]?b\.?|dob|b-?day|born|"
+          r"geburtsdatum|geb\.-?datum|geboren|geb\.|geburtstag|"
+          r"date[ \t]+de[ \t]+naissance|née?(?:\(e\))?|anniversaire|"
+          r"fecha[ \t]+de[ \t]+nacimiento|f\.[ \t]?nac\.?|nacid[oa]|nací|cumpleaños|"
+          r"data[ \t]+di[ \t]+nascita|nat[oa]|compleanno|"
+          r"geboortedatum|verjaardag|data[ \t]+de[ \t]+nascimento|nascid[oa]|nasci|"
+          r"aniversário|data[ \t]+urodzenia|urodzon[ya]|urodziłe[mś]|födelsedatum|född|"
+          r"fødselsdato|født|doğum[ \t]+tarihi)")
+# A cue, then up to 60 characters within its sentence; or a value on the cue's next line.
+_BIRTH_BEFORE = re.compile(rf"(?i)(?<![\w]){_BIRTH}(?![\w])(?:[^\n.!?;\d]|\.(?=\S))"
+                           rf"{{0,60}}(?:\n[ \t]*)?$")
+_BIRTH_AFTER = re.compile(rf"(?i)^[ \t]*[,(–-]?[ \t]*(?:\(?(?:my|his|her|their|d'|de|di)?"
+                          rf"[ \t]*{_BIRTH}(?!\w)|(?:is|was|ist|est|es|è)[ \t]+(?:my|his|her|"
+                          rf"their|mein|meine|mon|ma|mi|il[ \t]+mio)?[ \t]*{_BIRTH}|"
+                          rf"(?:is|was)[ \t]+when[ \t]+(?:i|he|she|they)[ \t]+(?:was|were)"
+                          rf"[ \t]+born|[^\n.!?;\d]{{0,30}}(?<![\w])(?:born|birthday|date[ \t]+"
+                          rf"of[ \t]+birth|dob|geboren|née?|nacid[oa]|nat[oa]|nascid[oa])"
+                          rf"(?![\w]))")
+_ANY_BIRTH = re.compile(rf"(?i)(?<![\w]){_BIRTH}(?![\w])")
+_ANY_BIRTH_LOW = re.compile(rf"(?<![\w]){_BIRTH}(?![\w])")  # in lower-cased text: faster
+
+
+class DateOfBirthDetector:
+    """A date (ISO, day/month/year either way round, dotted, written with month names in
+    seven languages, or month and year) with a birth cue before it in its sentence or on the
+    line above ("born", "DOB", "date of birth", "geboren am", "né le", "fecha de
+    nacimiento", "data di nascita"…), or after it ("(DOB)", "is my birthday"); and the
+    dates in a table's birth-date column. A date without a cue is not one."""
+
+    kind = "date_of_birth"
+    hint = r"\d"
+
+    # Substrings one of the cues holds: without any, there is nothing to look for.
+    # Words one of the cues holds (text split at punctuation, "_" and "-" too: "dateOfBirth",
+    # "date_of_birth", "D.O.B." all leave one): without any, there is nothing to look for.
+    _words = set_of("""birth born dob bday day geb geboren geburtsdatum geburtstag
+    naissance né née anniversaire nacimiento nac nacido nacida nací cumpleaños nascita nato
+    nata compleanno geboortedatum verjaardag nascimento nascido nascida nasci aniversário
+    urodzenia urodzony urodzona urodziłem urodziłam födelsedatum född fødselsdato født doğum
+    dateofbirth birthdate birthday datum""")
+
+    def find(self, text: str) -> Iterator[Span]:
+        low, words = facts(text)
+        if (words.isdisjoint(self._words) and not {"d", "o", "b"} <= words) or not (
+                _ANY_BIRTH_LOW.search(low)):
+            return
+        column = _birth_columns(text)
+        for m in DATE.finditer(text):
+            if not _plausible_birth_date(m):
+                continue
+            start, end = m.span()
+            if (_BIRTH_BEFORE.search(text, max(0, start - 64), start)
+                    or _BIRTH_AFTER.match(text[end:end + 40]) or (start, end) in column):
+                yield start, end
+
+
+def _plausible_birth_date(m: re.Match[str]) -> bool:
+    g = m.groupdict()
+    today = date.today()
+    if g["iso"]:
+        return _valid(int(g["iso"]), int(g["im"]), int(g["id"]))
+    if g["a"]:
+        a, b, y = int(g["a"]), int(g["b"]), int(g["y"])
+        year = y if y >= 100 else (1900 + y if 1900 + y <= today.year - 1 else 2000 + y)
+        if len(g["y"]) == 2 and year > today.year:
+            year -= 100
+        return _valid(year, b, a) or _valid(year, a, b)
+    if g["compact"]:
+        c = g["compact"]
+        return _valid(int(c[:4]), int(c[4:6]), int(c[6:]))
+    if g["dm"]:
+        return _valid(int(g["dy"] or 2000), _month(g["dm"]), int(re.sub(r"\D", "", g["dd"])))
+    if g["mm"]:
+        return _valid(int(g["my"] or 2000), _month(g["mm"]), int(re.sub(r"\D", "", g["md"])))
+    if g["xd"]:
+        y = int(g["xy"])
+        day = int(re.sub(r"\D", "", g["xd"]))
+        return _valid(y if y >= 100 else 1900 + y, _month(g["xm"]), day)
+    if g["ym2"]:
+        return _valid(int(g["yy2"]), _month(g["ym2"]), int(re.sub(r"\D", "", g["yd"])))
+    return 1900 <= int(g["yy"]) <= today.year
+
+
+def _month(name: str) -> int:
+    return _MONTHS.get(name.lower().rstrip("."), 0)
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        return False
+    return date(1900, 1, 1) <= born <= date.today()
+
+
+def _birth_columns(text: str) -> set[Span]:
+    """Cells under a birth-date header in CSV, TSV or Markdown/pipe tables."""
+    cells: set[Span] = set()
+    lines = list(re.finditer(r"[^\n]+", text))
+    for i, header in enumerate(lines):
+        line = header.group()
+        sep = next((s for s in ("\t", "|", ";", ",") if line.count(s) >= 1), None)
+        if sep is None or not _ANY_BIRTH.search(line):
+            continue
+        names = line.split(sep)
+        columns = [k for k, name in enumerate(names)
+                   if _ANY_BIRTH.fullmatch(name.strip(" \"'`*"))]
+        for row in lines[i + 1:]:
+            values = row.group().split(sep)
+            if len(values) != len(names):
+                break
+            offset = row.start()
+            for k, value in enumerate(values):
+                if k in columns:
+                    m = DATE.search(value)
+                    if m:
+                        cells.add((offset + m.start(), offset + m.end()))
+                offset += len(value) + len(sep)
+    return cells
