@@ -77,11 +77,12 @@ def implied_regions(text: str) -> list[str]:
 class PhoneDetector:
     """Numbers libphonenumber validates for the configured region or one the text implies.
 
-    libphonenumber's matcher gives up on a number followed by another number ("555-0132 5
-    times"), so each run of digits and separators is also tried piece by piece. The regions a
-    text implies are only worked out when a number in it is not one of the configured
-    region's. One detector serves every thread: what it learns of a text stays in that
-    text's ``_Reading``.
+    Each run of digits and separators is tried piece by piece (from the longest), each piece
+    parsed and validated by libphonenumber: a run may hold a number with stray numbers glued
+    on ("555-0132 5 times"), which its matcher gives up on, and the matcher costs more than the
+    rest of the scan together. The regions a text implies are only worked out when a piece is
+    not a number of the configured region. One detector serves every thread: what it learns
+    of a text stays in that text's ``_Reading``.
     """
 
     kind = "phone"
@@ -100,7 +101,8 @@ class _Reading(RunDetector):
     """One text read for phone numbers: the regions it implies, its printed blocks."""
 
     kind = "phone"
-    run = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
+    # Digits and the separators numbers are printed with ("030/1234567" in Germany).
+    run = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,}\d(?!\w)")
     _cue = re.compile(r"(?i)(?:phone|tel|call|mobile|cell|fax|whatsapp|text|sms|number|reach|"
                       r"contact|dial|telefon|rufnummer|handy|mobil|anrufen|t[ée]l[ée]phone|"
                       r"portable|num[ée]ro|appel(?:er|ez)?|tel[ée]fono|m[óo]vil|celular|"
@@ -128,39 +130,16 @@ class _Reading(RunDetector):
         return self._implied
 
     def spans(self) -> Iterator[Span]:
-        seen = set(self._matches(self.region))
-        yield from seen
-        if any(self._unexplained(m, seen) for m in self.run.finditer(self.text)):
-            for region in self.implied:  # a number the configured region does not explain
-                for span in self._matches(region):
-                    if span not in seen:
-                        seen.add(span)
-                        yield span
-        yield from self.find(self.text)
-
-    def _unexplained(self, run: re.Match[str], found: set[Span]) -> bool:
-        """Whether ``run`` could be a phone number that no finding covers: formatted or after
-        a phone word, and not a date."""
-        raw = run.group()
-        if any(a <= run.start() < b for a, b in found) or self._date.search(raw):
-            return False
-        return (raw.startswith("+") or any(c in raw for c in " -.()")
-                or bool(self._cue.search(self.text, max(0, run.start() - 40), run.start())))
-
-    def _matches(self, region: str) -> Iterator[Span]:
-        import phonenumbers
-
-        for match in phonenumbers.PhoneNumberMatcher(self.text, region,
-                                                     leniency=phonenumbers.Leniency.VALID):
-            if self._plausible(self.text, match.start, match.raw_string):
-                yield match.start, match.end
+        return self.find(self.text)
 
     def valid(self, text: str, start: int, piece: str) -> bool:
         if not self._plausible(text, start, piece):
             return False
+        if self._date.search(piece):
+            return False
         if _valid(piece, self.region) or any(_valid(piece, r) for r in self.implied):
             return True
-        formatted = piece.startswith("+") or any(c in piece for c in " -.()")
+        formatted = piece.startswith("+") or any(c in piece for c in " -./()")
         return formatted and bool(self._cue.search(line_before(text, start, 40))) and any(
             _valid(piece, region) for region in _COMMON_REGIONS)
 
@@ -178,7 +157,7 @@ class _Reading(RunDetector):
             self._weak_cues)
         if not strong and (ID_CUE.search(before) or self._glued.search(before)):
             return False
-        formatted = raw.startswith("+") or any(c in raw for c in " -.()")
+        formatted = raw.startswith("+") or any(c in raw for c in " -./()")
         return formatted or cue is not None
 
 
