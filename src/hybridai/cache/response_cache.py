@@ -161,7 +161,7 @@ class ResponseCache:
     def _load_index(self, store: AnswerStore) -> QuestionIndex:
         from .semantic import SemanticIndex
 
-        index = SemanticIndex()
+        index = SemanticIndex(sure_from=min(0.60, self.settings.threshold))
         self._generation, self._last_row = store.generation, 0
         for row in store.embedded(self.embedder.name):
             index.add(row.key, row.scope, row.vector)
