@@ -20,6 +20,7 @@ from hybridai.errors import EngineCrashedError, EngineTimeoutError, StreamInterr
 from hybridai.schema.modes import Route
 from hybridai.schema.request import ChatRequest
 from tests.conftest import user
+from tests.test_modes import _crash_engine_when_busy as crash_when_busy
 
 pytestmark = pytest.mark.integration
 
@@ -35,21 +36,6 @@ def wait_for(condition: Callable[[], object], timeout_s: float, what: str) -> No
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not within {timeout_s:g} s")
         time.sleep(0.05)
-
-
-def crash_when_busy(engine, delay_s: float = 0.3) -> threading.Thread:
-    """SIGSEGV the worker once a request is in flight: a native crash mid-request."""
-
-    def crash() -> None:
-        deadline = time.monotonic() + 30
-        while engine._current_id is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        time.sleep(delay_s)
-        os.kill(engine.pid, signal.SIGSEGV)
-
-    thread = threading.Thread(target=crash, daemon=True)
-    thread.start()
-    return thread
 
 
 def crash_idle(engine) -> int:

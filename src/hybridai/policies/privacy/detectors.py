@@ -15,6 +15,17 @@ from . import obfuscated_email, validators
 
 Span = tuple[int, int]
 
+
+def merge_spans(spans: Iterable[Span]) -> list[Span]:
+    """The spans in text order, overlapping and touching ones joined."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
 # Words that say a number is an identifier of a thing (an order, a ticket, a part), not a
 # person's phone or card, unless the sentence says it is one of those.
 ID_CUE = re.compile(r"(?i)(?:\b(?:order|invoice|ticket|case|ref(?:erence)?|tracking|shipment|"

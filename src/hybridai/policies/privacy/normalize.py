@@ -44,6 +44,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from . import obfuscated_email
+from .detectors import merge_spans
 
 Span = tuple[int, int]
 Edit = tuple[int, int, str]  # replace text[start:end] (never empty) by the string
@@ -155,12 +156,7 @@ class Coverage:
     """Spans found so far, for asking whether a range lies inside them."""
 
     def __init__(self, spans: Iterable[Span]) -> None:
-        merged: list[list[int]] = []
-        for start, end in sorted(spans):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
+        merged = merge_spans(spans)
         self._starts = [start for start, _ in merged]
         self._ends = [end for _, end in merged]
 

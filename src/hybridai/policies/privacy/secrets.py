@@ -21,7 +21,7 @@ from .credential_syntax import (
     url_passwords,
 )
 from .credentials import NamedValues
-from .detectors import RegexDetector, Span
+from .detectors import RegexDetector, Span, merge_spans
 from .random_strings import RandomStrings
 from .secret_text import Lines, fold
 from .secret_values import SecretValues, looks_like_password, looks_random
@@ -100,10 +100,4 @@ class SecretDetector:
 
 
 def _merge(spans: list[Span]) -> list[Span]:
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(a, b) for a, b in merged if b > a]
+    return [(a, b) for a, b in merge_spans(spans) if b > a]
