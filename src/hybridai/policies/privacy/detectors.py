@@ -30,8 +30,8 @@ def merge_spans(spans: Iterable[Span]) -> list[Span]:
 # person's phone or card, unless the sentence says it is one of those.
 ID_CUE = re.compile(r"(?i)(?:\b(?:order|invoice|ticket|case|ref(?:erence)?|tracking|shipment|"
                      r"parcel|sku|part|serial|model|item|po|rma|bestellung|commande|pedido|"
-                     r"rechnung|facture|factura)\b(?:\s*(?:no\.?|number|nr\.?|id|#))?"
-                     r"|#)[\s:.#-]{0,4}$")
+                     r"rechnung|facture|factura)\b(?:\s*(?:no\.?|number|nr\.?|id|#))?)"
+                     r"[\s:.#-]{0,4}$")
 
 
 def line_before(text: str, start: int, width: int) -> str:
