@@ -169,13 +169,19 @@ class Coverage:
         return (self._starts[i], self._ends[i]) if i >= 0 and self._ends[i] >= end else None
 
 
+_LINE_BREAKS = "\n\r\u2028\u2029\x85"
+
+
 def views(text: str) -> list[View]:
     """The views of ``text`` that differ from it: everywhere-safe undoing first, then that
     with line breaks joined. Empty, at the cost of a few searches, when there is nothing to
     undo."""
     clean = _unicode(_decoded(View.of(text)))
     first = clean.edited(_spacing(clean.text))
-    joined = clean.edited(_joins(clean.text), joining=True)
+    # Only breaks written as such are joined: a "%0a" decoded into one stays a break.
+    joins = [edit for edit in _joins(clean.text) if any(
+        c in text[clean.starts[edit[0]]:clean.ends[edit[1] - 1]] for c in _LINE_BREAKS)]
+    joined = clean.edited(joins, joining=True)
     result = [first] if first.touched else []
     if joined.joins:
         result.append(joined.edited(_spacing(joined.text)))
