@@ -127,6 +127,14 @@ def make_client(shared_cache: Path) -> Iterator[Callable[..., HybridAI]]:
 
 
 @pytest.fixture
+def device(make_client: Callable[..., HybridAI]) -> HybridAI:
+    """A library client with no cloud, its device engine loaded."""
+    client = make_client(None)
+    client.warm_up()
+    return client
+
+
+@pytest.fixture
 async def make_async_client(shared_cache: Path) -> AsyncIterator[Callable[..., AsyncHybridAI]]:
     made: list[AsyncHybridAI] = []
     yield _factory(AsyncHybridAI, shared_cache, made)
@@ -151,3 +159,36 @@ def counting_cloud() -> Iterator[FaultProxy]:
 def calls(proxy: FaultProxy) -> int:
     """How many chat completions the cloud behind ``proxy`` was asked for."""
     return sum(r.path.endswith("/chat/completions") for r in proxy.requests)
+
+
+# -- a gateway in front of the scripted cloud (tests/support/scripted_cloud.py) ---------------
+
+@pytest.fixture(scope="module")
+def scripted_cloud() -> Iterator[Any]:
+    """A loopback cloud that calls tools and answers schemas (one per test module)."""
+    from tests.support.scripted_cloud import ScriptedCloud
+
+    with ScriptedCloud() as cloud:
+        yield cloud
+
+
+@pytest.fixture(scope="module")
+def scripted_gateway(scripted_cloud: Any, tmp_path_factory: pytest.TempPathFactory,
+                     shared_cache: Path) -> Iterator[Any]:
+    """``hybridai serve`` in front of ``scripted_cloud``, cache off: every call reaches it."""
+    from tests.support.gateway_process import GatewayProcess, write_config
+
+    folder = tmp_path_factory.mktemp("gateway-scripted")
+    log = folder / "requests.sqlite"
+    config = write_config(folder, cloud_url=scripted_cloud.base_url, cache_dir=shared_cache,
+                          gateway={"log_path": log}, cache={"enabled": False})
+    process = GatewayProcess(config, log).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def scripted(scripted_cloud: Any) -> Any:
+    """The scripted cloud, its record of earlier tests' requests cleared."""
+    scripted_cloud.clear()
+    return scripted_cloud

@@ -14,13 +14,6 @@ from tests.conftest import user
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def device(make_client):
-    client = make_client(None)
-    client.warm_up()
-    return client
-
-
 def create(client, **kwargs):
     return client.chat.completions.create(mode="only_on_device", **kwargs)
 

@@ -19,3 +19,9 @@ def test_example_config_loads():
     assert settings.budget.timezone == "UTC" and settings.budget.reserve_tokens == 1024
     assert not settings.budget.capped
     assert settings.cascade.enabled is False and settings.cascade.threshold == 0.5
+
+
+def test_example_aliases_name_a_configured_target():
+    settings = load_settings(EXAMPLE)
+    assert settings.aliases["fast"].target in settings.cloud
+    assert settings.gateway.extension_fields == []

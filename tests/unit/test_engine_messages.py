@@ -7,9 +7,11 @@ import json
 import pytest
 
 from hybridai.engines.llamacpp.messages import (
+    AnswerForm,
     BadMessage,
     BenchEvent,
     BenchOp,
+    CallRef,
     CancelOp,
     ChatMessage,
     ChatOp,
@@ -21,27 +23,44 @@ from hybridai.engines.llamacpp.messages import (
     ErrorEvent,
     Event,
     FatalEvent,
+    FunctionDef,
     ReadEvent,
     Reading,
     ReadItem,
     ReadOp,
     ReadyEvent,
+    Sampling,
     StartEvent,
+    TokenAlternative,
+    TokenLogprob,
     WorkerOptions,
     decode_command,
     decode_event,
     encode,
 )
 
-MESSAGES = (ChatMessage("system", "Be brief."), ChatMessage("user", "Hi ☃"))
+MESSAGES = (ChatMessage("system", "Be brief."), ChatMessage("user", "Hi ☃", name="ann"))
+HISTORY = (*MESSAGES,
+           ChatMessage("assistant", "", tool_calls=(
+               CallRef("call_1", "get_weather", '{"city": "Paris"}'),
+               CallRef(None, "legacy", "{}"))),
+           ChatMessage("tool", "18 C", tool_call_id="call_1"))
+FORM = AnswerForm(functions=(FunctionDef("get_weather", "Weather", {
+    "type": "object", "properties": {"city": {"type": "string"}}}), FunctionDef("noop")),
+    tool_choice="required", parallel=False, format="json_schema",
+    schema={"type": "object", "properties": {"a": {"enum": [1, "x", None]}}})
 
 COMMANDS: list[Command] = [
-    ChatOp(id="c1", messages=MESSAGES, max_tokens=16, temperature=0.0, top_p=0.9, seed=7,
-           stop=("\n", "END"), logprobs=True),
+    ChatOp(id="c1", messages=HISTORY, form=FORM, sampling=Sampling(
+        temperature=0.0, top_p=0.9, top_k=20, min_p=0.1, typical_p=0.95, repeat_penalty=1.1,
+        presence_penalty=0.5, frequency_penalty=-0.5, mirostat_mode=2, mirostat_tau=4.0,
+        mirostat_eta=0.2, seed=7),
+        max_tokens=16, stop=("\n", "END"), top_logprobs=3, score_tokens=True),
     ChatOp(id="c2", messages=MESSAGES[1:]),
     CancelOp(id="c1"),
     BenchOp(id="b1", decode_tokens=8, runs=1),
     CountTokensOp(id="n1", messages=MESSAGES),
+    CountTokensOp(id="n2", messages=HISTORY, form=FORM),
     ReadOp(id="r1", items=(
         ReadItem("Which is a mammal?\nA) shark\nB) whale", then="\nAnswer:",
                  letters=("A", "B"), max_tokens=64),
@@ -53,8 +72,11 @@ EVENTS: list[Event] = [
     FatalEvent(message="ValueError: no such file"),
     StartEvent(id="c1", prompt_tokens=12),
     DeltaEvent(id="c1", text=" Hello ☃"),
+    DeltaEvent(id="c1", text="", logprobs=(TokenLogprob(
+        "\ufffd", -0.25, (226, 152), (TokenAlternative("\ufffd", -0.25, (226, 152)),
+                                       TokenAlternative(" Hi", -1.5, (32, 72, 105)))),)),
     DoneEvent(id="c1", finish_reason="length", prompt_tokens=12, completion_tokens=16,
-              logprobs=(-0.1, -2.5)),
+              token_logprobs=(-0.1, -2.5)),
     DoneEvent(id="c2", finish_reason="stop", prompt_tokens=3, completion_tokens=0),
     ErrorEvent(id="c1", code="context_length_exceeded", message="too long",
                prompt_tokens=5000, n_ctx=4096),
@@ -81,6 +103,26 @@ def test_every_event_comes_back_as_it_was_sent(event: Event) -> None:
     assert "\n" not in line
     assert json.loads(line)["event"] == type(event).TAG
     assert decode_event(line) == event
+
+
+def test_a_token_logprob_is_openais_logprobs_item() -> None:
+    item = TokenLogprob("Hi", -0.5, (72, 105), (TokenAlternative("Hi", -0.5, (72, 105)),))
+    assert item.openai() == {"token": "Hi", "logprob": -0.5, "bytes": [72, 105],
+                             "top_logprobs": [{"token": "Hi", "logprob": -0.5,
+                                               "bytes": [72, 105]}]}
+
+
+def test_an_answer_form_names_the_functions_a_call_may_name() -> None:
+    weather, noop = FORM.functions
+    assert FORM.must_call and FORM.callable == (weather, noop)
+    named = AnswerForm(functions=FORM.functions, tool_choice="noop")
+    assert named.must_call and named.callable == (noop,)
+    auto = AnswerForm(functions=FORM.functions)
+    assert auto.may_call and not auto.must_call
+    none = AnswerForm(functions=FORM.functions, tool_choice="none")
+    assert not none.may_call and none.callable == ()
+    assert not AnswerForm().may_call
+    assert FORM.function("noop") is noop and FORM.function("other") is None
 
 
 def test_the_routers_op_is_read_and_its_fields_are_plain_json() -> None:

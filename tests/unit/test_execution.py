@@ -35,7 +35,7 @@ from hybridai.policies.privacy.redaction import Restorer
 from hybridai.policies.privacy.scanner import Scanner
 from hybridai.policies.privacy.screening import PrivacyGuard
 from hybridai.policies.resilience import BreakerState, TargetHealth
-from hybridai.schema.events import Finished, Started, StreamEvent, TextDelta
+from hybridai.schema.events import Channel, Finished, Started, StreamEvent, TextDelta, filtered
 from hybridai.schema.modes import Mode, Route
 from hybridai.schema.privacy import Policy
 from hybridai.schema.reasons import Reason, ReasonCode
@@ -79,7 +79,8 @@ class ScriptedBackend:
 def answer(*words: str, logprobs: tuple[float, ...] | None = None,
            finish: str = "stop") -> list[StreamEvent | Exception]:
     return [Started(prompt_tokens=5), *(TextDelta(w) for w in words),
-            Finished(finish, prompt_tokens=5, completion_tokens=len(words), logprobs=logprobs)]
+            Finished(finish, prompt_tokens=5, completion_tokens=len(words),
+                     token_logprobs=logprobs)]
 
 
 def attempt(target: str, route: Route, code: ReasonCode = ReasonCode.FALLBACK) -> Attempt:
@@ -128,10 +129,11 @@ class Harness:
         """Runs one attempt step the way a driver would, and reports the outcome."""
         assert isinstance(step, AttemptStep)
         events: Iterator[StreamEvent] = step.backend.stream(step.sent)
+        for filter_for in step.filters:
+            events = filtered(events, filter_for)
         collected: list[StreamEvent] = []
         try:
             for event in events:
-                event = _filtered(event, step.filters)
                 if step.buffered:
                     collected.append(event)
                 else:
@@ -149,13 +151,6 @@ class Harness:
             else:
                 step = self.play(step)
         return step
-
-
-def _filtered(event: StreamEvent, filters: tuple[object, ...]) -> StreamEvent:
-    for text_filter in filters:
-        if isinstance(event, TextDelta):
-            event = TextDelta(text_filter.feed(event.text))  # type: ignore[attr-defined]
-    return event
 
 
 def result(h: Harness) -> RequestResult:
@@ -341,7 +336,7 @@ def test_a_broken_stream_is_continued_on_the_next_target_when_asked() -> None:
     sent = step.sent.messages
     assert (sent[-2].role, sent[-2].content) == ("assistant", "The sky ")
     assert sent[-1].content == INSTRUCTION
-    assert any(isinstance(f, RepeatTrimmer) for f in step.filters)
+    assert any(isinstance(f(Channel("text")), RepeatTrimmer) for f in step.filters)
     end = h.play(step)
     assert isinstance(end, End) and end.store
     assert result(h).text == "The sky is blue."  # the repeated head was dropped
@@ -376,7 +371,7 @@ def test_a_confident_device_answer_is_delivered_whole_and_not_stored() -> None:
     h = cascade_harness(stream=True)
     h.script(DEVICE, answer("Paris", ".", logprobs=(-0.1, -0.1)))
     step = h.execution.start()
-    assert isinstance(step, AttemptStep) and step.buffered and step.sent.logprobs
+    assert isinstance(step, AttemptStep) and step.buffered and step.sent.score_tokens
     end = h.play(step)
     assert isinstance(end, End) and not end.store
     assert "".join(c.text for c in end.chunks) == "Paris."
@@ -390,7 +385,7 @@ def test_an_unsure_device_answer_escalates_to_the_cloud() -> None:
     h.script(PRIMARY, answer("Surely"))
     step = h.play(h.execution.start())
     assert isinstance(step, AttemptStep) and step.attempt.target == PRIMARY
-    assert not step.buffered and not step.sent.logprobs
+    assert not step.buffered and not step.sent.score_tokens
     end = h.play(step)
     assert isinstance(end, End) and end.store and result(h).text == "Surely"
     assert str(result(h).reason) == "cascade:confidence=0.05<0.50"
@@ -429,7 +424,7 @@ def test_a_cloud_attempt_is_sent_placeholders_and_its_answer_restored() -> None:
     step = h.execution.start()
     assert isinstance(step, AttemptStep)
     assert email not in step.sent.messages[0].content
-    assert any(isinstance(f, Restorer) for f in step.filters)
+    assert any(isinstance(f(Channel("text")), Restorer) for f in step.filters)
     h.until_end()
     assert h.backends[DEVICE].sent[0].messages[0].content == f"Write to {email}"
 

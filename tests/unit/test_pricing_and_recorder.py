@@ -206,8 +206,8 @@ def test_token_counts_fall_back_to_started_then_to_estimates() -> None:
     run = recorder()
     run.begin(DEVICE_ATTEMPT, device_backend())
     feed_all(run, [Started(), TextDelta("abcd"), Finished("stop")])
-    # "Name a colour." is 14 characters: about 4 tokens.
-    assert (run.routing_info().prompt_tokens, run.routing_info().completion_tokens) == (4, 1)
+    # "Name a colour." is 14 characters: about 4 tokens, and 4 for the template's role markers.
+    assert (run.routing_info().prompt_tokens, run.routing_info().completion_tokens) == (8, 1)
 
 
 def test_failed_attempt_is_recorded_as_a_fallback() -> None:

@@ -123,7 +123,7 @@ def test_restore_events_flushes_the_tail_before_finished():
     screening = guard().screen(request(VALUES["email"]))
     events = [Started(), TextDelta("to [EM"), TextDelta("AIL_1"), TextDelta("]"),
               Finished("stop")]
-    restored = list(filtered(iter(events), screening.restorer()))
+    restored = list(filtered(iter(events), screening.restorer_for))
     assert restored == [Started(), TextDelta("to "), TextDelta(VALUES["email"]),
                         Finished("stop")]
 

@@ -17,12 +17,15 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..config import Settings, load_settings
 from ..core.build import build_pipeline
 from ..core.pipeline import Pipeline
 from ..device.availability import AvailabilityReport
 from ..device.manager import DeviceReport
 from ..schema.response import ChatCompletion, ChatCompletionChunk
+from .structured import response_format_for, with_parsed
 
 
 class _ClientBase:
@@ -40,6 +43,7 @@ class _ClientBase:
         rows: list[dict[str, Any]] = [{
             "id": device.location.name, "target": device.engine.name, "route": "on_device",
             "path": str(device.location.path) if device.location.path else None,
+            "capabilities": device.capabilities().to_dict(),
         }]
         for name, cloud in self.pipeline.clouds.items():
             rows.append({"id": cloud.model, "target": name, "route": "in_cloud",
@@ -133,6 +137,14 @@ class _Completions:
             pass
         return run.completion()
 
+    def parse(self, *, response_format: type[BaseModel], **payload: Any) -> ChatCompletion:
+        """As OpenAI's ``parse()``: the answer as JSON valid against ``response_format`` (a
+        pydantic model), read back into it in ``choices[i].message.parsed``."""
+        completion = self.create(response_format=response_format_for(response_format),
+                                 **{**payload, "stream": False})
+        assert isinstance(completion, ChatCompletion)
+        return with_parsed(completion, response_format)
+
 
 class _AsyncCompletions:
     def __init__(self, client: AsyncHybridAI) -> None:
@@ -147,3 +159,11 @@ class _AsyncCompletions:
         async for _ in chunks:
             pass
         return run.completion()
+
+    async def parse(self, *, response_format: type[BaseModel], **payload: Any
+                    ) -> ChatCompletion:
+        """As OpenAI's ``parse()``; see ``_Completions.parse``."""
+        completion = await self.create(response_format=response_format_for(response_format),
+                                       **{**payload, "stream": False})
+        assert isinstance(completion, ChatCompletion)
+        return with_parsed(completion, response_format)

@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..config.sections import CacheShare
+from ..schema.messages import Message, TextPart
 from ..schema.modes import Mode
 from ..schema.request import ChatRequest
 
@@ -49,6 +50,21 @@ class CacheKey:
         return _digest([self.scope, self.question])
 
 
+# Request fields that never change the answer's content: left out of the scope.
+_NOT_ANSWER_FIELDS = frozenset({"messages", "model", "stream", "stream_options", "user",
+                                "metadata", "store", "prompt_cache_key",
+                                "prompt_cache_retention", "safety_identifier", "service_tier"})
+
+
+def _message(message: Message) -> list[object]:
+    """A message in the scope: its text normalized, every other part as given (an image, a
+    tool call and its id, a name are part of what is asked)."""
+    rest = message.model_dump(mode="json", exclude_none=True, exclude={"content"})
+    parts = ([p.model_dump(mode="json") for p in message.content if not isinstance(p, TextPart)]
+             if isinstance(message.content, list) else [])
+    return [normalize(message.text), rest, parts]
+
+
 def cache_key(request: ChatRequest, mode: Mode, models: list[str],
               share: CacheShare = "user") -> CacheKey:
     """``models``: the models the mode may answer with (a changed model is a new scope);
@@ -56,13 +72,11 @@ def cache_key(request: ChatRequest, mode: Mode, models: list[str],
     *earlier, last = request.messages
     caller = {"user": [request.tenant, request.user], "key": [request.tenant],
               "everyone": []}[share]
-    scope = [
-        "v2", mode.value, models, caller,
-        [[m.role, normalize(m.content)] for m in earlier], last.role,
-        {"temperature": request.temperature, "top_p": request.top_p,
-         "max_tokens": request.max_tokens, "stop": request.stop, "seed": request.seed},
-    ]
-    return CacheKey(scope=_digest(scope), question=normalize(last.content))
+    fields = request.model_dump(mode="json", exclude_none=True, by_alias=True, exclude={
+        "messages", "options", "payload", "tenant", "score_tokens", *_NOT_ANSWER_FIELDS})
+    scope = ["v3", mode.value, models, caller, [_message(m) for m in earlier],
+             _message(last)[1:], fields]
+    return CacheKey(scope=_digest(scope), question=normalize(last.text))
 
 
 def _digest(value: object) -> str:

@@ -69,8 +69,13 @@ class ResponseCache:
         return self.settings.mode == "semantic"
 
     def applies_to(self, request: ChatRequest) -> bool:
+        """Requests whose answer is one text: not those offering tools (the answer may be a
+        call), asking for several choices, log probabilities or a spoken answer."""
         return (self.settings.enabled and request.options.cache
-                and (request.deterministic or self.settings.include_sampled))
+                and (request.deterministic or self.settings.include_sampled)
+                and not request.function_specs() and not request.tools
+                and request.choices == 1 and not request.logprobs
+                and "audio_output" not in request.needs())
 
     @property
     def store(self) -> AnswerStore:

@@ -13,7 +13,17 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..errors import CloudAnswerError, CloudConnectionError, CloudInvalidJSONError
-from ..schema.events import Finished, Started, StreamEvent, TextDelta
+from ..schema.events import (
+    ChoiceFinished,
+    Finished,
+    LogprobsDelta,
+    MessageFields,
+    RefusalDelta,
+    Started,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+)
 from .errors import error_message
 from .tokens import estimate_tokens
 
@@ -56,19 +66,60 @@ def _first_choice(target: str, completion: object
                            f"{json.dumps(completion, default=str)[:200]}")
 
 
+# A message's (or delta's) fields that become events of their own; the rest pass as given.
+_READ_FIELDS = frozenset({"role", "content", "refusal", "tool_calls", "function_call"})
+
+
+def _pieces(choice: Mapping[str, Any], message: Mapping[str, Any], index: int
+            ) -> Iterator[StreamEvent]:
+    """A choice's message (or a chunk's delta) and log probabilities as events."""
+    content = message.get("content")
+    if content:
+        yield TextDelta(str(content), index)
+    if refusal := message.get("refusal"):
+        yield RefusalDelta(str(refusal), index)
+    calls = message.get("tool_calls")
+    for position, call in enumerate(calls if isinstance(calls, list) else ()):
+        call = _mapping(call)
+        function = _mapping(call.get("function"))
+        at = call.get("index")
+        yield ToolCallDelta(at if isinstance(at, int) else position, call.get("id"),
+                            function.get("name"), str(function.get("arguments") or ""),
+                            index)
+    if isinstance(legacy := message.get("function_call"), Mapping):
+        yield ToolCallDelta(0, None, legacy.get("name"), str(legacy.get("arguments") or ""),
+                            index, legacy=True)
+    if rest := {k: v for k, v in message.items() if k not in _READ_FIELDS and v is not None}:
+        yield MessageFields(rest, index)
+    logprobs = _mapping(choice.get("logprobs"))
+    for key, refusal_tokens in (("content", False), ("refusal", True)):
+        if isinstance(tokens := logprobs.get(key), list) and tokens:
+            yield LogprobsDelta(tuple(tokens), index, refusal=refusal_tokens)
+
+
 def whole_answer(target: str, completion: object, prompt_estimate: int
                  ) -> Iterator[StreamEvent]:
-    """An unstreamed answer (JSON) as the same events a stream gives."""
-    answer, choice = _first_choice(target, completion)
-    text = _mapping(choice.get("message")).get("content") or ""
+    """An unstreamed answer (JSON) as the same events a stream gives, every choice."""
+    answer, first = _first_choice(target, completion)
     prompt_tokens, completion_tokens = _usage(answer)
     yield Started(prompt_tokens=prompt_tokens)
-    if text:
-        yield TextDelta(str(text))
+    texts: list[str] = []
+    choices = [c for c in answer.get("choices") or () if isinstance(c, Mapping)]
+    for position, choice in enumerate(choices):
+        at = choice.get("index")
+        index = at if isinstance(at, int) else position
+        message = _mapping(choice.get("message"))
+        texts.append(str(message.get("content") or ""))
+        if calls := message.get("tool_calls"):
+            texts.append(json.dumps(calls))
+        yield from _pieces(choice, message, index)
+        if index != 0:
+            yield ChoiceFinished(index, str(choice.get("finish_reason") or "stop"))
     yield Finished(
-        choice.get("finish_reason") or "stop",
+        first.get("finish_reason") or "stop",
         prompt_tokens if prompt_tokens is not None else prompt_estimate,
-        completion_tokens if completion_tokens is not None else estimate_tokens(str(text)))
+        completion_tokens if completion_tokens is not None else estimate_tokens(
+            "".join(texts)))
 
 
 class StreamTracker:
@@ -92,14 +143,21 @@ class StreamTracker:
         if chunk.get("usage"):
             self.usage = _usage(chunk)
         choices = chunk.get("choices")
-        for choice in choices if isinstance(choices, list) else ():
+        for position, choice in enumerate(choices if isinstance(choices, list) else ()):
             choice = _mapping(choice)
-            content = _mapping(choice.get("delta")).get("content")
-            if content:
-                self.text_parts.append(str(content))
-                yield TextDelta(str(content))
+            at = choice.get("index")
+            index = at if isinstance(at, int) else position
+            for event in _pieces(choice, _mapping(choice.get("delta")), index):
+                if isinstance(event, TextDelta):
+                    self.text_parts.append(event.text)
+                elif isinstance(event, ToolCallDelta):
+                    self.text_parts.append(event.arguments + (event.name or ""))
+                yield event
             if choice.get("finish_reason"):
-                self.finish_reason = str(choice["finish_reason"])
+                if index == 0:
+                    self.finish_reason = str(choice["finish_reason"])
+                else:
+                    yield ChoiceFinished(index, str(choice["finish_reason"]))
 
     def finish(self) -> Finished:
         if self.finish_reason is None:
@@ -110,4 +168,3 @@ class StreamTracker:
             self.finish_reason,
             prompt if prompt is not None else self.prompt_estimate,
             completion if completion is not None else estimate_tokens("".join(self.text_parts)))
-

@@ -132,17 +132,15 @@ class CloudBackend:
         return prompt_estimate
 
     def _params(self, request: ChatRequest) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "model": self.target.model,
-            "messages": [{"role": m.role, "content": m.content} for m in request.messages],
-            "stream": request.stream,
-        }
+        """The request as the caller sent it (after redaction, where the privacy policy
+        applies), every field and message shape kept, with the target's model; a stream
+        asks for its usage."""
+        params = {**request.wire(), "model": self.target.model, "stream": request.stream}
         if request.stream:
-            params["stream_options"] = {"include_usage": True}
-        for field in ("max_tokens", "temperature", "top_p", "seed", "stop"):
-            value = getattr(request, field)
-            if value is not None:
-                params[field] = value
+            params["stream_options"] = {**(params.get("stream_options") or {}),
+                                        "include_usage": True}
+        else:
+            params.pop("stream_options", None)
         return params
 
     def _post(self, request: ChatRequest) -> Any:

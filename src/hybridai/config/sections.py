@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..errors import ConfigError
+from ..errors import ConfigError, InvalidRequestError
+from ..schema.modes import Mode
 from ..schema.privacy import BUILTIN_KINDS, Policy
 from .dirs import user_data_dir
 
@@ -226,6 +227,10 @@ class GatewaySettings(BaseModel):
     log_content: bool = Field(default=False, description="store prompt and answer text")
     drain_timeout_s: float = Field(default=30.0, ge=0,
                                    description="on SIGTERM, how long requests in flight may finish")
+    extension_fields: list[str] = Field(
+        default_factory=list, description="request fields beyond OpenAI's that are passed to "
+        "the cloud (vendor extensions such as top_k, min_p, repetition_penalty) and honoured "
+        "on the device where llama.cpp can; any other unknown field is a 400")
 
     def api_keys(self) -> tuple[str, ...]:
         if not self.api_keys_env:
@@ -239,3 +244,21 @@ class GatewaySettings(BaseModel):
 
     def request_log_path(self) -> Path:
         return self.log_path or user_data_dir() / "requests.sqlite"
+
+
+class ModelAlias(BaseModel):
+    """What a model name in a request stands for: a mode, a cloud target, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Mode | None = Field(default=None, description="unset = the configured mode")
+    target: str | None = Field(default=None, description="the cloud target tried first; "
+                               "unset = the failover chain as configured")
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode(cls, mode: object) -> object:
+        try:
+            return None if mode is None else Mode.parse(str(mode))
+        except InvalidRequestError as exc:
+            raise ValueError(str(exc)) from None

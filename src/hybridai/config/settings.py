@@ -26,6 +26,7 @@ from .sections import (
     CacheSettings,
     CascadeSettings,
     GatewaySettings,
+    ModelAlias,
     PrivacySettings,
     ResilienceSettings,
     RouterSettings,
@@ -55,6 +56,10 @@ class Settings(BaseSettings):
     cascade: CascadeSettings = Field(default_factory=CascadeSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     resilience: ResilienceSettings = Field(default_factory=ResilienceSettings)
+    aliases: dict[str, ModelAlias] = Field(
+        default_factory=dict, description="model name -> mode and/or cloud target: what a "
+        "request's model field may say besides hybrid, hybrid/<mode>, a target's name or its "
+        "model's name")
 
     @classmethod
     def settings_customise_sources(

@@ -22,6 +22,10 @@ class DeviceSettings(BaseModel):
         default=None, description="GGUF file; unset means the bundled SmolLM2-135M-Instruct"
     )
     model_name: str | None = Field(default=None, description="name shown in responses")
+    capabilities: dict[str, bool] = Field(
+        default_factory=dict, description="what the device model can do, overriding what "
+        "its GGUF metadata and chat template say: tools, json_schema, json_object, vision, "
+        "audio_input, ... (hybridai device shows the result)")
     kind: str = Field(default="llama.cpp", description="the engine that runs the model: a kind "
                       "registered in hybridai.engines.registry")
     n_ctx: int = Field(default=4096, ge=0, description="context window; 0 = the model's own")

@@ -46,8 +46,8 @@ def _attempt(execution: Execution, step: AttemptStep
              ) -> Generator[ChatCompletionChunk, None, list[StreamEvent] | None]:
     """Streams the attempt's chunks; a buffered attempt's events come back whole instead."""
     events: Iterator[StreamEvent] = step.backend.stream(step.sent)
-    for text_filter in step.filters:
-        events = filtered(events, text_filter)
+    for filter_for in step.filters:
+        events = filtered(events, filter_for)
     if step.buffered:
         return list(events)
     for event in events:
@@ -68,8 +68,8 @@ async def adrive(execution: Execution, spending: Spending, storing: Storing
         try:
             async with spending.ahold(step.hold, execution.run.attempt_cost):
                 events: AsyncIterator[StreamEvent] = step.backend.astream(step.sent)
-                for text_filter in step.filters:
-                    events = afiltered(events, text_filter)
+                for filter_for in step.filters:
+                    events = afiltered(events, filter_for)
                 if step.buffered:
                     answer = [event async for event in events]
                 else:

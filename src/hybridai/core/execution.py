@@ -27,7 +27,7 @@ from ..errors import EngineError, StreamInterruptedError, TargetSkippedError
 from ..policies.cascade import Verdict, confidence
 from ..policies.continuation import RepeatTrimmer, continuation_request
 from ..policies.resilience import TargetHealth, retry_delay
-from ..schema.events import Backend, Finished, StreamEvent, TextFilter
+from ..schema.events import Backend, Channel, FilterFor, Finished, StreamEvent
 from ..schema.modes import Route
 from ..schema.request import ChatRequest
 from ..schema.response import ChatCompletionChunk
@@ -45,6 +45,10 @@ class Hold(NamedTuple):
     ttl_s: float
 
 
+# Engine errors about one answer (it did not fit the request's form), not about the engine:
+# they fall back like a failure, but say nothing of the device's availability.
+ANSWER_FAULTS = frozenset({"invalid_output", "unsupported_schema"})
+
 @dataclass(frozen=True)
 class AttemptStep:
     """Run ``backend`` on ``sent``; pass its text through ``filters`` in order."""
@@ -53,7 +57,7 @@ class AttemptStep:
     backend: Backend
     sent: ChatRequest
     """The request as this backend may see it: screened for a cloud, or a continuation."""
-    filters: tuple[TextFilter, ...] = ()
+    filters: tuple[FilterFor, ...] = ()
     buffered: bool = False
     """Collect the whole answer before anything reaches the caller (a cascade's device try)."""
     hold: Hold | None = None
@@ -128,7 +132,7 @@ class Execution:
             return End(store=True)
         finished = events[-1]
         assert isinstance(finished, Finished) and self.cascade_threshold is not None
-        verdict = Verdict(confidence(finished.logprobs or ()), self.cascade_threshold,
+        verdict = Verdict(confidence(finished.token_logprobs or ()), self.cascade_threshold,
                           truncated=finished.finish_reason == "length")
         later = self.plan.attempts[self._index + 1:]
         escalating = verdict.escalate and bool(later) and later[0].route is Route.IN_CLOUD
@@ -190,28 +194,30 @@ class Execution:
         sent, filters = self._outgoing(backend)
         buffered = self.cascade_threshold is not None and attempt.route is Route.ON_DEVICE
         if buffered:
-            sent = sent.model_copy(update={"logprobs": True})  # the cascade scores them
+            sent = sent.model_copy(update={"score_tokens": True})  # the cascade scores them
         return AttemptStep(attempt, backend, sent, filters, buffered,
                            self.hold_for(attempt, self._budgeted_request()))
 
-    def _outgoing(self, backend: Backend) -> tuple[ChatRequest, tuple[TextFilter, ...]]:
+    def _outgoing(self, backend: Backend) -> tuple[ChatRequest, tuple[FilterFor, ...]]:
         """What ``backend`` is sent and how its text is filtered: a cloud gets the screened
         request and its answer is restored; a stream being continued sends its text so far
         (screened the same way) and drops a repeat of it."""
         screening = self.plan.privacy
-        sent, filters = self.request, list[TextFilter]()
+        sent, filters = self.request, list[FilterFor]()
         redacting = (backend.route is not Route.ON_DEVICE and screening is not None)
         if redacting:
             assert screening is not None
             sent = screening.cloud_request()
             if screening.redacts:
-                filters.append(screening.restorer())
+                filters.append(screening.restorer_for)
         if (continued := self.run.continued) is not None:
             so_far = self.run.text_so_far
             if redacting and screening is not None and screening.redacts:
                 so_far = screening.scrub(so_far)
             sent = continuation_request(sent, so_far, continued.completion_tokens)
-            filters.append(RepeatTrimmer(self.run.text_so_far))
+            so_far_shown = self.run.text_so_far
+            filters.append(lambda channel: RepeatTrimmer(so_far_shown)
+                           if channel == Channel("text") else None)
         return sent, tuple(filters)
 
     def _budgeted_request(self) -> ChatRequest:
@@ -235,7 +241,7 @@ class Execution:
         return delay
 
     def _fall_back_or_end(self, attempt: Attempt, error: Exception, note: str = "") -> Step:
-        if isinstance(error, EngineError):
+        if isinstance(error, EngineError) and error.code not in ANSWER_FAULTS:
             self.engine_failed()  # a crash counts against availability at once
         more = self._index + 1 < len(self.plan.attempts)
         streamed = self.run.streamed_text

@@ -29,9 +29,10 @@ from ..cache import CacheLookup, ReplayBackend, ResponseCache
 from ..cloud.protocol import CloudTargetBackend
 from ..cloud.tokens import estimate_prompt_tokens
 from ..config import Settings
-from ..device.availability import AvailabilityReport
+from ..config.model_names import ModelChoice, ModelNames
+from ..device.availability import Availability, AvailabilityReason, AvailabilityReport
 from ..device.manager import Device
-from ..errors import EngineError
+from ..errors import EngineError, InvalidRequestError
 from ..policies.budget import BudgetLedger
 from ..policies.cascade import cascade_threshold
 from ..policies.pricing import PriceTable
@@ -39,7 +40,7 @@ from ..policies.privacy.screening import PrivacyGuard
 from ..policies.resilience import TargetHealth
 from ..schema.clock import Clock
 from ..schema.events import Backend
-from ..schema.modes import Mode, Route, mode_from_model
+from ..schema.modes import Mode, Route
 from ..schema.reasons import Reason, ReasonCode
 from ..schema.request import ChatRequest
 from ..schema.response import ChatCompletionChunk
@@ -70,8 +71,12 @@ class Pipeline:
     reference: Reference = field(init=False)
     """The cloud model that savings are measured against: the first of the chain."""
 
+    model_names: ModelNames = field(init=False)
+
     def __post_init__(self) -> None:
         self.reference = Reference(next(iter(self.clouds.values()), None))
+        self.model_names = ModelNames(self.settings, self.device.engine.name,
+                                      self.device.location.name)
 
     # 1. validate ---------------------------------------------------------------------------
     def prepare(self, payload: dict[str, Any]) -> tuple[ChatRequest, RoutePlan]:
@@ -81,10 +86,25 @@ class Pipeline:
               tenant: str | None = None) -> ChatRequest:
         """``strict``: JSON types only, as the gateway's OpenAPI document says; ``tenant``:
         who is asking (the gateway's digest of the client's key)."""
-        return ChatRequest.parse(payload, strict=strict, tenant=tenant)
+        return ChatRequest.parse(payload, strict=strict, tenant=tenant, extensions=frozenset(
+            self.settings.gateway.extension_fields))
+
+    def model_choice(self, request: ChatRequest) -> ModelChoice:
+        """What the request's model name chose; with a mode given, any name is taken."""
+        if request.options.mode is not None and request.model not in self.model_names.names:
+            return ModelChoice(request.options.mode)
+        return self.model_names.choose(request.model)
 
     def mode_of(self, request: ChatRequest) -> Mode:
-        return request.options.mode or mode_from_model(request.model) or self.settings.mode
+        return (request.options.mode or self.model_choice(request).mode
+                or self.settings.mode)
+
+    def cloud_chain(self, request: ChatRequest) -> list[str]:
+        """The cloud targets in failover order; the one the model name chose first."""
+        chosen = self.model_choice(request).target
+        if chosen is None:
+            return list(self.clouds)
+        return [chosen, *(name for name in self.clouds if name != chosen)]
 
     def plan_request(self, request: ChatRequest) -> tuple[ChatRequest, RoutePlan]:
         started_at = self.clock()
@@ -102,16 +122,27 @@ class Pipeline:
         # 4. plan: the device's availability is only asked for when the mode could use it.
         device = self.device.availability() if mode is not Mode.ONLY_IN_CLOUD else (
             NOT_ASKED)
+        if mode is not Mode.ONLY_IN_CLOUD and (lacks := self.lacking(request)):
+            device = lacking_device(lacks)
+            if mode is Mode.ONLY_ON_DEVICE and not screening.keep_local:
+                raise InvalidRequestError(f"mode only_on_device, but {device.detail}",
+                                          code="device_lacks")
         if screening.keep_local:
             return request, replace(plan_private(mode, device, self.device.engine.name,
                                                  screening), cache=lookup)
         decision = self.router_decision(request) if mode is Mode.AUTO else None
+        chain = self.cloud_chain(request)
         blocked = None
-        if self.budget is not None and self.clouds and mode is not Mode.ONLY_ON_DEVICE:
-            blocked = self.budget.check(self.cloud_estimate(next(iter(self.clouds)), request))
-        route_plan = plan(mode, device, self.device.engine.name, list(self.clouds), decision,
+        if self.budget is not None and chain and mode is not Mode.ONLY_ON_DEVICE:
+            blocked = self.budget.check(self.cloud_estimate(chain[0], request))
+        route_plan = plan(mode, device, self.device.engine.name, chain, decision,
                           blocked, self.health.unavailable())
         return request, replace(route_plan, cache=lookup, privacy=screening)
+
+    def lacking(self, request: ChatRequest) -> tuple[str, ...]:
+        """The capabilities ``request`` needs that the device model lacks."""
+        needs = request.needs()
+        return self.device.capabilities().lacks(needs) if needs else ()
 
     def plans_without_io(self, request: ChatRequest) -> bool:
         """Whether ``plan_request`` may run on an event loop: no device check (the mode never
@@ -140,7 +171,9 @@ class Pipeline:
         """The most a call to ``target`` may cost: what the budget holds until it ends."""
         cloud = self.clouds[target]
         prompt_tokens = estimate_prompt_tokens(request)
-        completion_tokens = request.max_tokens or self.settings.budget.reserve_tokens
+        # Every choice is paid for; the prompt estimate counts tool definitions and images.
+        completion_tokens = (request.max_tokens or self.settings.budget.reserve_tokens
+                             ) * request.choices
         return self.prices.cost(cloud.model, prompt_tokens, completion_tokens,
                                 price=cloud.price) or 0.0
 
@@ -261,6 +294,16 @@ class _NotAsked:
 NOT_ASKED: Any = _NotAsked()
 
 
+def lacking_device(lacks: tuple[str, ...]) -> AvailabilityReport:
+    """The device, for a request that needs what its model cannot do."""
+    from ..device.capabilities import CAPABILITIES
+
+    return AvailabilityReport(
+        Availability.UNAVAILABLE, AvailabilityReason.LACKS_CAPABILITY,
+        "the device model cannot " + "; nor ".join(CAPABILITIES[c] for c in lacks)
+        + f" ({', '.join(lacks)})", lacks=lacks)
+
+
 def cached_plan(mode: Mode, lookup: CacheLookup) -> RoutePlan:
     assert lookup.hit is not None
     hit = lookup.hit
@@ -272,4 +315,4 @@ def cached_plan(mode: Mode, lookup: CacheLookup) -> RoutePlan:
 
 def prompt_of(request: ChatRequest) -> str:
     """What the router reads: the conversation's text, system prompt included."""
-    return "\n".join(message.content for message in request.messages)
+    return "\n".join(message.text for message in request.messages)

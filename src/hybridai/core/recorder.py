@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Literal
 
 from ..cache.replay import ReplayBackend
-from ..cloud.tokens import estimate_tokens
+from ..cloud.tokens import estimate_prompt_tokens, estimate_tokens
 from ..errors import BudgetExhaustedError
 from ..policies.cascade import Verdict
 from ..policies.pricing import PriceTable
-from ..schema.events import Backend, Finished, Started, StreamEvent, TextDelta
+from ..schema.compat import unused_on_device
+from ..schema.events import (
+    Backend,
+    ChoiceFinished,
+    Finished,
+    LogprobsDelta,
+    MessageFields,
+    RefusalDelta,
+    Started,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+)
 from ..schema.modes import Route
 from ..schema.reasons import Reason, ReasonCode
 from ..schema.request import ChatRequest
@@ -25,12 +39,17 @@ from ..schema.response import (
     ChatCompletion,
     ChatCompletionChunk,
     Choice,
+    ChoiceLogprobs,
     ChunkChoice,
     ContinuationInfo,
     Delta,
     Fallback,
+    FunctionCallDelta,
+    FunctionCallOut,
     ResponseMessage,
     RoutingInfo,
+    ToolCallChunk,
+    ToolCallOut,
     Usage,
     new_completion_id,
     now,
@@ -40,6 +59,32 @@ from .plan import Attempt, RoutePlan, error_code, fallback_reason
 
 _SKIPPED = {"circuit_open": "its circuit breaker is open",
             "offline": "offline, no cloud target could be connected to"}
+
+
+class ChoiceOutput:
+    """What one choice of the answer holds so far, beyond its text."""
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+        self.refusal: list[str] = []
+        self.calls: dict[int, list[str]] = {}  # index -> [id, name, arguments]
+        self.legacy_call: list[str] | None = None  # [name, arguments]
+        self.fields: dict[str, object] = {}
+        self.logprobs: list[dict[str, object]] = []
+        self.refusal_logprobs: list[dict[str, object]] = []
+        self.finish_reason: str | None = None
+        self.started = False
+
+    def message(self) -> ResponseMessage:
+        calls = [ToolCallOut(id=i, function=FunctionCallOut(name=n, arguments=a))
+                 for i, n, a in (self.calls[k] for k in sorted(self.calls))] or None
+        text = "".join(self.text)
+        legacy = (FunctionCallOut(name=self.legacy_call[0], arguments=self.legacy_call[1])
+                  if self.legacy_call else None)
+        message = ResponseMessage(content=None if (calls or legacy) and not text else text,
+                                  refusal="".join(self.refusal) or None, tool_calls=calls,
+                                  function_call=legacy)
+        return message.model_copy(update=self.fields) if self.fields else message
 
 
 class Reference:
@@ -78,7 +123,8 @@ class RunRecorder:
         self._reset_output()
 
     def _reset_output(self) -> None:
-        self.text_parts: list[str] = []
+        self.outputs: dict[int, ChoiceOutput] = {0: ChoiceOutput()}
+        self.text_parts: list[str] = self.outputs[0].text  # the first choice's text
         self.continued: ContinuationInfo | None = None
         self._own_parts_from = 0  # text_parts before this index came from a broken stream
         self.first_token_at: float | None = None
@@ -118,6 +164,7 @@ class RunRecorder:
             f"{self.attempt.target}'s stream broke after {tokens} tokens ({error}); "
             "the next target continued it"))
         self._own_parts_from = len(self.text_parts)
+        self.outputs[0].finish_reason = None
         self.prompt_tokens = None
         self.finished = None
         self.routing = None
@@ -174,28 +221,74 @@ class RunRecorder:
         if isinstance(event, Started):
             self.prompt_tokens = event.prompt_tokens
             return None
-        if isinstance(event, TextDelta):
-            first = self.first_token_at is None
-            if first:
+        if isinstance(event, Finished):
+            return self._finish(event)
+        output = self.outputs.setdefault(event.choice, ChoiceOutput())
+        delta: Delta | None = None
+        logprobs: ChoiceLogprobs | None = None
+        finish_reason: str | None = None
+        if isinstance(event, TextDelta | RefusalDelta | ToolCallDelta):
+            if self.first_token_at is None:
                 self.first_token_at = self.clock()
-            self.text_parts.append(event.text)
-            if not self.request.stream:
-                return None  # nobody reads chunks of an unstreamed answer
-            return self._chunk(Delta(role="assistant" if first else None, content=event.text))
+            role: Literal["assistant"] | None = None if output.started else "assistant"
+            output.started = True
+            if isinstance(event, TextDelta):
+                output.text.append(event.text)
+                delta = Delta(role=role, content=event.text)
+            elif isinstance(event, RefusalDelta):
+                output.refusal.append(event.text)
+                delta = Delta(role=role, refusal=event.text)
+            elif event.legacy or self.request.functions is not None:
+                # Legacy functions get the legacy shape, whoever answered (the device's
+                # engine reports calls one way).
+                legacy = output.legacy_call = output.legacy_call or ["", ""]
+                legacy[0] = legacy[0] or event.name or ""
+                legacy[1] += event.arguments
+                delta = Delta(role=role, function_call=FunctionCallDelta(
+                    name=event.name, arguments=event.arguments))
+            else:
+                call = output.calls.setdefault(event.index, ["", "", ""])
+                call[0] = event.id or call[0]
+                call[1] = call[1] + (event.name or "") if not call[1] else call[1]
+                call[2] += event.arguments
+                delta = Delta(role=role, tool_calls=[ToolCallChunk(
+                    index=event.index, id=event.id, type="function" if event.id else None,
+                    function=FunctionCallDelta(name=event.name,
+                                               arguments=event.arguments))])
+        elif isinstance(event, LogprobsDelta):
+            (output.refusal_logprobs if event.refusal else output.logprobs).extend(
+                event.content)
+            logprobs = (ChoiceLogprobs(refusal=list(event.content)) if event.refusal
+                        else ChoiceLogprobs(content=list(event.content)))
+            delta = Delta()
+        elif isinstance(event, MessageFields):
+            output.fields.update(event.fields)
+            delta = Delta(**event.fields)
+        elif isinstance(event, ChoiceFinished):
+            output.finish_reason = finish_reason = event.finish_reason
+            delta = Delta()
+        if not self.request.stream or delta is None:
+            return None  # nobody reads chunks of an unstreamed answer
+        return ChatCompletionChunk(
+            id=self.id, created=self.created, model=self._model(),
+            choices=[ChunkChoice(index=event.choice, delta=delta, logprobs=logprobs,
+                                 finish_reason=finish_reason)])
+
+    def _finish(self, event: Finished) -> ChatCompletionChunk | None:
+        if event.finish_reason == "tool_calls" and self.request.functions is not None:
+            event = replace(event, finish_reason="function_call")
         self.finished = event
+        first = self.outputs[0]
+        open_choice = first.finish_reason is None
+        if open_choice:
+            first.finish_reason = event.finish_reason
         routing = self.routing_info()
         if not self.request.stream:
             return None
-        return self._chunk(Delta(), finish_reason=event.finish_reason,
-                           usage=_usage(routing), hybrid=routing)
-
-    def _chunk(self, delta: Delta, **fields: object) -> ChatCompletionChunk:
-        finish_reason = fields.pop("finish_reason", None)
         return ChatCompletionChunk(
             id=self.id, created=self.created, model=self._model(),
-            choices=[ChunkChoice(delta=delta, finish_reason=finish_reason)],  # type: ignore[arg-type]
-            **fields,  # type: ignore[arg-type]
-        )
+            choices=[ChunkChoice(delta=Delta(), finish_reason=event.finish_reason)]
+            if open_choice else [], usage=_usage(routing), hybrid=routing)
 
     def _model(self) -> str:
         return self.backend.model if self.backend else ""
@@ -226,7 +319,7 @@ class RunRecorder:
         saved = (max(0.0, cloud_cost - (cost or 0.0)) if (on_device or from_cache) and cloud_cost
                  else 0.0)
         end = self.clock()
-        self.routing = RoutingInfo(
+        routing = RoutingInfo(
             route=self.attempt.route, target=self.attempt.target, model=self.backend.model,
             mode=self.plan.mode, reason=str(self.reason), detail=self.reason.detail,
             fallbacks=[*self._skips(), *self.fallbacks], retries=list(self.retries),
@@ -241,8 +334,20 @@ class RunRecorder:
             cache=self.backend.hit.info() if isinstance(self.backend, ReplayBackend) else None,
             privacy=None if self.plan.privacy is None else
             self.plan.privacy.info(redacted=not on_device),
+            unused_fields=self._unused_fields() if on_device or from_cache else None,
         )
-        return self.routing
+        if self.finished is not None:  # settled: what an unfinished stream reads changes
+            self.routing = routing
+        return routing
+
+    def _unused_fields(self) -> list[str] | None:
+        """The request fields a device or cache answer did not act on: the table's no_effect
+        ones, and extensions the engine has no sampler for (its ``unused_fields``)."""
+        unused = unused_on_device(self.request.wire())
+        engine_unused = getattr(self.backend, "unused_fields", None)
+        if callable(engine_unused):
+            unused = sorted({*unused, *engine_unused(self.request)})
+        return unused or None
 
     def _skips(self) -> list[Fallback]:
         """The targets left out of the plan that would have been tried before this one."""
@@ -256,8 +361,8 @@ class RunRecorder:
     def _tokens(self) -> tuple[int, int]:
         """Prompt and completion tokens of the current attempt: counted, else estimated."""
         finished = self.finished
-        prompt_tokens = (finished and finished.prompt_tokens) or self.prompt_tokens or sum(
-            estimate_tokens(m.content) for m in self.request.messages)
+        prompt_tokens = ((finished and finished.prompt_tokens) or self.prompt_tokens
+                         or estimate_prompt_tokens(self.request))
         completion_tokens = (finished.completion_tokens if finished and
                              finished.completion_tokens is not None
                              else estimate_tokens("".join(self.text_parts[self._own_parts_from:])))
@@ -286,13 +391,17 @@ class RunRecorder:
 
     def completion(self) -> ChatCompletion:
         routing = self.routing_info()
-        return ChatCompletion(
-            id=self.id, created=self.created, model=self._model(),
-            choices=[Choice(message=ResponseMessage(content="".join(self.text_parts)),
-                            finish_reason=self.finished.finish_reason if self.finished
-                            else None)],
-            usage=_usage(routing), hybrid=routing,
-        )
+        choices = []
+        for index in sorted(self.outputs):
+            output = self.outputs[index]
+            logprobs = None
+            if self.request.logprobs:
+                logprobs = ChoiceLogprobs(content=output.logprobs,
+                                          refusal=output.refusal_logprobs or None)
+            choices.append(Choice(index=index, message=output.message(),
+                                  finish_reason=output.finish_reason, logprobs=logprobs))
+        return ChatCompletion(id=self.id, created=self.created, model=self._model(),
+                              choices=choices, usage=_usage(routing), hybrid=routing)
 
 
 def _budget_note(error: BudgetExhaustedError | None) -> BudgetNote | None:

@@ -33,6 +33,7 @@ class AvailabilityReason(StrEnum):
     ENGINE_FAILED = "engine_failed"
     TOO_SLOW = "too_slow"
     NOT_BENCHMARKED = "not_benchmarked"
+    LACKS_CAPABILITY = "device_lacks"
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,18 @@ class AvailabilityReport:
     status: Availability
     reason: AvailabilityReason
     detail: str
+    lacks: tuple[str, ...] = ()
+    """For one request: the capabilities it needs that the device model lacks."""
 
     @property
     def available(self) -> bool:
         return self.status is Availability.AVAILABLE
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        facts = asdict(self)
+        if not self.lacks:
+            del facts["lacks"]
+        return facts
 
 
 def required_ram_mb(probe: DeviceProbe, device: DeviceSettings) -> float:

@@ -16,6 +16,7 @@ from ..engines.registry import build_engine
 from ..errors import EngineError
 from .availability import AvailabilityReport, assess
 from .benchmark import BenchmarkCache, BenchmarkResult, fingerprint, result_from_speed
+from .capabilities import Capabilities, device_capabilities
 from .probe import DeviceProbe, ModelFacts, model_facts, probe_device
 
 
@@ -25,6 +26,7 @@ class DeviceReport:
     benchmark: BenchmarkResult | None
     availability: AvailabilityReport
     engine: dict[str, Any] | None
+    capabilities: Capabilities | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -32,6 +34,7 @@ class DeviceReport:
             "probe": self.probe.to_dict(),
             "benchmark": self.benchmark.to_dict() if self.benchmark else None,
             "engine": self.engine,
+            "capabilities": self.capabilities.to_dict() if self.capabilities else None,
         }
 
 
@@ -56,6 +59,10 @@ class Device:
         self._lock = threading.Lock()
         self._last: tuple[float, AvailabilityReport] | None = None
         self._failed_benchmark: BenchmarkResult | None = None
+
+    def capabilities(self) -> Capabilities:
+        """What the device model can do (tools, JSON schema, images, ...)."""
+        return device_capabilities(self.settings, self.location.path)
 
     def probe(self) -> DeviceProbe:
         # The model header is parsed once per file version, not on every probe.
@@ -133,7 +140,7 @@ class Device:
             "recent_crashes": self.engine.recent_crashes(),
             "log": None if self.engine.log_path is None else str(self.engine.log_path),
         }
-        return DeviceReport(probe, benchmark, availability, engine)
+        return DeviceReport(probe, benchmark, availability, engine, self.capabilities())
 
     def invalidate(self) -> None:
         """Forget the cached availability (after a crash, say)."""

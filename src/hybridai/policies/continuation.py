@@ -9,7 +9,7 @@ a model that starts over anyway has the repeated part dropped (``RepeatTrimmer``
 
 from __future__ import annotations
 
-from ..schema.request import ChatRequest, Message
+from ..schema.request import ChatRequest
 
 INSTRUCTION = (
     "Your previous answer was cut off. Continue it exactly where it stopped, even mid-word or "
@@ -23,11 +23,12 @@ def continuation_request(request: ChatRequest, text_so_far: str, tokens_so_far: 
     ``max_tokens`` shrinks by what was already generated, so the whole answer keeps the
     caller's limit (at least one token is asked for).
     """
-    messages = [*request.messages, Message(role="assistant", content=text_so_far),
-                Message(role="user", content=INSTRUCTION)]
+    messages = [*request.wire()["messages"], {"role": "assistant", "content": text_so_far},
+                {"role": "user", "content": INSTRUCTION}]
     max_tokens = (None if request.max_tokens is None
                   else max(1, request.max_tokens - tokens_so_far))
-    return request.model_copy(update={"messages": messages, "max_tokens": max_tokens})
+    return request.revised(messages=messages, max_tokens=max_tokens,
+                           max_completion_tokens=None)
 
 
 # Small models often restart the answer they were asked to continue, or repeat its last

@@ -41,7 +41,7 @@ class Route(StrEnum):
 
 
 # Model names that choose a mode, so an OpenAI client can pick one by ``model`` alone.
-_MODEL_ALIASES = {
+MODEL_ALIASES = {
     "on-device": Mode.ONLY_ON_DEVICE,
     "device": Mode.ONLY_ON_DEVICE,
     "cloud": Mode.ONLY_IN_CLOUD,
@@ -56,6 +56,6 @@ def mode_from_model(model: str | None) -> Mode | None:
     if prefix != "hybrid" or not rest:
         raise InvalidRequestError(
             f"unknown model {model!r}; use 'hybrid' or 'hybrid/<mode>' with a mode among "
-            f"{', '.join(m.value for m in Mode)} or {', '.join(_MODEL_ALIASES)}",
+            f"{', '.join(m.value for m in Mode)} or {', '.join(MODEL_ALIASES)}",
             code="model_not_found")
-    return _MODEL_ALIASES.get(rest) or Mode.parse(rest)
+    return MODEL_ALIASES.get(rest) or Mode.parse(rest)

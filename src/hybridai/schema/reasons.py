@@ -17,6 +17,7 @@ class ReasonCode(StrEnum):
     ONLY_IN_CLOUD = "only_in_cloud"
     DEVICE_AVAILABLE = "device_available"
     DEVICE_UNAVAILABLE = "device_unavailable"
+    DEVICE_LACKS = "device_lacks"
     CLOUD_PREFERRED = "cloud_preferred"
     ROUTER = "router"
     ROUTER_FAILED = "router_failed"

@@ -13,57 +13,34 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import InvalidRequestError
+from .messages import Message
 from .modes import Mode
 from .privacy import Policy
-
-Role = Literal["system", "developer", "user", "assistant", "tool"]
-ROLES: tuple[str, ...] = ("system", "developer", "user", "assistant", "tool")
-
-
-# What ``Message._flatten_parts`` accepts, for the JSON schema (whose own would say "string").
-_CONTENT_SCHEMA = {"anyOf": [
-    {"type": "string"},
-    {"type": "array", "items": {"type": "object", "required": ["type", "text"], "properties": {
-        "type": {"const": "text"}, "text": {"type": "string"}}}},
-    {"type": "null"}]}
-
-
-class Message(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    role: str = Field(json_schema_extra={"enum": list(ROLES)})
-    content: Annotated[str, WithJsonSchema(_CONTENT_SCHEMA)] = Field(
-        description="text, or a list of text parts (joined by newlines); null is empty")
-    name: str | None = Field(default=None, exclude=True, repr=False,
-                             description="the author's name: accepted, not used")
-
-    @field_validator("role")
-    @classmethod
-    def _known_role(cls, role: str) -> str:
-        if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
-        return role
-
-    @field_validator("content", mode="before")
-    @classmethod
-    def _flatten_parts(cls, content: Any) -> Any:
-        # OpenAI allows a list of content parts; the text parts are all a text model can use.
-        if content is None:
-            return ""
-        if isinstance(content, list):
-            texts = []
-            for part in content:
-                if not isinstance(part, dict) or part.get("type") != "text":
-                    kind = part.get("type") if isinstance(part, dict) else type(part).__name__
-                    raise ValueError(f"content part of type {kind!r} is not supported (text only)")
-                if not isinstance(text := part.get("text"), str):
-                    raise ValueError("a text content part needs its text as a string")
-                texts.append(text)
-            return "\n".join(texts)
-        return content
+from .tools import (
+    AudioOutput,
+    CustomTool,
+    FunctionSpec,
+    FunctionTool,
+    LegacyFunctionChoice,
+    NamedToolChoice,
+    Prediction,
+    ResponseFormat,
+    StreamOptions,
+    Tool,
+    ToolChoice,
+    ToolRules,
+)
 
 
 class HybridOptions(BaseModel):
@@ -111,17 +88,13 @@ def _integral_as_int(value: Any) -> Any:
 
 
 class WireOnlyFields(BaseModel):
-    """OpenAI's fields that a request may send but ``ChatRequest`` does not keep as such."""
+    """OpenAI's fields that a request may send but ``ChatRequest`` keeps under another name."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     max_completion_tokens: int | None = Field(
         default=None, ge=1, description="OpenAI's newer name for max_tokens (max_tokens wins "
         "when both are given)")
-    n: Literal[1] | None = Field(default=None, description="how many choices: one")
-    stream_options: dict[str, Any] | None = Field(
-        default=None, description="accepted and not used: a stream's final chunk always "
-        "carries the usage")
 
     _integral = field_validator("max_completion_tokens", mode="before")(_integral_as_int)
 
@@ -129,33 +102,113 @@ class WireOnlyFields(BaseModel):
 WIRE_ONLY_FIELDS: frozenset[str] = frozenset(WireOnlyFields.model_fields)
 
 # Fields the request type carries for hybridai's own use, which a caller may not send.
-INTERNAL_FIELDS: frozenset[str] = frozenset({"logprobs", "options", "payload", "tenant"})
+INTERNAL_FIELDS: frozenset[str] = frozenset({"score_tokens", "options", "payload", "tenant",
+                                             "extensions"})
+
+_Penalty = Annotated[float | None, Field(ge=-2.0, le=2.0)]
+
+
+def _given(field: str) -> dict[str, Any]:
+    """JSON schema: ``field`` is there and not null."""
+    return {"required": [field], "properties": {field: {"not": {"type": "null"}}}}
+
+
+REQUEST_RULES: list[dict[str, Any]] = [
+    {"if": _given("top_logprobs"),
+     "then": {"required": ["logprobs"], "properties": {"logprobs": {"const": True}}}},
+    {"not": {"allOf": [_given("tools"), _given("functions")]}},
+    {"if": {**_given("tool_choice"),
+            "properties": {"tool_choice": {"not": {"enum": [None, "none"]}}}},
+     "then": _given("tools")},
+    {"if": {"required": ["modalities"], "properties": {"modalities": {
+        "type": "array", "contains": {"const": "audio"}}}}, "then": _given("audio")},
+]
+"""``ChatRequest._consistent``'s rules, for the JSON schema (the OpenAPI document), but one:
+that ``tool_choice`` names a function ``tools`` defines, which a JSON schema cannot say."""
+
 
 
 class ChatRequest(BaseModel):
-    """A validated chat request: OpenAI's fields, and hybridai's ``options`` apart."""
+    """A validated chat request: OpenAI's fields, and hybridai's ``options`` apart.
 
-    model_config = ConfigDict(extra="forbid")
+    Every field OpenAI documents for Chat Completions is here, typed; what each means on the
+    device and in the cloud is ``schema/compat.py``'s table."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     messages: list[Message] = Field(json_schema_extra={"minItems": 1})
     model: str | None = None
     stream: bool = False
+    stream_options: StreamOptions | None = None
     max_tokens: int | None = Field(default=None, ge=1)
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
     top_p: float | None = Field(default=None, gt=0.0, le=1.0)
     seed: int | None = None
     stop: Annotated[list[str] | None, WithJsonSchema({"anyOf": [
-        {"type": "string"}, {"type": "array", "items": {"type": "string"}}, {"type": "null"}]})
+        {"type": "string"}, {"type": "array", "items": {"type": "string"}, "maxItems": 4},
+        {"type": "null"}]})
     ] = None
+    n: int | None = Field(default=None, ge=1, le=128, description="how many choices")
+    presence_penalty: _Penalty = None
+    frequency_penalty: _Penalty = None
+    logit_bias: dict[str, Annotated[float, Field(ge=-100, le=100)]] | None = Field(
+        default=None, description="token id (the cloud model's tokenizer) -> bias")
+    logprobs: bool | None = Field(default=None, description="return each output token's log "
+                                  "probability")
+    top_logprobs: int | None = Field(default=None, ge=0, le=20)
+    tools: list[Tool] | None = Field(default=None, min_length=1)
+    tool_choice: ToolChoice | None = None
+    parallel_tool_calls: bool | None = None
+    functions: list[FunctionSpec] | None = Field(default=None, min_length=1,
+                                                 description="legacy: tools")
+    function_call: Literal["none", "auto"] | LegacyFunctionChoice | None = Field(
+        default=None, description="legacy: tool_choice")
+    response_format: ResponseFormat | None = None
+    modalities: list[Literal["text", "audio"]] | None = None
+    audio: AudioOutput | None = Field(default=None, description="spoken answer's voice and "
+                                      "format (with modalities [\"text\", \"audio\"])")
+    prediction: Prediction | None = None
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
+    verbosity: Literal["low", "medium", "high"] | None = None
+    web_search_options: dict[str, Any] | None = None
+    metadata: dict[str, str] | None = Field(default=None, max_length=16)
+    store: bool | None = None
+    service_tier: Literal["auto", "default", "flex", "scale", "priority"] | None = None
+    prompt_cache_key: str | None = None
+    prompt_cache_retention: str | None = None
+    safety_identifier: str | None = None
     user: str | None = None
     tenant: str | None = Field(default=None, description="who is asking, as the gateway knows "
                                "it (a digest of the client's key); set by the gateway, never "
                                "by the caller")
-    logprobs: bool = Field(default=False, description="record each sampled token's log "
-                           "probability (set by the cascade on the device's attempt)")
+    score_tokens: bool = Field(default=False, description="record each sampled token's log "
+                               "probability (set by the cascade on the device's attempt)")
+    extensions: dict[str, Any] = Field(default_factory=dict, description="vendor extension "
+                                       "fields the gateway allows through (gateway."
+                                       "extension_fields): top_k, min_p, ...")
     options: HybridOptions = Field(default_factory=HybridOptions)
     payload: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False,
                                     description="the OpenAI part of the request, as given")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ChatRequest:
+        if self.top_logprobs is not None and not self.logprobs:
+            raise ValueError("top_logprobs needs logprobs: true")
+        if self.tools is not None and self.functions is not None:
+            raise ValueError("tools and the legacy functions cannot both be given")
+        names = {f.name for f in self.function_specs()}
+        chosen = (self.tool_choice.function.name if isinstance(self.tool_choice,
+                                                               NamedToolChoice) else
+                  self.function_call.name if isinstance(self.function_call,
+                                                        LegacyFunctionChoice) else None)
+        if chosen is not None and chosen not in names:
+            raise ValueError(f"tool_choice names the function {chosen!r}, which tools does "
+                             "not define")
+        if self.tool_choice not in (None, "none") and not self.tools:
+            raise ValueError("tool_choice needs tools")
+        if self.modalities and "audio" in self.modalities and self.audio is None:
+            raise ValueError("modalities with audio needs the audio field (voice, format)")
+        return self
 
     @field_validator("messages")
     @classmethod
@@ -166,6 +219,13 @@ class ChatRequest(BaseModel):
 
     _integral = field_validator("max_tokens", "seed", mode="before")(_integral_as_int)
 
+    @field_validator("n", "top_logprobs", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("a count, not a boolean")
+        return _integral_as_int(value)
+
     @field_validator("stop", mode="before")
     @classmethod
     def _stop_list(cls, stop: Any) -> Any:
@@ -175,28 +235,108 @@ class ChatRequest(BaseModel):
     def deterministic(self) -> bool:
         return self.temperature == 0.0
 
+    def function_specs(self) -> tuple[FunctionSpec, ...]:
+        """The functions offered, by ``tools`` or the legacy ``functions``."""
+        if self.functions is not None:
+            return tuple(self.functions)
+        return tuple(t.function for t in self.tools or () if isinstance(t, FunctionTool))
+
+    def tool_rules(self) -> ToolRules | None:
+        """The functions and how the answer may call them; None when none are offered."""
+        functions = self.function_specs()
+        if not functions:
+            return None
+        choice: str = "auto"
+        legacy = self.function_call
+        if isinstance(self.tool_choice, NamedToolChoice):
+            choice = self.tool_choice.function.name
+        elif isinstance(self.tool_choice, str):
+            choice = self.tool_choice
+        elif isinstance(legacy, LegacyFunctionChoice):
+            choice = legacy.name
+        elif isinstance(legacy, str):
+            choice = legacy
+        elif self.tool_choice is not None:  # allowed_tools
+            mode = self.tool_choice.allowed_tools.get("mode", "auto")
+            allowed = {t.get("function", {}).get("name") for t in
+                       self.tool_choice.allowed_tools.get("tools", []) if isinstance(t, dict)}
+            functions = tuple(f for f in functions if f.name in allowed)
+            choice = mode if mode in ("auto", "required") else "auto"
+        return ToolRules(functions=functions, choice=choice,
+                         parallel=self.parallel_tool_calls is not False and legacy is None
+                         and self.functions is None)
+
+    def needs(self) -> frozenset[str]:
+        """What the request asks of the model that answers, beyond text: capability names
+        as devices state them (``vision``, ``tools``, ``json_schema``, ...)."""
+        needs = set[str]()
+        for message in self.messages:
+            needs |= message.needs
+        rules = self.tool_rules()
+        if rules is not None and rules.choice != "none":
+            needs.add("tools")
+        if any(isinstance(t, CustomTool) for t in self.tools or ()):
+            needs.add("custom_tools")
+        if self.response_format is not None and self.response_format.type != "text":
+            needs.add(self.response_format.type)  # json_object, json_schema
+        if self.modalities and "audio" in self.modalities:
+            needs.add("audio_output")
+        if self.logit_bias:
+            needs.add("logit_bias")
+        if self.web_search_options is not None:
+            needs.add("web_search")
+        return frozenset(needs)
+
+    @property
+    def choices(self) -> int:
+        return self.n or 1
+
+    def wire(self) -> dict[str, Any]:
+        """The OpenAI part of the request as JSON: as given when parsed from a body (the
+        cloud is sent it unchanged), else as its fields say."""
+        if self.payload:
+            return self.payload
+        return self.model_dump(mode="json", exclude_unset=True, exclude_none=True,
+                               by_alias=True, exclude=set(INTERNAL_FIELDS))
+
+    def revised(self, payload: dict[str, Any] | None = None, **fields: Any) -> ChatRequest:
+        """This request with its JSON replaced by ``payload`` and/or ``fields`` changed (None
+        removes one), validated again; hybridai's options and who is asking stay."""
+        wire = {**(self.wire() if payload is None else payload), **fields}
+        wire = {k: v for k, v in wire.items() if v is not None}
+        revised = ChatRequest.parse({**wire, **{k: self.extensions[k] for k in
+                                                self.extensions if k not in wire}},
+                                    extensions=frozenset(self.extensions))
+        return revised.model_copy(update={"options": self.options, "tenant": self.tenant,
+                                          "score_tokens": self.score_tokens})
+
     @classmethod
     def parse(cls, payload: dict[str, Any], *, strict: bool = False,
-              tenant: str | None = None) -> ChatRequest:
+              tenant: str | None = None, extensions: frozenset[str] = frozenset()
+              ) -> ChatRequest:
         """``strict``: each field in its JSON type only (no coercion), as on the wire;
-        ``tenant``: who is asking, as the gateway knows it."""
+        ``tenant``: who is asking, as the gateway knows it; ``extensions``: the vendor
+        extension fields allowed through to the cloud (``gateway.extension_fields``)."""
         given: dict[str, Any] = {}  # the OpenAI part, as given
         options: dict[str, Any] = {}  # hybridai's own
         fields: dict[str, Any] = {}  # what the request keeps as such
         wire_only: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
         for key, value in payload.items():
             if key in HYBRID_FIELDS:
                 options[key] = value
                 continue
             given[key] = value
+            if key in extensions and key not in cls.model_fields:
+                extra[key] = value
+                continue
             (wire_only if key in WIRE_ONLY_FIELDS else fields)[key] = value
-        n = wire_only.get("n")
-        if n is not None and (isinstance(n, bool) or n != 1):
-            raise InvalidRequestError(f"n={n!r} is not supported; hybridai returns one choice")
+        if extra:
+            fields["extensions"] = extra
         if "messages" not in fields:
             raise InvalidRequestError("'messages' is required: a list of {role, content} objects")
-        if not INTERNAL_FIELDS.isdisjoint(fields) and (
-                internal := sorted(INTERNAL_FIELDS & fields.keys())):
+        if not INTERNAL_FIELDS.isdisjoint(given) and (
+                internal := sorted(INTERNAL_FIELDS & given.keys())):
             raise InvalidRequestError("invalid request: " + "; ".join(
                 f"{name}: unknown field" for name in internal))
         errors: list[ValidationError] = []
@@ -234,6 +374,8 @@ def describe_validation_error(*excs: ValidationError) -> str:
         where = ".".join(str(p) for p in error["loc"]) or "request"
         message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
-            message = "unknown field"
+            message = "unknown field" + (
+                " (a vendor extension? gateway.extension_fields lets it through to the cloud)"
+                if len(error["loc"]) == 1 else "")
         problems.append(f"{where}: {message}")
     return "invalid request: " + "; ".join(problems)

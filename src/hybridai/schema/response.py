@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -132,17 +132,58 @@ class RoutingInfo(BaseModel):
         default=None, description="set when this target continued a stream that broke "
         "after its first token (resilience.continue_streams)")
     privacy: PrivacyInfo | None = None
+    unused_fields: list[str] | None = Field(
+        default=None, description="request fields the answering target accepted but did not "
+        "act on (a device or cache answer: store, metadata, reasoning_effort, ...; "
+        "docs/compatibility.md)")
+
+
+class FunctionCallOut(BaseModel):
+    name: str
+    arguments: str
+
+
+class ToolCallOut(BaseModel):
+    id: str
+    type: Literal["function"] = "function"
+    function: FunctionCallOut
 
 
 class ResponseMessage(BaseModel):
+    """The answer's message; fields a cloud adds that hybridai does not model (``annotations``,
+    ``audio``) pass as sent."""
+
+    model_config = ConfigDict(extra="allow")
+
     role: Literal["assistant"] = "assistant"
-    content: str
+    content: str | None
+    refusal: str | None = None
+    tool_calls: list[ToolCallOut] | None = Field(default=None,
+                                                 exclude_if=lambda calls: calls is None)
+    function_call: FunctionCallOut | None = Field(
+        default=None, exclude_if=lambda call: call is None,
+        description="legacy functions: the function called")
+    parsed: Any = Field(default=None, exclude=True, description="the library's parse(): the "
+                        "answer read into the pydantic model asked for")
+
+    @property
+    def parsed_arguments(self) -> list[object]:
+        """Each tool call's arguments, parsed from their JSON."""
+        import json
+
+        return [json.loads(call.function.arguments) for call in self.tool_calls or ()]
+
+
+class ChoiceLogprobs(BaseModel):
+    content: list[dict[str, object]] | None = None
+    refusal: list[dict[str, object]] | None = None
 
 
 class Choice(BaseModel):
     index: int = 0
     message: ResponseMessage
     finish_reason: str | None = "stop"
+    logprobs: ChoiceLogprobs | None = None
 
 
 class ChatCompletion(BaseModel):
@@ -156,18 +197,36 @@ class ChatCompletion(BaseModel):
 
     @property
     def text(self) -> str:
-        return self.choices[0].message.content
+        return self.choices[0].message.content or ""
+
+
+class FunctionCallDelta(BaseModel):
+    name: str | None = None
+    arguments: str | None = None
+
+
+class ToolCallChunk(BaseModel):
+    index: int
+    id: str | None = None
+    type: Literal["function"] | None = None
+    function: FunctionCallDelta
 
 
 class Delta(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
     role: Literal["assistant"] | None = None
     content: str | None = None
+    refusal: str | None = None
+    tool_calls: list[ToolCallChunk] | None = None
+    function_call: FunctionCallDelta | None = None
 
 
 class ChunkChoice(BaseModel):
     index: int = 0
     delta: Delta
     finish_reason: str | None = None
+    logprobs: ChoiceLogprobs | None = None
 
 
 class ChatCompletionChunk(BaseModel):

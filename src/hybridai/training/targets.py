@@ -69,9 +69,7 @@ def generate(backend: Backend, messages: list[dict[str, str]], max_tokens: int, 
     the device's token log-probabilities too (what a cascade scores)."""
     payload: dict[str, object] = {"messages": messages, "max_tokens": max_tokens,
                                   "temperature": 0.0, "seed": 0}
-    if logprobs:
-        payload["cascade"] = 0.0  # a cascading request is what makes the worker report them
-    request = ChatRequest.parse(payload)
+    request = ChatRequest.parse(payload).model_copy(update={"score_tokens": logprobs})
     parts: list[str] = []
     prompt_tokens = completion_tokens = 0
     finish_reason = "unknown"
@@ -85,6 +83,6 @@ def generate(backend: Backend, messages: list[dict[str, str]], max_tokens: int, 
             finish_reason = event.finish_reason
             prompt_tokens = event.prompt_tokens or prompt_tokens
             completion_tokens = event.completion_tokens or 0
-            token_logprobs = event.logprobs
+            token_logprobs = event.token_logprobs
     return Answer("".join(parts), prompt_tokens, completion_tokens, finish_reason,
                   token_logprobs)

@@ -55,6 +55,11 @@ def _print_device(report: Any) -> None:
                                      f"{model.context_length} · chat template "
                                      f"{'yes' if model.has_chat_template else 'no'}")
     table.add_row("engine", f"llama-cpp-python {probe.engine_version or 'not installed'}")
+    if (capabilities := report.capabilities) is not None:
+        facts = capabilities.to_dict()
+        table.add_row("can", ", ".join(facts["can"]) or "-")
+        table.add_row("cannot", f"{', '.join(facts['cannot'])} (requests that need these go "
+                                "to the cloud)")
     if bench is not None and not bench.error:
         table.add_row("benchmark", f"prefill {bench.prefill_tokens_per_s:.0f} tokens/s · "
                                    f"decode {bench.decode_tokens_per_s:.0f} tokens/s · "
@@ -74,8 +79,10 @@ def models(as_json: JsonOption = False, config: ConfigOption = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("target", "model", "route", "where")
+    table = Table("target", "model", "route", "where", "can")
     for row in rows:
         table.add_row(row["target"], row["id"], row["route"],
-                      row.get("path") or row.get("base_url") or "-")
+                      row.get("path") or row.get("base_url") or "-",
+                      ", ".join(row["capabilities"]["can"]) if row.get("capabilities")
+                      else "everything the vendor's model can")
     Console().print(table)

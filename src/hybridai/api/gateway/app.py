@@ -57,7 +57,8 @@ def create_app(state: GatewayState) -> FastAPI:
 
     app.add_route(openapi.CHAT_COMPLETIONS, chat_completions(state), methods=["POST"],
                   include_in_schema=False)
-    openapi.install(app)
+    model_names = list(state.client.pipeline.model_names)
+    openapi.install(app, model_names)
 
     @app.get("/v1/models")
     async def models(request: Request) -> Response:
@@ -65,7 +66,7 @@ def create_app(state: GatewayState) -> FastAPI:
             check_key(request, state.api_keys)
         except Rejected as rejected:
             return rejected.error.response()
-        return JSONResponse(model_list(int(state.started_at)))
+        return JSONResponse(model_list(int(state.started_at), model_names))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

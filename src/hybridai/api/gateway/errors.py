@@ -89,6 +89,8 @@ def http_error(exc: HybridAIError) -> HTTPError:
     if isinstance(exc, PrivateDataError):
         if code == "private_data_cloud_only_mode":  # the request asked for the impossible
             return HTTPError(400, "invalid_request_error", code, message, "mode")
+        if code == "private_data_device_lacks":
+            return HTTPError(400, "invalid_request_error", code, message)
         return HTTPError(503, "service_unavailable", code, message)
     if isinstance(exc, BudgetExhaustedError):
         # OpenAI's own answer to a spent quota: 429 with type insufficient_quota, which every

@@ -25,10 +25,15 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.config import JsonDict
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from ...schema.request import INTERNAL_FIELDS, ChatRequest, HybridOptions, WireOnlyFields
+from ...schema.request import (
+    INTERNAL_FIELDS,
+    REQUEST_RULES,
+    ChatRequest,
+    HybridOptions,
+    WireOnlyFields,
+)
 from ...schema.response import ChatCompletion, ChatCompletionChunk
 from .errors import ErrorResponse
-from .models import MODEL_NAMES
 
 CHAT_COMPLETIONS = "/v1/chat/completions"
 
@@ -45,13 +50,15 @@ _ERRORS = {
     "504": "the target timed out and the mode allows no fallback",
 }
 
-# Without a mode, the model name chooses one (``schema.modes.mode_from_model``): then it is
-# one of MODEL_NAMES (else 404). With a mode, the mode decides and any name is taken.
-_MODEL_NAMED: JsonDict = {"if": {"properties": {"mode": {"type": "null"}}},
-                          "then": {"properties": {"model": {"enum": [*MODEL_NAMES, None]}}}}
+def _model_named(names: list[str]) -> JsonDict:
+    """Without a mode, the model name is one the gateway accepts (``config/model_names.py``;
+    else 404). With a mode, the mode decides and any name is taken."""
+    return {"allOf": [{"if": {"properties": {"mode": {"type": "null"}}},
+                       "then": {"properties": {"model": {"enum": [*names, None]}}}},
+                      *REQUEST_RULES]}
 
 
-def chat_request_body() -> type[BaseModel]:
+def chat_request_body(model_names: list[str]) -> type[BaseModel]:
     """The chat request as the wire has it: one flat object of every field ``ChatRequest.parse``
     takes. A model for the document only; the parser stays ``ChatRequest.parse``."""
     fields: dict[str, Any] = {}
@@ -61,11 +68,12 @@ def chat_request_body() -> type[BaseModel]:
             if name not in internal:
                 fields[name] = (info.annotation, info)
     fields["model"] = (str | None, Field(
-        default=None, description="without a mode: hybrid (the configured mode), or "
-        f"{', '.join(MODEL_NAMES[1:])} to choose one; with a mode, any name"))
+        default=None, description="without a mode: hybrid (the configured mode), "
+        "hybrid/<mode>, a cloud target's name or its model's (that target first), the "
+        "device's, or an alias; with a mode, any name"))
     body: type[BaseModel] = create_model(
-        "ChatCompletionRequest", __config__=ConfigDict(extra="forbid",
-                                                       json_schema_extra=_MODEL_NAMED),
+        "ChatCompletionRequest", __config__=ConfigDict(
+            extra="forbid", json_schema_extra=_model_named(model_names)),
         __doc__="OpenAI's chat completion request, with hybridai's fields beside them.",
         **fields)
     return body
@@ -104,11 +112,11 @@ def _event(refs: dict[str, dict[str, str]]) -> dict[str, Any]:
         ]}}}
 
 
-def openapi_document(app: FastAPI) -> dict[str, Any]:
+def openapi_document(app: FastAPI, model_names: list[str]) -> dict[str, Any]:
     """FastAPI's document of ``app``'s routes, with the chat completions operation added."""
     document = get_openapi(title=app.title, version=app.version, routes=app.routes)
     wire: list[tuple[type[BaseModel], JsonSchemaMode]] = [
-        (chat_request_body(), "validation"), (ChatCompletion, "serialization"),
+        (chat_request_body(model_names), "validation"), (ChatCompletion, "serialization"),
         (ChatCompletionChunk, "serialization"), (ErrorResponse, "serialization")]
     keys, schemas = models_json_schema(wire, ref_template=REF_TEMPLATE)
     components = document.setdefault("components", {}).setdefault("schemas", {})
@@ -121,12 +129,12 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
     return document
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, model_names: list[str]) -> None:
     """Serves ``openapi_document`` at /openapi.json, built once, on the first request."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = openapi_document(app)
+            app.openapi_schema = openapi_document(app, model_names)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

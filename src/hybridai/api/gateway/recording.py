@@ -32,7 +32,7 @@ def record(state: GatewayState, request_id: str, status: int, started: float, *,
     scrub = (_log_scrubber(state.client.pipeline, request, run)
              if state.log.log_content and request is not None else None)
     if scrub is not None and request is not None:
-        entry.prompt = scrub(request.messages[-1].content)
+        entry.prompt = scrub(request.messages[-1].text)
     result = run.result() if run is not None else None
     if result is not None and result.route is not None:
         entry.mode = result.mode.value

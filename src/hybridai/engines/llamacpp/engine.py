@@ -12,6 +12,7 @@ and raises EngineTimeoutError; the worker stays.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 import time
@@ -23,17 +24,17 @@ from typing import TypeVar
 
 from ...config import DeviceSettings
 from ...errors import ContextOverflowError, EngineCrashedError, EngineError, EngineTimeoutError
-from ...schema.events import Finished, Started, StreamEvent, TextDelta
+from ...schema.events import ChoiceFinished, Finished, Started, StreamEvent
 from ...schema.modes import Route
 from ...schema.request import ChatRequest
 from ..model_source import ModelLocation
 from ..protocol import EngineInfo, EngineSpeed
 from ..restarts import BackgroundRestarter, CrashHistory
+from .command import answer_form, chat_messages, sampling, unused_extensions
 from .messages import (
     BenchEvent,
     BenchOp,
     CancelOp,
-    ChatMessage,
     ChatOp,
     Command,
     CountEvent,
@@ -51,6 +52,7 @@ from .messages import (
     StartEvent,
     WorkerOptions,
 )
+from .output import ChoiceReader
 from .process import WorkerProcess
 from .slot import EngineSlot
 
@@ -254,16 +256,49 @@ class LlamaCppEngine:
             await loop.run_in_executor(self._executor, iterator.close)
 
     def _generate(self, request: ChatRequest) -> Generator[StreamEvent, None, None]:
-        """One request on the worker; the caller holds the slot."""
+        """One request on the worker, its ``n`` choices one after the other (choice i with
+        seed + i when a seed is given); the caller holds the slot."""
         proc = self._ensure_running()
-        request_id = uuid.uuid4().hex
-        self._current_id = request_id
         deadline = time.monotonic() + self.device.request_timeout_s
-        command = ChatOp(
-            id=request_id, messages=_chat_messages(request),
-            max_tokens=request.max_tokens, temperature=request.temperature,
-            top_p=request.top_p, seed=request.seed, stop=tuple(request.stop or ()),
-            logprobs=request.logprobs)
+        messages, form = chat_messages(request), answer_form(request)
+        top_logprobs = (request.top_logprobs or 0) if request.logprobs else None
+        first: tuple[str, int, tuple[float, ...] | None] | None = None
+        completion_tokens = 0
+        for choice in range(request.choices):
+            command = ChatOp(
+                id=uuid.uuid4().hex, messages=messages, form=form,
+                sampling=sampling(request, choice), max_tokens=request.max_tokens,
+                stop=tuple(request.stop or ()), top_logprobs=top_logprobs,
+                score_tokens=request.score_tokens and choice == 0)
+            reader = ChoiceReader(form, choice)
+            done: DoneEvent | None = None
+            with contextlib.closing(self._run(proc, command, deadline)) as events:
+                for event in events:
+                    if isinstance(event, StartEvent):
+                        if choice == 0:
+                            yield Started(prompt_tokens=event.prompt_tokens)
+                    elif isinstance(event, DeltaEvent):
+                        yield from reader.feed(event.text, event.logprobs)
+                    elif isinstance(event, DoneEvent):
+                        done = event
+            assert done is not None
+            rest, finish_reason = reader.end(done.finish_reason)
+            yield from rest
+            completion_tokens += done.completion_tokens
+            if choice == 0:
+                first = (finish_reason, done.prompt_tokens, done.token_logprobs)
+            else:
+                yield ChoiceFinished(choice, finish_reason)
+        assert first is not None
+        finish_reason, prompt_tokens, token_logprobs = first
+        yield Finished(finish_reason, prompt_tokens, completion_tokens, token_logprobs)
+
+    def _run(self, proc: WorkerProcess, command: ChatOp, deadline: float
+             ) -> Generator[StartEvent | DeltaEvent | DoneEvent, None, None]:
+        """One chat op on the worker: its events, ``DoneEvent`` last. Left early, it
+        cancels the op on the worker."""
+        request_id = command.id
+        self._current_id = request_id
         if not proc.send(command):
             self._wait(proc, 5.0, what="accept the request")  # raises: it is gone
         finished = False
@@ -274,14 +309,13 @@ class LlamaCppEngine:
                 if getattr(event, "id", None) != request_id:
                     continue  # the tail of an earlier, cancelled request
                 if isinstance(event, StartEvent):
-                    yield Started(prompt_tokens=event.prompt_tokens)
+                    yield event
                 elif isinstance(event, DeltaEvent):
                     timeout_s, what = self.device.stall_timeout_s, "produce the next token"
-                    yield TextDelta(event.text)
+                    yield event
                 elif isinstance(event, DoneEvent):
                     finished = True
-                    yield Finished(event.finish_reason, event.prompt_tokens,
-                                   event.completion_tokens, event.logprobs)
+                    yield event
                     return
                 elif isinstance(event, ErrorEvent):
                     finished = True
@@ -312,6 +346,10 @@ class LlamaCppEngine:
                 return True
         return False
 
+    def unused_fields(self, request: ChatRequest) -> list[str]:
+        """The request's extension fields this engine has no sampler for."""
+        return unused_extensions(request)
+
     def cancel_current(self) -> None:
         """Ask the worker to stop the running request (safe from any thread)."""
         proc = self._proc
@@ -325,8 +363,10 @@ class LlamaCppEngine:
                            decode_tokens_per_s=reply.decode_tokens_per_s)
 
     def count_tokens(self, request: ChatRequest) -> int:
-        """The prompt's length under the model's chat template."""
-        command = CountTokensOp(id=uuid.uuid4().hex, messages=_chat_messages(request))
+        """The prompt's length under the model's chat template, as a chat renders it (the
+        tools and the answer's instructions included)."""
+        command = CountTokensOp(id=uuid.uuid4().hex, messages=chat_messages(request),
+                                form=answer_form(request))
         return self._call(command, CountEvent, what="count tokens").prompt_tokens
 
     def read(self, items: Sequence[ReadItem]) -> tuple[Reading, ...]:
@@ -352,10 +392,6 @@ class LlamaCppEngine:
                     raise EngineError(f"the engine answered {type(event).__name__} to "
                                       f"{type(command).__name__}")
                 return event
-
-
-def _chat_messages(request: ChatRequest) -> tuple[ChatMessage, ...]:
-    return tuple(ChatMessage(role=m.role, content=m.content) for m in request.messages)
 
 
 def _engine_error(event: ErrorEvent) -> Exception:

@@ -6,11 +6,15 @@ plus ``"op"`` (host → engine, a command) or ``"event"`` (engine → host) nami
 ``BadMessage`` on anything else. Stdlib only: the worker imports this before llama.cpp.
 
 Host → engine (``Command``):
-    ChatOp         "chat"          generate an answer; ``logprobs``: report each sampled
-                                   token's log-probability in ``DoneEvent``
+    ChatOp         "chat"          generate one answer (one choice) to ``messages`` in the
+                                   ``form`` asked (tools, JSON), sampled as ``sampling`` says;
+                                   ``top_logprobs``: OpenAI's logprobs per token (in
+                                   ``DeltaEvent``); ``score_tokens``: each sampled token's
+                                   log-probability (in ``DoneEvent``, for the cascade)
     CancelOp       "cancel"        stop generating for ``id`` (takes effect between tokens)
     BenchOp        "bench"         prefill and decode speed, best of ``runs``
-    CountTokensOp  "count_tokens"  the prompt's length under the model's chat template
+    CountTokensOp  "count_tokens"  the prompt's length under the model's chat template, with
+                                   the tools and instructions ``form`` adds
     ReadOp         "read"          how the model reads texts (a router's features; the
                                    engine needs ``logits_all``)
 
@@ -18,7 +22,7 @@ Engine → host (``Event``):
     ReadyEvent     "ready"   once, when the model is loaded
     FatalEvent     "fatal"   the model could not be loaded; the process exits
     StartEvent     "start"   a chat was accepted
-    DeltaEvent     "delta"   a piece of its text
+    DeltaEvent     "delta"   a piece of its text (and, when asked, its token's logprobs)
     DoneEvent      "done"    it ended
     ErrorEvent     "error"   a command failed (``id`` is None when it could not be read)
     BenchEvent     "bench"   BenchOp's answer
@@ -31,7 +35,7 @@ The worker's options (``WorkerOptions``) travel as one JSON argument on its comm
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 # About 120 tokens of ordinary prose: long enough to time prefill, short enough to be quick.
@@ -85,9 +89,100 @@ class _Wire:
 # -- host → engine -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class CallRef:
+    """A function call an assistant message made: its id (None for a legacy
+    ``function_call``), the function's name and its arguments as JSON text, as given."""
+
+    id: str | None
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True)
 class ChatMessage:
+    """One message of the conversation as the model reads it: ``content`` is its text;
+    ``name`` its author's (or, for a legacy function result, the function's);
+    ``tool_calls`` the calls an assistant made; ``tool_call_id`` the call a tool result
+    answers."""
+
     role: str
     content: str
+    name: str | None = None
+    tool_calls: tuple[CallRef, ...] = ()
+    tool_call_id: str | None = None
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> ChatMessage:
+        calls = tuple(CallRef(**call) for call in fields.get("tool_calls") or ())
+        return cls(**{**fields, "tool_calls": calls})
+
+
+@dataclass(frozen=True)
+class FunctionDef:
+    """A function the answer may call: name, description, its arguments' JSON schema."""
+
+    name: str
+    description: str | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnswerForm:
+    """What the answer may be. ``functions``: those it may call, as ``tool_choice`` says:
+    ``none`` (text only; they are still described), ``auto`` (text or calls), ``required``
+    (calls only; one, or more when ``parallel``) or a function's name (exactly one call of
+    it). ``format``: what a text answer is: ``text``, ``json_object`` (any JSON object) or
+    ``json_schema`` (JSON valid against ``schema``)."""
+
+    functions: tuple[FunctionDef, ...] = ()
+    tool_choice: str = "auto"
+    parallel: bool = True
+    format: str = "text"
+    schema: dict[str, Any] | None = None
+
+    @property
+    def may_call(self) -> bool:
+        return bool(self.functions) and self.tool_choice != "none"
+
+    @property
+    def must_call(self) -> bool:
+        return self.may_call and self.tool_choice != "auto"
+
+    @property
+    def callable(self) -> tuple[FunctionDef, ...]:
+        """The functions a call may name."""
+        if not self.may_call:
+            return ()
+        if self.tool_choice in ("auto", "required"):
+            return self.functions
+        return tuple(f for f in self.functions if f.name == self.tool_choice)
+
+    def function(self, name: str) -> FunctionDef | None:
+        return next((f for f in self.functions if f.name == name), None)
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> AnswerForm:
+        functions = tuple(FunctionDef(**f) for f in fields.get("functions") or ())
+        return cls(**{**fields, "functions": functions})
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How tokens are drawn; a field left None takes llama.cpp's default. ``seed``: this
+    choice's."""
+
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    min_p: float | None = None
+    typical_p: float | None = None
+    repeat_penalty: float | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+    mirostat_mode: int | None = None
+    mirostat_tau: float | None = None
+    mirostat_eta: float | None = None
+    seed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,16 +190,19 @@ class ChatOp(_Wire):
     TAG = "chat"
     id: str
     messages: tuple[ChatMessage, ...]
+    form: AnswerForm = AnswerForm()
+    sampling: Sampling = Sampling()
     max_tokens: int | None = None
-    temperature: float | None = None
-    top_p: float | None = None
-    seed: int | None = None
     stop: tuple[str, ...] = ()
-    logprobs: bool = False
+    top_logprobs: int | None = None
+    """None: no logprobs; else each token's, with this many alternatives (0-20)."""
+    score_tokens: bool = False
 
     @classmethod
     def from_fields(cls, fields: dict[str, Any]) -> ChatOp:
         return cls(**{**fields, "messages": _chat_messages(fields["messages"]),
+                      "form": AnswerForm.from_fields(fields.get("form") or {}),
+                      "sampling": Sampling(**(fields.get("sampling") or {})),
                       "stop": tuple(fields.get("stop") or ())})
 
 
@@ -127,10 +225,12 @@ class CountTokensOp(_Wire):
     TAG = "count_tokens"
     id: str
     messages: tuple[ChatMessage, ...]
+    form: AnswerForm = AnswerForm()
 
     @classmethod
     def from_fields(cls, fields: dict[str, Any]) -> CountTokensOp:
-        return cls(**{**fields, "messages": _chat_messages(fields["messages"])})
+        return cls(**{**fields, "messages": _chat_messages(fields["messages"]),
+                      "form": AnswerForm.from_fields(fields.get("form") or {})})
 
 
 @dataclass(frozen=True)
@@ -188,10 +288,52 @@ class StartEvent(_Wire):
 
 
 @dataclass(frozen=True)
+class TokenAlternative:
+    """A token the model could have written at a position, and its log-probability."""
+
+    token: str
+    logprob: float
+    bytes: tuple[int, ...]
+
+    def openai(self) -> dict[str, Any]:
+        return {"token": self.token, "logprob": self.logprob, "bytes": list(self.bytes)}
+
+
+@dataclass(frozen=True)
+class TokenLogprob:
+    """An output token's log-probability under the model's distribution, and the ``top``
+    most likely tokens at its position, most likely first (OpenAI's logprobs item)."""
+
+    token: str
+    logprob: float
+    bytes: tuple[int, ...]
+    top: tuple[TokenAlternative, ...] = ()
+
+    def openai(self) -> dict[str, Any]:
+        return {"token": self.token, "logprob": self.logprob, "bytes": list(self.bytes),
+                "top_logprobs": [alternative.openai() for alternative in self.top]}
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> TokenLogprob:
+        top = tuple(TokenAlternative(a["token"], a["logprob"], tuple(a["bytes"]))
+                    for a in fields.get("top") or ())
+        return cls(fields["token"], fields["logprob"], tuple(fields["bytes"]), top)
+
+
+@dataclass(frozen=True)
 class DeltaEvent(_Wire):
+    """The text one token added (empty while it is held back: part of a character, or
+    perhaps the start of a stop sequence), and that token's logprobs when asked for."""
+
     TAG = "delta"
     id: str
     text: str
+    logprobs: tuple[TokenLogprob, ...] = ()
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> DeltaEvent:
+        return cls(**{**fields, "logprobs": tuple(
+            TokenLogprob.from_fields(item) for item in fields.get("logprobs") or ())})
 
 
 @dataclass(frozen=True)
@@ -201,12 +343,13 @@ class DoneEvent(_Wire):
     finish_reason: str
     prompt_tokens: int
     completion_tokens: int
-    logprobs: tuple[float, ...] | None = None  # when the chat asked for them
+    token_logprobs: tuple[float, ...] | None = None
+    """Each sampled token's log-probability, when the chat asked to score them."""
 
     @classmethod
     def from_fields(cls, fields: dict[str, Any]) -> DoneEvent:
-        logprobs = fields.get("logprobs")
-        return cls(**{**fields, "logprobs": None if logprobs is None else tuple(logprobs)})
+        scored = fields.get("token_logprobs")
+        return cls(**{**fields, "token_logprobs": None if scored is None else tuple(scored)})
 
 
 @dataclass(frozen=True)
@@ -307,5 +450,5 @@ def _decode(line: str, tag_field: str, types: dict[str, type[_Wire]]) -> Any:
 
 
 def _chat_messages(messages: list[dict[str, Any]]) -> tuple[ChatMessage, ...]:
-    return tuple(ChatMessage(**m) for m in messages)
+    return tuple(ChatMessage.from_fields(m) for m in messages)
 

@@ -13,11 +13,12 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Generator
 from typing import IO, Any, cast
 
+from .decoding import TextStream
 from .messages import (
     BENCH_PROMPT,
+    AnswerForm,
     BadMessage,
     BenchEvent,
     BenchOp,
@@ -38,10 +39,21 @@ from .messages import (
     ReadOp,
     ReadyEvent,
     StartEvent,
+    TokenLogprob,
     WorkerOptions,
     decode_command,
     encode,
 )
+from .prompt import TemplateTraits, template_input
+
+# ChatOp's sampling fields and the names llama-cpp-python's generate() takes them by.
+_SAMPLER_ARGUMENTS = {
+    "temperature": "temp", "top_p": "top_p", "top_k": "top_k", "min_p": "min_p",
+    "typical_p": "typical_p", "repeat_penalty": "repeat_penalty",
+    "presence_penalty": "presence_penalty", "frequency_penalty": "frequency_penalty",
+    "mirostat_mode": "mirostat_mode", "mirostat_tau": "mirostat_tau",
+    "mirostat_eta": "mirostat_eta",
+}
 
 
 class Worker:
@@ -79,6 +91,7 @@ class Worker:
             bos_token=model.token_get_text(bos_id) if bos_id != -1 else "",
             stop_token_ids=[eos_id],
         )
+        self.traits = TemplateTraits.of(template)
         self.send(ReadyEvent(
             n_ctx=self.llm.n_ctx(),
             n_ctx_train=self.llm._model.n_ctx_train(),
@@ -98,24 +111,54 @@ class Worker:
             self.send(ReadEvent(id=command.id,
                                 results=tuple(self.read(item) for item in command.items)))
         elif isinstance(command, CountTokensOp):
-            tokens, _ = self.format_prompt(command.messages)
+            tokens, _ = self.format_prompt(command.messages, command.form)
             self.send(CountEvent(id=command.id, prompt_tokens=len(tokens)))
         else:  # a CancelOp is acted on where it is read (read_commands): it never queues
             raise TypeError(f"{type(command).__name__} is not handled here")
 
-    def format_prompt(self, messages: tuple[ChatMessage, ...]) -> tuple[list[int], list[str]]:
-        """The prompt's tokens under the model's chat template, and the template's stops."""
-        as_dicts: list[Any] = [{"role": m.role, "content": m.content} for m in messages]
-        formatted = self.formatter(messages=as_dicts)
+    def format_prompt(self, messages: tuple[ChatMessage, ...], form: AnswerForm
+                      ) -> tuple[list[int], list[str]]:
+        """The prompt's tokens under the model's chat template (with the tools and the
+        answer's instructions, ``prompt.py``), and the template's stops."""
+        given = template_input(messages, form, self.traits)
+        formatted = self.formatter(messages=cast(Any, given.messages),
+                                   tools=cast(Any, given.tools))
         stops = formatted.stop if isinstance(formatted.stop, list) else (
             [formatted.stop] if formatted.stop else [])
         tokens = self.llm.tokenize(formatted.prompt.encode("utf-8"),
                                    add_bos=not formatted.added_special, special=True)
         return tokens, stops
 
+    def grammar(self, form: AnswerForm) -> Any:
+        """The ``LlamaGrammar`` the answer is held to, or None; ``GrammarError`` when none
+        can be built or llama.cpp does not take it."""
+        import llama_cpp
+        from llama_cpp.llama_grammar import LlamaGrammar
+
+        from .grammar import GrammarError, answer_grammar
+
+        text = answer_grammar(form)
+        if text is None:
+            return None
+        # llama.cpp answers a grammar it cannot parse with no sampler, which it would then
+        # dereference: try it here first.
+        sampler = llama_cpp.llama_sampler_init_grammar(
+            self.llm._model.vocab, text.encode("utf-8"), b"root")
+        if not sampler:
+            raise GrammarError("llama.cpp did not accept the answer's grammar")
+        llama_cpp.llama_sampler_free(sampler)
+        return LlamaGrammar.from_string(text, verbose=False)
+
     def chat(self, command: ChatOp) -> None:
+        """One choice: the prompt rendered, the answer held to its grammar, each token's
+        text sent as it comes (with its logprobs when asked), then how it ended."""
+        import llama_cpp
+
+        from .grammar import GrammarError
+        from .logprobs import TokenScorer
+
         request_id = command.id
-        tokens, template_stops = self.format_prompt(command.messages)
+        tokens, template_stops = self.format_prompt(command.messages, command.form)
         n_ctx = self.llm.n_ctx()
         max_tokens = command.max_tokens
         needed = len(tokens) + (max_tokens or 1)
@@ -126,49 +169,64 @@ class Worker:
                         f"exceed the device context of {n_ctx} tokens",
                 prompt_tokens=len(tokens), n_ctx=n_ctx))
             return
-        self.send(StartEvent(id=request_id, prompt_tokens=len(tokens)))
-        sampling: dict[str, Any] = {}
-        if command.temperature is not None:
-            sampling["temperature"] = command.temperature
-        if command.top_p is not None:
-            sampling["top_p"] = command.top_p
-        recorder = TokenLogprobs(self.llm) if command.logprobs else None
-        if recorder is not None:
-            from llama_cpp import StoppingCriteriaList
-
-            sampling["stopping_criteria"] = StoppingCriteriaList([recorder])
-        # llama.cpp resets and re-evaluates shared prefixes itself; we pass the tokens.
-        stream = cast(Generator[dict[str, Any], None, None], self.llm.create_completion(
-            prompt=tokens,
-            max_tokens=max_tokens or (n_ctx - len(tokens)),
-            stop=[*template_stops, *command.stop],
-            seed=command.seed,
-            stream=True,
-            **sampling,
-        ))
-        finish_reason = "stop"
-        text_parts: list[str] = []
         try:
-            for chunk in stream:
-                choice = chunk["choices"][0]
+            grammar = self.grammar(command.form)
+        except GrammarError as exc:
+            self.send(ErrorEvent(id=request_id, code="unsupported_schema", message=str(exc)))
+            return
+        self.send(StartEvent(id=request_id, prompt_tokens=len(tokens)))
+        sampling = {_SAMPLER_ARGUMENTS[name]: value
+                    for name, value in vars(command.sampling).items()
+                    if value is not None and name in _SAMPLER_ARGUMENTS}
+        seed = command.sampling.seed
+        self.llm.set_seed(llama_cpp.LLAMA_DEFAULT_SEED if seed is None else seed)
+        if seed is not None and command.sampling.temperature != 0.0:
+            # A seed promises the same answer, but the logits differ a little with how the
+            # prompt was split into batches (a prompt already evaluated replays only its
+            # last token), enough to change a draw: evaluate it afresh.
+            self.llm.reset()
+        wants_logprobs = command.top_logprobs is not None
+        scorer = (TokenScorer(self.llm, command.top_logprobs or 0)
+                  if wants_logprobs or command.score_tokens else None)
+        limit = min(max_tokens or n_ctx, n_ctx - len(tokens))
+        text = TextStream([*template_stops, *command.stop])
+        vocab = self.llm._model.vocab
+        finish_reason, generated = "length", 0
+        scored: list[float] = []
+        # llama.cpp keeps the evaluated prefix this prompt shares with the last one.
+        stream = self.llm.generate(tokens, grammar=grammar, **sampling)
+        try:
+            for token in stream:
                 if request_id in self.cancelled:
                     finish_reason = "cancelled"
                     break
-                if choice["text"]:
-                    text_parts.append(choice["text"])
-                    self.send(DeltaEvent(id=request_id, text=choice["text"]))
-                if choice.get("finish_reason"):
-                    finish_reason = choice["finish_reason"]
+                if llama_cpp.llama_vocab_is_eog(vocab, token):
+                    finish_reason = "stop"
+                    break
+                generated += 1
+                piece = self.llm.detokenize([token], special=False)
+                entry: tuple[TokenLogprob, ...] = ()
+                if scorer is not None:
+                    logprob, item = scorer.score(token, piece)
+                    scored.append(round(logprob, 5))
+                    entry = (item,) if wants_logprobs else ()
+                shown = text.feed(piece)
+                if shown or entry:
+                    self.send(DeltaEvent(id=request_id, text=shown, logprobs=entry))
+                if text.stopped:
+                    finish_reason = "stop"
+                    break
+                if generated >= limit:
+                    break
         finally:
             stream.close()
             self.cancelled.discard(request_id)
-        completion = "".join(text_parts)
-        completion_tokens = len(self.llm.tokenize(completion.encode("utf-8"), add_bos=False,
-                                                  special=False)) if completion else 0
+        if finish_reason != "cancelled" and (rest := text.flush()):
+            self.send(DeltaEvent(id=request_id, text=rest))
         self.send(DoneEvent(
             id=request_id, finish_reason=finish_reason, prompt_tokens=len(tokens),
-            completion_tokens=completion_tokens,
-            logprobs=None if recorder is None else tuple(recorder.logprobs)))
+            completion_tokens=generated,
+            token_logprobs=tuple(scored) if command.score_tokens else None))
 
     def read(self, item: ReadItem) -> Reading:
         """How the model reads a text: the log-probability of each of its tokens after the
@@ -233,39 +291,6 @@ class Worker:
             prefill_tokens_per_s=round(prefill_best, 2),
             decode_tokens_per_s=round(decode_best, 2),
         ))
-
-
-class TokenLogprobs:
-    """Log-probability of each sampled token, read from the live logits.
-
-    ``logprobs=`` in llama-cpp-python needs ``logits_all`` (n_ctx x vocab floats, ~800 MB
-    here), so this rides on the stopping-criteria hook instead, which runs after every
-    sample: it keeps the distribution the new token was drawn from, and learns which token
-    that was on the next call, once the token has been evaluated into ``input_ids``. The
-    last token (end of turn, or the max_tokens-th) is never evaluated, so it is left out.
-    """
-
-    def __init__(self, llm: Any) -> None:
-        import numpy as np
-
-        self._np = np
-        self.llm = llm
-        self.logprobs: list[float] = []
-        self._pending: Any = None
-        self._seen = -1
-
-    def __call__(self, input_ids: Any, _scores: Any) -> bool:
-        np = self._np
-        if len(input_ids) == self._seen:  # the call after the loop: nothing new evaluated
-            return False
-        if self._pending is not None:
-            self.logprobs.append(round(float(self._pending[int(input_ids[-1])]), 5))
-        self._seen = len(input_ids)
-        logits = np.ctypeslib.as_array(self.llm._ctx.get_logits_ith(-1),
-                                       shape=(self.llm.n_vocab(),)).astype(np.float64)
-        peak = logits.max()
-        self._pending = logits - (peak + np.log(np.exp(logits - peak).sum()))
-        return False
 
 
 def read_commands(worker: Worker, inbox: queue.Queue[Command | None]) -> None:

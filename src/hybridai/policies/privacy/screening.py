@@ -1,22 +1,27 @@
 """The pipeline's privacy step: scan a request, and what that means for each attempt.
 
-``PrivacyGuard.screen`` scans every message and stop sequence once. The ``Screening`` it
-returns hands a cloud attempt the redacted request (and restores the answer on the way
-back), tells the planner when the device is the only place allowed, and scrubs text bound
-for logs. It holds the original values in memory only; nothing it reports names them.
+``PrivacyGuard.screen`` scans every text the request carries once (``schema/texts.py``:
+message contents and parts, tool calls and results, tool definitions, the schema, stops).
+The ``Screening`` it returns hands a cloud attempt the redacted request (and restores the
+answer on the way back), tells the planner when the device is the only place allowed, and
+scrubs text bound for logs. It holds the original values in memory only; nothing it reports
+names them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...errors import PrivateDataError
+from ...schema.events import Channel
 from ...schema.privacy import Policy, effective_policy
-from ...schema.request import ChatRequest, Message
+from ...schema.request import ChatRequest
 from ...schema.response import PrivacyInfo
+from ...schema.texts import map_texts, texts
 from .redaction import Redactor, Restorer, placeholders_in
 from .scanner import Scanner
 
@@ -46,19 +51,17 @@ class PrivacyGuard:
         policy = effective_policy(self.policy, request.options.privacy)
         if policy is Policy.ALLOW:
             return Screening(policy, Counter(), request, Redactor(), self.scanner)
-        texts = [m.content for m in request.messages] + list(request.stop or [])
-        redactor, counts = Redactor(taken=placeholders_in(texts)), Counter[str]()
+        wire = request.wire()
+        redactor, counts = Redactor(taken=placeholders_in(texts(wire))), Counter[str]()
 
         def redacted(text: str) -> str:
             findings = self.scanner.scan(text)
             counts.update(f.kind for f in findings)
             return redactor.redact(text, findings)
 
-        messages = [Message(role=m.role, content=redacted(m.content)) for m in request.messages]
-        stop = [redacted(s) for s in request.stop] if request.stop else request.stop
+        cloud_payload = map_texts(wire, redacted)
         # The payload as given holds the values too: a redacted request carries none.
-        cloud_request = request.model_copy(update={"messages": messages, "stop": stop,
-                                                   "payload": {}}) if counts else request
+        cloud_request = request.revised(cloud_payload) if counts else request
         return Screening(policy, counts, cloud_request, redactor, self.scanner)
 
 
@@ -104,6 +107,14 @@ class Screening:
     def restorer(self) -> Restorer:
         """Puts the original values back into a cloud answer's text as it streams."""
         return Restorer(self._redactor.values)
+
+    def restorer_for(self, channel: Channel) -> Restorer:
+        """The restorer of one channel of a cloud answer: its text as is; inside a tool
+        call's arguments (JSON), each value written as a JSON string's content."""
+        if channel.kind != "arguments":
+            return self.restorer()
+        return Restorer({p: json.dumps(v, ensure_ascii=False)[1:-1]
+                         for p, v in self._redactor.values.items()})
 
     def scrub(self, text: str) -> str:
         """``text`` with every value found in it (or in the request) as placeholders: for logs."""
