@@ -147,12 +147,18 @@ def test_device_json(tmp_path):
     assert report["availability"]["status"] == "available"
     assert report["probe"]["cores_logical"] >= 1
     assert report["benchmark"]["decode_tokens_per_s"] > 0
+    # What the bundled model can do: llama.cpp's grammar gives tools and JSON; no images.
+    capabilities = report["capabilities"]
+    assert {"tools", "json_schema", "json_object"} <= set(capabilities["can"])
+    assert {"vision", "audio_input", "logit_bias"} <= set(capabilities["cannot"])
+    assert capabilities["sources"]["tools"] == "engine"
 
 
 def test_device_table(tmp_path):
     result = run("device", config=write_config(tmp_path, None))
     assert result.returncode == 0, result.stderr
     assert "availability" in result.stdout and "available" in result.stdout
+    assert "json_schema" in result.stdout and "vision" in result.stdout
 
 
 def test_models_json(tmp_path, proxy):
@@ -161,3 +167,4 @@ def test_models_json(tmp_path, proxy):
     rows = json.loads(result.stdout)
     assert [(r["target"], r["route"]) for r in rows] == [("device", "on_device"),
                                                          ("standin", "in_cloud")]
+    assert "tools" in rows[0]["capabilities"]["can"]

@@ -5,9 +5,11 @@ OpenAI's logprobs, several choices, and tool calls streamed as OpenAI streams th
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 import jsonschema
 import pytest
+from pydantic import BaseModel
 
 from hybridai.schema.request import ChatRequest
 from tests.conftest import user
@@ -170,3 +172,26 @@ def test_a_streamed_tool_call_comes_in_openai_shaped_deltas(device):
     jsonschema.validate(json.loads(arguments), WEATHER_PARAMETERS)
     finishes = [c.finish_reason for chunk in chunks for c in chunk.choices if c.finish_reason]
     assert finishes == ["tool_calls"]
+
+
+class Film(BaseModel):
+    title: str
+    year: int
+    genre: Literal["horror", "comedy", "drama", "science fiction"]
+
+
+def test_the_library_parses_a_device_answer_into_the_pydantic_model_asked_for(device):
+    completion = device.chat.completions.parse(
+        response_format=Film, messages=user("Describe the film Alien as JSON."),
+        mode="only_on_device", temperature=0.0, max_tokens=60)
+    assert completion.hybrid.route == "on_device"
+    film = completion.choices[0].message.parsed
+    assert isinstance(film, Film) and film == Film.model_validate_json(completion.text)
+
+
+async def test_the_async_library_parses_too(make_async_client):
+    client = make_async_client(None)
+    completion = await client.chat.completions.parse(
+        response_format=Film, messages=user("Describe the film Alien as JSON."),
+        mode="only_on_device", temperature=0.0, max_tokens=60)
+    assert isinstance(completion.choices[0].message.parsed, Film)
