@@ -128,6 +128,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=200)
     args = parser.parse_args()
     console = Console()
+    console.print("switched off: response cache, router (mode only_in_cloud), budget; left on: "
+                  "privacy screening")
     latencies: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="hybridai-tool-bench-") as tmp:
         upstream, hybrid = start(Path(tmp))
@@ -186,7 +188,10 @@ def summarize(latencies: dict[tuple[str, str], list[float]], sent: dict[str, byt
     added_plain, added_tools = rows["plain"]["added_p50_ms"], rows["tools"]["added_p50_ms"]
     return {"bodies": rows, "tools_minus_plain_added_ms": added_tools - added_plain,
             "tools_over_plain_added": added_tools / added_plain if added_plain else None,
-            "cpu": os.cpu_count(), "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            "cpu": os.cpu_count(), "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "load_1m": os.getloadavg()[0],
+            "switched_off": ["response cache", "router (mode only_in_cloud)", "budget"],
+            "left_on": ["privacy screening of every text the request carries"]}
 
 
 def plot(figures: dict[str, Any], path: Path) -> None:

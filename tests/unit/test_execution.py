@@ -26,6 +26,7 @@ from hybridai.errors import (
     CloudStatusError,
     DeviceUnavailableError,
     EngineCrashedError,
+    EngineError,
     NoRouteError,
     StreamInterruptedError,
 )
@@ -138,7 +139,7 @@ class Harness:
                     collected.append(event)
                 else:
                     self.execution.feed(event)
-        except (CloudConnectionError, CloudStatusError, EngineCrashedError) as error:
+        except (CloudConnectionError, CloudStatusError, EngineError) as error:
             return self.execution.failed(error)
         return self.execution.succeeded(collected if step.buffered else None)
 
@@ -389,6 +390,18 @@ def test_an_unsure_device_answer_escalates_to_the_cloud() -> None:
     end = h.play(step)
     assert isinstance(end, End) and end.store and result(h).text == "Surely"
     assert str(result(h).reason) == "cascade:confidence=0.05<0.50"
+
+
+def test_a_device_answer_that_breaks_its_schema_escalates_without_blaming_the_engine() -> None:
+    h = cascade_harness()
+    h.script(DEVICE, [Started(prompt_tokens=5), TextDelta('{"a": 1}'),
+                      EngineError("the device's answer does not fit its JSON schema",
+                                  code="invalid_output")])
+    h.script(PRIMARY, answer('{"a": "x"}'))
+    end = h.until_end()
+    assert isinstance(end, End) and result(h).text == '{"a": "x"}'
+    assert str(result(h).reason) == "fallback:invalid_output"
+    assert h.engine_failures == 0  # one answer's form, not the engine's health
 
 
 def test_a_truncated_device_answer_escalates_whatever_its_confidence() -> None:
