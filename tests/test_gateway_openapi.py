@@ -172,9 +172,11 @@ def test_examples_the_document_says_are_invalid_are_refused(document, pipeline, 
 def names_an_undefined_function(body: dict[str, Any]) -> bool:
     """``tool_choice`` (or ``function_call``) names a function ``tools`` does not define."""
     choice, legacy = body.get("tool_choice"), body.get("function_call")
-    named = (choice.get("function", {}).get("name") if isinstance(choice, dict) else None) or (
-        legacy.get("name") if isinstance(legacy, dict) else None)
-    if named is None:
+    if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
+        named = choice["function"].get("name")
+    elif isinstance(legacy, dict):
+        named = legacy.get("name")
+    else:
         return False
     tools = body.get("tools") or []
     defined = {t.get("function", {}).get("name") for t in tools if isinstance(t, dict)}

@@ -80,7 +80,10 @@ class Pipeline:
 
     # 1. validate ---------------------------------------------------------------------------
     def prepare(self, payload: dict[str, Any]) -> tuple[ChatRequest, RoutePlan]:
-        return self.plan_request(self.parse(payload))
+        """The library's request: keyword arguments left None are not given (as the OpenAI
+        SDK omits them), so the cloud is never sent a null it may refuse."""
+        return self.plan_request(self.parse({k: v for k, v in payload.items()
+                                             if v is not None}))
 
     def parse(self, payload: dict[str, Any], *, strict: bool = False,
               tenant: str | None = None) -> ChatRequest:

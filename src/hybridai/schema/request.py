@@ -146,7 +146,7 @@ class ChatRequest(BaseModel):
     seed: int | None = None
     stop: Annotated[list[str] | None, WithJsonSchema({"anyOf": [
         {"type": "string"}, {"type": "array", "items": {"type": "string"}, "maxItems": 4},
-        {"type": "null"}]})
+        {"type": "null"}]}), Field(max_length=4)
     ] = None
     n: int | None = Field(default=None, ge=1, le=128, description="how many choices")
     presence_penalty: _Penalty = None
