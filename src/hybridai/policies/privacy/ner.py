@@ -22,6 +22,7 @@ import importlib.util
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +75,10 @@ def _auto_pipeline() -> str | None:
     return None
 
 
+_MOST_KEPT = 256
+"""The most texts kept recognized: a request with more is recognized in part again."""
+
+
 class NamedEntities:
     """One loaded pipeline's entities of a text, the last few texts' kept.
 
@@ -110,16 +115,40 @@ class NamedEntities:
                 self._recent.popitem(last=False)
             return found
 
+    def recognize_all(self, texts: Sequence[str]) -> None:
+        """Recognizes the entities of every text in one batch (a request's texts: its
+        messages, tool calls, tool definitions...), so the detectors that ask next find them
+        kept: one pass of the pipeline, not one per text."""
+        wanted = list(dict.fromkeys(t for t in texts if t.lower() != t))
+        with self._lock:
+            wanted = [t for t in wanted if t not in self._recent]
+            if not wanted:
+                return
+            if self._nlp is None:
+                self._nlp = _load(self.name)
+            self._keep = min(max(self._keep, 2 * len(wanted)), _MOST_KEPT)
+            for text, found in zip(wanted, self._recognize_many(wanted), strict=True):
+                self._recent[text] = tuple(found)
+                if len(self._recent) > self._keep:
+                    self._recent.popitem(last=False)
+
     def _recognize(self, text: str) -> list[Entity]:
-        pieces, at = [], 0
-        while at < len(text):
-            end = len(text) if len(text) - at <= _PIECE else _cut(text, at + _PIECE)
-            pieces.append((at, text[at:end]))
-            at = end
-        found = []
-        for (offset, _), doc in zip(pieces, self._nlp.pipe(p for _, p in pieces), strict=True):
-            found += [Entity(offset + e.start_char, offset + e.end_char, e.label_)
-                      for e in doc.ents]
+        return self._recognize_many([text])[0]
+
+    def _recognize_many(self, texts: Sequence[str]) -> list[list[Entity]]:
+        """Each text's entities; long texts are read in pieces, all in one batch."""
+        pieces: list[tuple[int, int, str]] = []  # (text index, offset, piece)
+        for index, text in enumerate(texts):
+            at = 0
+            while at < len(text):
+                end = len(text) if len(text) - at <= _PIECE else _cut(text, at + _PIECE)
+                pieces.append((index, at, text[at:end]))
+                at = end
+        found: list[list[Entity]] = [[] for _ in texts]
+        for (index, offset, _), doc in zip(pieces, self._nlp.pipe(p for _, _, p in pieces),
+                                           strict=True):
+            found[index] += [Entity(offset + e.start_char, offset + e.end_char, e.label_)
+                             for e in doc.ents]
         return found
 
 

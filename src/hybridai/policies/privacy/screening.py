@@ -22,6 +22,7 @@ from ...schema.privacy import Policy, effective_policy
 from ...schema.request import ChatRequest
 from ...schema.response import PrivacyInfo
 from ...schema.texts import map_texts, texts
+from . import ner
 from .redaction import Redactor, Restorer, placeholders_in
 from .scanner import Scanner
 
@@ -43,8 +44,6 @@ class PrivacyGuard:
     def warm_up(self) -> str | None:
         """Loads the entity recognizer behind names and addresses now (a second or two), so
         the first request does not wait for it; its name, or None without one."""
-        from . import ner
-
         return ner.warm_up(self.ner_setting) if self.policy is not Policy.ALLOW else None
 
     def screen(self, request: ChatRequest) -> Screening:
@@ -52,7 +51,10 @@ class PrivacyGuard:
         if policy is Policy.ALLOW:
             return Screening(policy, Counter(), request, Redactor(), self.scanner)
         wire = request.wire()
-        redactor, counts = Redactor(taken=placeholders_in(texts(wire))), Counter[str]()
+        carried = texts(wire)
+        if len(carried) > 1 and (entities := ner.entities_for(self.ner_setting)) is not None:
+            entities.recognize_all(carried)  # one pass of the recognizer for them all
+        redactor, counts = Redactor(taken=placeholders_in(carried)), Counter[str]()
 
         def redacted(text: str) -> str:
             findings = self.scanner.scan(text)
