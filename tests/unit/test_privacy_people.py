@@ -388,3 +388,15 @@ def test_importing_hybridai_does_not_import_spacy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_batch_finds_what_one_text_at_a_time_finds_and_keeps_it(entities) -> None:
+    texts = ["Dr. Maria Gonzalez treated the patient in Madrid.",
+             "Send it to John Smith at 12 Baker Street, London.", "all lower case", "Ada"]
+    alone = [entities._recognize(t) for t in texts]
+    entities._recent.clear()
+    entities.recognize_all(texts)
+    for text, expected in zip(texts, alone, strict=True):
+        if text.lower() != text:
+            assert text in entities._recent  # kept: the detectors' asking does not run it
+        assert list(entities(text)) == expected
