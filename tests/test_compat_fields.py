@@ -424,10 +424,16 @@ def _stream_options(gateway: Gateway) -> None:
     for include_usage in (True, False):  # the table: the last chunk always carries usage
         stream = gateway.device_stream(messages=STORY,
                                        stream_options={"include_usage": include_usage})
-        usage = stream.chunks[-1]["usage"]
+        last = stream.chunks[-1]
+        usage = last["usage"]
         assert usage["completion_tokens"] == SHORT  # finished by length
         assert usage["total_tokens"] == usage["prompt_tokens"] + SHORT
         assert all(c.get("usage") is None for c in stream.chunks[:-1])
+        assert "hybrid" in last
+        finish = stream.chunks[-2] if include_usage else last
+        assert [c["finish_reason"] for c in finish["choices"]] == ["length"]
+        # As OpenAI sends it when asked: the usage alone, in a chunk of no choices.
+        assert (last["choices"] == []) is include_usage
 
 
 @honours("max_tokens", "max_completion_tokens")

@@ -51,8 +51,10 @@ CHAT_FIELDS: dict[str, FieldRule] = {
     "model": FieldRule(_U, _U, "chooses mode and target (hybrid, hybrid/<mode>, a target's "
                        "name or model, an alias); the cloud is sent its target's model"),
     "stream": FieldRule(_H, _P, "server-sent chunks in OpenAI's shape, tool-call deltas too"),
-    "stream_options": FieldRule(_H, _P, "the last chunk always carries usage (and hybrid); "
-                                "the cloud is asked include_usage so the cost is known"),
+    "stream_options": FieldRule(_H, _P, "include_usage: the finish, then a last chunk of no "
+                                "choices with the usage (and hybrid), as OpenAI sends them; "
+                                "without it the finish chunk carries both; the cloud is always "
+                                "asked include_usage so the cost is known"),
     "max_tokens": FieldRule(_H, _P, "also bounds the budget hold"),
     "max_completion_tokens": FieldRule(_H, _P, "as max_tokens (max_tokens wins if both)"),
     "temperature": FieldRule(_H, _P, "0 makes an answer cacheable"),

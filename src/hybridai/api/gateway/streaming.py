@@ -29,14 +29,16 @@ async def stream_response(state: GatewayState, request_id: str, started: float,
     """Waits for the first chunk (errors before it raise), then streams the rest; the request
     is recorded when the stream ends, however it ends."""
     first = await anext(aiter(chunks))
+    options = chat_request.stream_options
+    usage_apart = options is not None and options.include_usage is True
 
     async def events() -> AsyncIterator[bytes]:
         status = 200
         error: HTTPError | None = None
         try:
-            yield _sse(first)
+            yield _sse(first, usage_apart)
             async for chunk in chunks:
-                yield _sse(chunk)
+                yield _sse(chunk, usage_apart)
             yield b"data: [DONE]\n\n"
         except HybridAIError as exc:
             error = http_error(exc)
@@ -53,5 +55,12 @@ async def stream_response(state: GatewayState, request_id: str, started: float,
                              headers=routing_headers(run.result(), with_cost=False))
 
 
-def _sse(chunk: ChatCompletionChunk) -> bytes:
+def _sse(chunk: ChatCompletionChunk, usage_apart: bool = False) -> bytes:
+    """One event; with ``usage_apart`` (the client asked ``include_usage``), a last chunk that
+    finishes choices and carries the usage is sent as OpenAI does: the finish, then a chunk
+    of no choices with the usage (and ``hybrid``)."""
+    if usage_apart and chunk.usage is not None and chunk.choices:
+        finish = chunk.model_copy(update={"usage": None, "hybrid": None})
+        tail = chunk.model_copy(update={"choices": []})
+        return _sse(finish) + _sse(tail)
     return b"data: " + chunk.model_dump_json(exclude_none=True).encode() + b"\n\n"
