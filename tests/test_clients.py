@@ -45,25 +45,15 @@ class Weather(BaseModel):
     sunny: bool
 
 
-@pytest.fixture(scope="module")
-def cloud(scripted_cloud: ScriptedCloud) -> ScriptedCloud:
-    return scripted_cloud
-
-
-@pytest.fixture(scope="module")
-def gateway(scripted_gateway: GatewayProcess) -> GatewayProcess:
-    return scripted_gateway
-
-
 @pytest.fixture
-def client(gateway: GatewayProcess) -> Iterator[openai.OpenAI]:
-    with openai.OpenAI(base_url=gateway.base_url, api_key="unused", max_retries=0) as sdk:
+def client(scripted_gateway: GatewayProcess) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=scripted_gateway.base_url, api_key="unused", max_retries=0) as sdk:
         yield sdk
 
 
 @pytest.fixture
-async def aclient(gateway: GatewayProcess) -> Any:
-    sdk = openai.AsyncOpenAI(base_url=gateway.base_url, api_key="unused", max_retries=0)
+async def aclient(scripted_gateway: GatewayProcess) -> Any:
+    sdk = openai.AsyncOpenAI(base_url=scripted_gateway.base_url, api_key="unused", max_retries=0)
     yield sdk
     await sdk.close()
 

@@ -307,9 +307,8 @@ def start_gateway(folder: Path, cloud: ScriptedCloud, shared_cache: Path, *,
 
 
 @pytest.fixture(scope="module")
-def cloud() -> Iterator[ScriptedCloud]:
-    with ScriptedCloud() as scripted:
-        yield scripted
+def cloud(scripted_cloud: ScriptedCloud) -> ScriptedCloud:
+    return scripted_cloud
 
 
 @pytest.fixture(scope="module")

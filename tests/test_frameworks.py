@@ -42,11 +42,6 @@ class Report(BaseModel):
 
 
 @pytest.fixture(scope="module")
-def cloud(scripted_cloud: ScriptedCloud) -> ScriptedCloud:
-    return scripted_cloud
-
-
-@pytest.fixture(scope="module")
 def gateway(scripted_gateway: GatewayProcess) -> GatewayProcess:
     return scripted_gateway
 

@@ -9,9 +9,10 @@ of ``[aliases]``. An unknown name is a 404 that lists the accepted ones.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..errors import InvalidRequestError
+from ..errors import ConfigError, InvalidRequestError
 from ..schema.modes import MODEL_ALIASES, Mode, mode_from_model
 from .settings import Settings
 
@@ -39,8 +40,6 @@ class ModelNames:
             names.setdefault(settings.cloud[name].model, ModelChoice(target=name))
         for alias, meaning in settings.aliases.items():
             if meaning.target is not None and meaning.target not in settings.cloud:
-                from ..errors import ConfigError
-
                 raise ConfigError(f"aliases.{alias}.target names {meaning.target!r}, which is "
                                   "no cloud target")
             names[alias] = ModelChoice(meaning.mode, meaning.target)
@@ -58,5 +57,5 @@ class ModelNames:
                 code="model_not_found")
         return choice
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(self.names)

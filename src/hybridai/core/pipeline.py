@@ -292,6 +292,7 @@ class _NotAsked:
     status = "not_asked"
     reason = "not_asked"
     detail = "mode does not use the device"
+    lacks: tuple[str, ...] = ()
 
 
 NOT_ASKED: Any = _NotAsked()

@@ -147,7 +147,7 @@ def plan(mode: Mode, device: AvailabilityReport, device_target: str,
         return skip_reason, _describe_skips(skipped)
 
     device_down = (Reason(ReasonCode.DEVICE_LACKS, ",".join(device.lacks), device.detail)
-                   if getattr(device, "lacks", ()) else
+                   if device.lacks else
                    Reason(ReasonCode.DEVICE_UNAVAILABLE, str(device.reason),
                           f"device {device.status}: {device.detail}"))
     if mode is Mode.ONLY_ON_DEVICE:
@@ -270,7 +270,7 @@ def plan_private(mode: Mode, device: AvailabilityReport, device_target: str,
     if mode is Mode.ONLY_IN_CLOUD:
         raise PrivateDataError(f"{found}, but mode only_in_cloud forbids the device",
                                counts=screening.counts, code="private_data_cloud_only_mode")
-    if getattr(device, "lacks", ()):
+    if device.lacks:
         raise PrivateDataError(f"{found}, but {device.detail}; nothing was sent to the cloud",
                                counts=screening.counts, code="private_data_device_lacks")
     if not device.available:

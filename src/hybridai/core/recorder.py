@@ -249,7 +249,7 @@ class RunRecorder:
             else:
                 call = output.calls.setdefault(event.index, ["", "", ""])
                 call[0] = event.id or call[0]
-                call[1] = call[1] + (event.name or "") if not call[1] else call[1]
+                call[1] = call[1] or event.name or ""
                 call[2] += event.arguments
                 delta = Delta(role=role, tool_calls=[ToolCallChunk(
                     index=event.index, id=event.id, type="function" if event.id else None,
