@@ -25,6 +25,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from hybridai import errors
+from hybridai.observe.requestlog import ENDPOINTS
 from hybridai.schema.modes import Route
 from hybridai.schema.privacy import BUILTIN_KINDS
 from hybridai.schema.reasons import ReasonCode
@@ -62,6 +63,7 @@ ROUTES = {r.value for r in Route} | {"none"}
 REASONS = {c.value for c in ReasonCode} | error_codes() | {"none"}
 STATUSES = {"200", "400", "401", "404", "413", "429", "499", "500", "502", "503", "504"}
 CLOSED: dict[tuple[str, str], set[str]] = {
+    ("hybridai_requests", "endpoint"): set(ENDPOINTS),
     ("hybridai_requests", "route"): ROUTES,
     ("hybridai_requests", "reason"): REASONS,
     ("hybridai_requests", "status"): STATUSES,
@@ -79,6 +81,7 @@ CLOSED: dict[tuple[str, str], set[str]] = {
 }
 HISTOGRAMS = {"hybridai_request_latency_seconds", "hybridai_time_to_first_token_seconds"}
 CODE = re.compile(r"[a-z][a-z_]*")  # no digits, no ':' detail, no spaces or other text
+ENDPOINT = re.compile(r"[a-z]+(?:\.[a-z]+)?")  # an API by its OpenAI name: chat.completions
 
 
 def label_values(metrics: str) -> dict[tuple[str, str], set[str]]:
@@ -103,7 +106,8 @@ def assert_bounded(metrics: str) -> dict[tuple[str, str], set[str]]:
         assert closed is not None, f"{metric}{{{label}}} is a label nobody bounded: {values}"
         assert values <= closed, f"{metric}{{{label}}} outside its closed set: {values - closed}"
         assert len(values) <= len(closed)
-        pattern = re.compile(r"\d{3}") if label == "status" else CODE
+        pattern = (re.compile(r"\d{3}") if label == "status"
+                   else ENDPOINT if label == "endpoint" else CODE)
         assert all(pattern.fullmatch(v) for v in values), f"{metric}{{{label}}}: {values}"
     return seen
 

@@ -47,8 +47,9 @@ class Metrics:
         if budget is not None:
             self.registry.register(BudgetCollector(budget))
         self.requests = Counter(
-            "hybridai_requests", "Chat requests by route, reason code and HTTP status",
-            ["route", "reason", "status"], registry=self.registry)
+            "hybridai_requests", "Requests by endpoint (chat.completions, completions, "
+            "responses, embeddings), route, reason code and HTTP status",
+            ["endpoint", "route", "reason", "status"], registry=self.registry)
         self.latency = Histogram(
             "hybridai_request_latency_seconds", "Whole-request latency",
             ["route"], buckets=_LATENCY_BUCKETS, registry=self.registry)
@@ -88,7 +89,7 @@ class Metrics:
         follow it, which would make a new series each) or error code, and by status."""
         route = entry.route or "none"
         reason = reason_code.value if reason_code is not None else entry.error_code
-        self.requests.labels(route, reason or "none", str(entry.status)).inc()
+        self.requests.labels(entry.endpoint, route, reason or "none", str(entry.status)).inc()
         if entry.latency_s is not None:
             self.latency.labels(route).observe(entry.latency_s)
         if entry.ttft_s is not None:

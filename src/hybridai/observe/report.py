@@ -63,7 +63,8 @@ def _html(rows: list[dict[str, Any]]) -> str:
             f'height="{spent_h:.1f}" fill="#c44"><title>spent ${values["spent"]:.6f}</title>'
             f'</rect><text x="{x}" y="238" font-size="10">{html.escape(day[5:])}</text>')
     table = "".join(
-        f"<tr><td>{html.escape(r['day'])}</td><td>{html.escape(r['route'])}</td>"
+        f"<tr><td>{html.escape(r['day'])}</td><td>{html.escape(r['endpoint'])}</td>"
+        f"<td>{html.escape(r['route'])}</td>"
         f"<td>{r['requests']}</td><td>{r['errors']}</td>"
         f"<td>{r['prompt_tokens']}+{r['completion_tokens']}</td>"
         f"<td>${r['cost_usd'] or 0:.6f}</td><td>${r['saved_usd'] or 0:.6f}</td></tr>"
@@ -75,5 +76,5 @@ def _html(rows: list[dict[str, Any]]) -> str:
         "<h1>hybridai: spend and savings per day</h1>"
         f'<svg width="{width}" height="250">{"".join(bars)}</svg>'
         "<p><span style='color:#2a7'>■</span> saved <span style='color:#c44'>■</span> spent"
-        " (estimated USD)</p><table><tr><th>day</th><th>route</th><th>requests</th>"
-        f"<th>errors</th><th>tokens</th><th>cost</th><th>saved</th></tr>{table}</table>")
+        " (estimated USD)</p><table><tr><th>day</th><th>endpoint</th><th>route</th>"
+        f"<th>requests</th><th>errors</th><th>tokens</th><th>cost</th><th>saved</th></tr>{table}</table>")

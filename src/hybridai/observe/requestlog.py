@@ -44,7 +44,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX requests_ts ON requests (ts);
     """),
+    # Which API the request came through (``ENDPOINTS``); rows from before are chat.
+    ("m002_endpoint", """
+        ALTER TABLE requests ADD COLUMN endpoint TEXT NOT NULL DEFAULT 'chat.completions';
+    """),
 ]
+
+# The APIs a request can come through, by the name the log, the metrics and the report use.
+ENDPOINTS = ("chat.completions", "completions", "responses", "embeddings", "device.runs")
 
 
 @dataclass
@@ -68,6 +75,7 @@ class LogEntry:
     error: str | None = None
     prompt: str | None = None
     answer: str | None = None
+    endpoint: str = "chat.completions"  # one of ENDPOINTS
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -146,11 +154,12 @@ def read_entries(path: Path, *, limit: int = 50, since: float | None = None
 
 
 def daily_summary(path: Path, *, days: int = 30) -> list[dict[str, Any]]:
-    """Requests, tokens, cost and savings per day (UTC) and route."""
+    """Requests, tokens, cost and savings per day (UTC), endpoint and route."""
     db = connect(path)
     try:
         rows = db.execute("""
-            SELECT date(ts, 'unixepoch') AS day, COALESCE(route, 'error') AS route,
+            SELECT date(ts, 'unixepoch') AS day, endpoint,
+                   COALESCE(route, 'error') AS route,
                    COUNT(*) AS requests,
                    SUM(status >= 400) AS errors,
                    SUM(prompt_tokens) AS prompt_tokens,
@@ -158,7 +167,7 @@ def daily_summary(path: Path, *, days: int = 30) -> list[dict[str, Any]]:
                    ROUND(SUM(cost_usd), 8) AS cost_usd,
                    ROUND(SUM(saved_usd), 8) AS saved_usd
             FROM requests WHERE ts >= ?
-            GROUP BY day, route ORDER BY day, route
+            GROUP BY day, endpoint, route ORDER BY day, endpoint, route
         """, (time.time() - days * 86400,)).fetchall()
         return [dict(row) for row in rows]
     finally:

@@ -123,7 +123,7 @@ def report(
     as_json: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
-    """Sum requests, cost and savings per day and route; optionally draw them."""
+    """Sum requests, cost and savings per day, endpoint and route; optionally draw them."""
     from ...observe.report import draw
     from ...observe.requestlog import daily_summary
 
@@ -138,14 +138,15 @@ def report(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("day", "route", "requests", "errors", "tokens", "cost", "saved",
+    table = Table("day", "endpoint", "route", "requests", "errors", "tokens", "cost", "saved",
                   title=f"last {days} days")
     for row in rows:
-        table.add_row(row["day"], row["route"], str(row["requests"]), str(row["errors"]),
+        table.add_row(row["day"], row["endpoint"], row["route"], str(row["requests"]),
+                      str(row["errors"]),
                       f"{row['prompt_tokens']}+{row['completion_tokens']}",
                       f"${row['cost_usd'] or 0:.6f}", f"${row['saved_usd'] or 0:.6f}")
     table.add_section()
-    table.add_row("total", "", str(sum(r["requests"] for r in rows)),
+    table.add_row("total", "", "", str(sum(r["requests"] for r in rows)),
                   str(sum(r["errors"] for r in rows)), "",
                   f"${sum(r['cost_usd'] or 0 for r in rows):.6f}",
                   f"${sum(r['saved_usd'] or 0 for r in rows):.6f}")
