@@ -792,6 +792,106 @@ PEOPLE_HARD_NEGATIVES = [
 ]
 
 
+# -- addresses as more countries write them ----------------------------------------------------
+# Written from the countries' postal conventions (street word before or after the name, or
+# none; the postcode's shape; the town in capitals where the post asks for it), with street
+# and town names of each country. Drawn from a generator of their own, so the cases above stay
+# as they were.
+world_rng = random.Random(20261204)
+WORLD_ADDRESSES: dict[str, tuple[list[str], list[str], str]] = {
+    # country: streets, "postcode town" lines, how the two are joined ({s} street, {n}
+    # number, {t} the town line)
+    "pl": (["ul. Długa", "ul. Kwiatowa", "al. Jerozolimskie", "ul. Marszałkowska",
+            "os. Słoneczne", "pl. Wolności"],
+           ["00-238 Warszawa", "31-042 Kraków", "80-831 Gdańsk", "50-077 Wrocław"],
+           "{s} {n}, {t}"),
+    "cz": (["Na Příkopě", "Karlova", "Vinohradská", "Husova", "náměstí Míru"],
+           ["110 00 Praha 1", "602 00 Brno", "301 00 Plzeň", "779 00 Olomouc"],
+           "{s} {n}, {t}"),
+    "sk": (["Obchodná", "Hlavná ulica", "Štúrova"],
+           ["811 06 Bratislava", "040 01 Košice"], "{s} {n}, {t}"),
+    "hu": (["Kossuth Lajos utca", "Andrássy út", "Petőfi u.", "Rákóczi út", "Dózsa György tér"],
+           ["1051 Budapest", "6720 Szeged", "4024 Debrecen"], "{s} {n}, {t}"),
+    "dk": (["Nørregade", "Vesterbrogade", "Kærvej", "Strandvejen", "Torvet"],
+           ["2200 København N", "8000 Aarhus C", "5000 Odense C", "9000 Aalborg"],
+           "{s} {n}, {t}"),
+    "no": (["Storgata", "Kirkegata", "Strandveien", "Bygdøy allé", "Markveien"],
+           ["0155 OSLO", "5003 BERGEN", "7011 TRONDHEIM"], "{s} {n}, {t}"),
+    "se": (["Drottninggatan", "Storgatan", "Sjövägen", "Kungsgatan", "Götgatan"],
+           ["111 51 Stockholm", "411 38 Göteborg", "211 22 Malmö"], "{s} {n}, {t}"),
+    "fi": (["Mannerheimintie", "Hämeenkatu", "Välitalontie", "Aleksanterinkatu",
+            "Pohjoisesplanadi"],
+           ["00100 HELSINKI", "33100 TAMPERE", "20100 TURKU"], "{s} {n}, {t}"),
+    "is": (["Laugavegur", "Skólavörðustígur", "Hafnarstræti", "Austurstræti"],
+           ["101 Reykjavík", "600 Akureyri"], "{s} {n}, {t}"),
+    "ee": (["Narva mnt", "Pärnu maantee", "Tartu mnt", "Viru tänav", "Kadriorg puiestee"],
+           ["10117 Tallinn", "51004 Tartu"], "{s} {n}, {t}"),
+    "si": (["Slovenska cesta", "Trubarjeva ulica", "Prešernov trg", "Celovška cesta"],
+           ["1000 Ljubljana", "2000 Maribor"], "{s} {n}, {t}"),
+    "hr": (["Ilica", "Savska cesta", "Ulica grada Vukovara"],
+           ["10000 Zagreb", "21000 Split"], "{s} {n}, {t}"),
+    "pt": (["Rua Augusta", "Avenida da Liberdade", "Rua de Santa Catarina", "Travessa do Carmo"],
+           ["1100-048 Lisboa", "4000-447 Porto", "3000-214 Coimbra"], "{s} {n}, {t}"),
+    "at": (["Mariahilfer Straße", "Hauptplatz", "Kärntner Ring", "Getreidegasse"],
+           ["1060 Wien", "8010 Graz", "5020 Salzburg"], "{s} {n}, {t}"),
+    "ch": (["Bahnhofstrasse", "Rue du Rhône", "Marktgasse", "Via Nassa"],
+           ["8001 Zürich", "1204 Genève", "3011 Bern", "6900 Lugano"], "{s} {n}, {t}"),
+    "au": (["George Street", "Nerrigundah Drive", "Sunnyside Road", "Bourke St"],
+           ["SYDNEY NSW 2000", "MELBOURNE VIC 3000", "BRISBANE QLD 4000", "HOBART TAS 7000"],
+           "{n} {s}, {t}"),
+    "nz": (["Queen Street", "Cuba Street", "Colombo Street"],
+           ["Auckland 1010", "Wellington 6011", "Christchurch 8011"], "{n} {s}, {t}"),
+    "za": (["Long Street", "Jan Smuts Avenue", "Church Street"],
+           ["Cape Town, 8001", "Johannesburg, 2196", "Pretoria, 0002"], "{n} {s}, {t}"),
+    "gl": (["Aqqusinersuaq", "Imaneq", "Qullilerfik"], ["3900 Nuuk", "3911 Sisimiut"],
+           "{s} {n}, {t}"),
+    "be": (["Rue Neuve", "Meir", "Grote Markt", "Avenue Louise"],
+           ["1000 Bruxelles", "2000 Antwerpen", "9000 Gent"], "{s} {n}, {t}"),
+    "uy": (["Av. 18 de Julio", "Calle Sarandí", "Bulevar Artigas"],
+           ["11100 Montevideo", "11300 Montevideo"], "{s} {n}, {t}"),
+    "tn": (["Rue de Marseille", "Avenue Habib Bourguiba", "Rue Charles de Gaulle"],
+           ["1000 Tunis", "3000 Sfax"], "{n} {s}, {t}"),
+    "cy": (["Leoforos Makariou", "Odos Ledras", "Archbishop Kyprianou Street"],
+           ["1065 Nicosia", "3036 Limassol"], "{s} {n}, {t}"),
+}
+WORLD_TEMPLATES = ["Please send the parcel to {v}.", "My address: {v}",
+                   "Delivery address:\n{v}\nThanks!", '{"address": "{v}", "country": "{c}"}',
+                   "Customer moved to {v} last month.", "name,address\nX,\"{v}\""]
+# What looks like "Name 12, 1234 Town" but is not an address.
+WORLD_NEGATIVES = [
+    "See Chapter 12, 2024 Edition, for the revised rules.",
+    "Windows 11, 2023 Update broke my printer driver.",
+    "Section 5, 1000 Words or fewer, is the limit for the essay.",
+    "Psalm 23, 1611 Geneva Bible translation, is the one my grandmother read.",
+    "Build 4521, 2025 Release Notes mention the fix.",
+    "Track 7, 1999 Remaster sounds better than the original.",
+    "Level 3, 100 Points: unlock the bonus stage.",
+    "Room 12, 2nd floor, is where the workshop is held.",
+    "Episode 42, 2019 Season finale, was the best one.",
+    "Figure 3, 1000 Samples, shows the distribution.",
+]
+
+
+def world_address_cases() -> list[dict[str, object]]:
+    cases = []
+    for country, (streets, towns, shape) in WORLD_ADDRESSES.items():
+        for _ in range(3):
+            number = f"{world_rng.randint(1, 240)}{world_rng.choice(['', '', 'a', 'B'])}"
+            street, town = world_rng.choice(streets), world_rng.choice(towns)
+            value = shape.format(s=street, n=number, t=town)
+            if world_rng.random() < 0.2:
+                value = value.replace(", ", "\n", 1)
+            template = world_rng.choice(WORLD_TEMPLATES).replace("{c}", country.upper())
+            if "\n" in value and template.startswith(("{", "name")):
+                template = "Delivery address:\n{v}\nThanks!"
+            cases.append(labeled(template, [("address", value)],
+                                 f"positive: address ({country})"))
+    cases += [{"text": text, "spans": [], "note": "hand-written hard negative: address shape"}
+              for text in WORLD_NEGATIVES]
+    world_rng.shuffle(cases)
+    return cases
+
+
 def labeled(template: str, values: list[tuple[str, str]], note: str) -> dict[str, object]:
     text = template.replace("{v}", values[0][1])
     spans = []
@@ -840,6 +940,7 @@ def main() -> None:
     cases += credential_cases()
     cases = [relabel_dates_of_birth(case) for case in cases]
     cases += people_cases()
+    cases += world_address_cases()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as out:
         for case in cases:

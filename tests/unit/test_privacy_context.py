@@ -72,6 +72,12 @@ def test_the_same_shapes_found_when_the_context_says_so(text, kind, value):
     ("call 98765 43210 — I am in Bengaluru", "98765 43210"),
     ("mail raj@example.in or phone 080 2345 6789", "080 2345 6789"),
     ("Tel. 0412 345 678", "0412 345 678"),  # no country named: the phone word is enough
+    ("Ring på 32 12 34 56. Med venlig hilsen, Anna", "32 12 34 56"),
+    ("Soita 040 123 4567, terveisin Mikko", "040 123 4567"),
+    ("Zadzwoń pod 512 345 678, pozdrawiam", "512 345 678"),
+    ("puh. 09 123 4567", "09 123 4567"),
+    ("Sími: 581 2345", "581 2345"),
+    ("Office in Auckland: 09 379 4567", "09 379 4567"),
 ])
 def test_national_formats_of_the_countries_a_prompt_implies(text, value):
     assert ("phone", value) in found(text)
@@ -88,6 +94,9 @@ def test_a_national_number_without_any_cue_is_not_guessed():
     ("Prices in £, offices in Leeds", "GB"),
     ("Bonjour, merci pour votre aide", "FR"),
     ("Call +49 30 1234567 or the other one", "DE"),
+    ("Med vänliga hälsningar, Sven", "SE"),
+    ("Write to anna@firma.pl", "PL"),
+    ("S pozdravem, Jana Nováková", "CZ"),
 ])
 def test_implied_regions(text, first):
     assert implied_regions(text)[0] == first

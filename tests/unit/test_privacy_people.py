@@ -151,6 +151,16 @@ def test_no_names_without_a_name(text):
      "Prinsengracht 263, 1016 GV Amsterdam"),
     ("Entregar em Avenida Paulista, 1578 - Bela Vista, São Paulo - SP, 01310-200",
      "Avenida Paulista, 1578 - Bela Vista, São Paulo - SP, 01310-200"),
+    # streets with no type word, told by the postcode and town after them
+    ("Moja adresa: Ilica 204a, 10000 Zagreb.", "Ilica 204a, 10000 Zagreb"),
+    ("Wyślij na ul. Długa 5\n00-238 Warszawa", "ul. Długa 5\n00-238 Warszawa"),
+    ("Bydlím na adrese Na Příkopě 12, 110 00 Praha 1.", "Na Příkopě 12, 110 00 Praha 1"),
+    ("Send it to Laugavegur 12, 101 Reykjavík", "Laugavegur 12, 101 Reykjavík"),
+    ("Rua Augusta 18a, 1100-048 Lisboa", "Rua Augusta 18a, 1100-048 Lisboa"),
+    ("Kossuth Lajos utca 62, 4024 Debrecen", "Kossuth Lajos utca 62, 4024 Debrecen"),
+    ("Torvet 6, 8000 Aarhus C", "Torvet 6, 8000 Aarhus C"),
+    ("Deliver to 12 Nerrigundah Drive, JUNORTOUN VIC 3551 by Friday",
+     "12 Nerrigundah Drive, JUNORTOUN VIC 3551"),
 ])
 def test_addresses_without_ner(text, address):
     assert covered(text, "address", address)
@@ -168,6 +178,9 @@ def test_addresses_without_ner(text, address):
     "Top 10 Places to Visit in 2026",
     "Room 404 is on floor 3.",
     "The parcel box was dropped at the depot 2 times.",
+    "See Chapter 12, 2024 Edition, for the revised rules.",
+    "Windows 11, 2023 Update broke my printer driver.",
+    "Figure 3, 1000 Samples, shows the distribution.",
 ])
 def test_no_addresses_in_look_alikes(text):
     assert [v for k, v in found(text) if k == "address"] == []
@@ -177,6 +190,12 @@ def test_no_addresses_in_look_alikes(text):
 
 @pytest.mark.parametrize(("text", "date"), [
     ("DOB: 03/14/1985", "03/14/1985"),
+    ("Syntymäaika: 14.3.1985", "14.3.1985"),
+    ("Fæddur 14. mars 1985", "14. mars 1985"),
+    ("Narozena 14. března 1985 v Brně", "14. března 1985"),
+    ("Született: 1985. március 14.", "1985. március 14."),
+    ("Urodzona 14 marca 1985", "14 marca 1985"),
+    ("Tanggal lahir: 14 Maret 1985", "14 Maret 1985"),
     ("D.O.B. 14.03.1985", "14.03.1985"),
     ("Date of birth (DD/MM/YYYY): 14/03/1985", "14/03/1985"),
     ("I was born on March 14, 1985 in Ohio.", "March 14, 1985"),
@@ -202,6 +221,8 @@ def test_dates_of_birth(text, date):
 
 @pytest.mark.parametrize("text", [
     "The meeting is on 14/03/2026 at 10:00.",
+    "Schůzka je 14. března 2026.",
+    "A határidő 2026. március 14.",
     "Deadline: 2026-01-15.",
     "Invoice dated 3 March 2026, due 2 April 2026.",
     "Release 1985-03-14 was the first stable one.",

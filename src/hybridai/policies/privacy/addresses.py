@@ -60,11 +60,18 @@ _LINK += r"dei|della|delle|degli|do|da|dos|das|aux|au)\s*)"
 _SUFFIXES = (r"straße|strasse|str\.|gasse|weg|platz|allee|damm|ufer|chaussee|pfad|steig|"
              r"graben|straat|laan|plein|gracht|kade|singel|dijk|steeg|gatan|gata|vägen|väg|"
              r"veien|vej|gade|katu")
-_POSTCODE = (r"(?:(?:[A-Z]{1,2}-)?\d{5}(?:-\d{3,4})?|\d{4}\s?[A-Z]{2}|(?:[A-Z]{1,2}-)?\d{4}|"
-             r"\d{3}\s\d{2}|\d{3}-\d{4}|\d{6}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|"
-             r"[A-Z]\d[A-Z]\s?\d[A-Z]\d)")
+_POSTCODE = (r"(?:(?:[A-Z]{1,2}-)?\d{5}(?:-\d{3,4})?|\d{4}\s?[A-Z]{2}|\d{4}-\d{3}|"
+             r"(?:[A-Z]{1,2}-)?\d{4}|\d{2}-\d{3}|\d{3}\s\d{2}|\d{3}-\d{4}|\d{6}|"
+             r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)")
+# The shapes a postcode takes where it stands before the town (Europe's "1051 Budapest",
+# "00-238 Warszawa", "1100-048 Lisboa", "110 00 Praha", "101 Reykjavík").
+_POSTCODE_FIRST = (r"(?:(?:[A-Z]{1,2}-)?\d{4,5}|\d{4}-\d{3}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|"
+                   r"\d{4}[ \t]?[A-Z]{2}|\d{3})")
 _CITY = (rf"{UP}{LET}+(?:['’.-]{LET}+)*(?:[ \t]+(?:(?:am|an|de|del|do|da|di|sur|upon|on|la|"
-         rf"le|en|im|ob)[ \t]+)?{UP}{LET}+(?:['’.-]{LET}+)*){{0,2}}(?![\w])")
+         rf"le|en|im|ob)[ \t]+)?{UP}{LET}+(?:['’.-]{LET}+)*){{0,2}}"
+         # a district after the town: "Praha 1", "København N", "Aarhus C"
+         rf"(?:[ \t](?:\d{{1,2}}|[A-ZØ]{{1,2}}))?(?![\w])")
+_POSTCODE_TOWN = rf"{_POSTCODE_FIRST}[ \t]+{_CITY}"
 _UNIT = (r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|"
          r"Appt|Bât|Étage|Etage|Whg|Wohnung|Piso|Puerta|Planta|Depto|Dpto|Scala|Interno|"
          r"Int|Piano|Box)\.?[ \t]*#?[ \t]*[\w-]{1,5}\b|,?[ \t]*#[ \t]*\d{1,5}[A-Za-z]?\b|"
@@ -112,13 +119,19 @@ class AddressDetector:
     _unit = re.compile(_UNIT)
     # What follows a street: ", 75002 Paris", ", Springfield, IL 62704", "\nLondon NW1 6XE".
     _tail_same = re.compile(
-        rf"(?:,[ \t]*|[ \t]+[-–][ \t]+)(?:{_POSTCODE}[ \t]+{_CITY}|{_CITY}(?:,?[ \t]+(?:[A-Z]{{2}}"
-        rf"|{_POSTCODE})(?![\w]))?|{_POSTCODE}(?![\w]))|[ \t]+{_POSTCODE}(?![\w])"
-        rf"(?:[ \t]+{_CITY})?")
+        rf"(?:,[ \t]*|[ \t]+[-–][ \t]+)(?:{_POSTCODE_TOWN}|{_CITY}(?:,?[ \t]+(?:[A-Z]{{2,3}}"
+        rf"(?:[ \t]+{_POSTCODE})?|{_POSTCODE})(?![\w]))?|{_POSTCODE}(?![\w]))"
+        rf"|[ \t]+{_POSTCODE}(?![\w])(?:[ \t]+{_CITY})?")
     _tail_next = re.compile(
-        rf"[ \t]*,?[ \t]*\r?\n[ \t]*(?:{_POSTCODE}[ \t]+{_CITY}|{_CITY},?[ \t]+(?:[A-Z]{{2}}"
+        rf"[ \t]*,?[ \t]*\r?\n[ \t]*(?:{_POSTCODE_TOWN}|{_CITY},?[ \t]+(?:[A-Z]{{2,3}}"
         rf"(?:[ \t]+{_POSTCODE})?|{_POSTCODE}))(?![\w])")
     _places = frozenset({"GPE", "LOC"})
+    # A street with no type word ("Ilica 204", "Na Příkopě 12", "Imaneq 3") is an address
+    # when the postcode and town follow it: "Ilica 204a, 10000 Zagreb".
+    _postal_tail = re.compile(
+        rf"(?:[ \t]*[-/][ \t]*\d{{1,4}}[A-Za-z]?)?(?:,[ \t]*|[ \t]*,?[ \t]*\r?\n[ \t]*)"
+        rf"{_POSTCODE_TOWN}")
+    _street_word = re.compile(rf"{UP}{LET}*(?:['’.-]{LET}*)*\.?")
 
     def __init__(self, entities: NamedEntities | None = None) -> None:
         self.entities = entities
@@ -159,7 +172,8 @@ class AddressDetector:
                                                                  in words or "p" in words
                                                                  or "psc" in words or "cmr"
                                                                  in words or "unit" in words)))
-                span = self._street_before(text, number) if before else None
+                span = ((self._street_before(text, number) if before else None)
+                        or self._street_then_town(text, number))
                 if span:
                     spans.append(span)
         places = ([e for e in self.entities(text) if e.label in self._places]
@@ -191,6 +205,30 @@ class AddressDetector:
                     return m.span()
         return None
 
+    def _street_then_town(self, text: str, number: re.Match[str]) -> Span | None:
+        """A street named without a type word, told by the postcode and town after its
+        number: "Laugavegur 12, 101 Reykjavík", "ul. Długa 5\n00-238 Warszawa"."""
+        tail = self._postal_tail.match(text, number.end())
+        if tail is None or _not_a_town(tail.group()):
+            return None
+        at = number.start()
+        line = max(text.rfind("\n", 0, at) + 1, at - 60)
+        words = [(m.start(), m.group()) for m in self._word.finditer(text, line, at)]
+        start = None
+        for k in range(len(words) - 1, max(-1, len(words) - 6), -1):
+            begin, word = words[k]
+            if word.endswith((",", ":", ";")) or not (
+                    self._street_word.fullmatch(word) or word.lower() in _STREET_PARTS
+                    or (word.isdigit() and len(word) <= 2 and start is not None)):
+                break
+            start = begin
+        if start is None:
+            return None
+        street = text[start:at].split()
+        if len(street) == 1 and street[0].lower().rstrip(".") in _COUNTED:
+            return None  # "Chapter 12, 2024 Edition", "Windows 11, 2023 Update"
+        return start, tail.end()
+
     def _extend(self, text: str, end: int, places: list[Entity]) -> int:
         unit = self._unit.match(text, end)
         if unit:
@@ -216,6 +254,27 @@ five six seven eight nine ten more less few many some any every each other anoth
 miles mile minutes minute hours hour km blocks block meters metres feet yards steps dollar
 dollars euro euros pound pounds cent cents percent times people years days weeks months
 """)
+
+
+# Lower-case words inside a street's name: types written before it, links between its words.
+_STREET_PARTS = set_of("""ul. ul al. al os. os pl. nám. náměstí nábřeží třída ulica utca u.
+út tér trg cesta ulice tänav mnt maantee puiestee tie katu rue via calle de la las los del di
+da do dos das du des le grada od na pod nad pri ob ve v u""")
+# Counted things a number follows ("Chapter 12"), which a postcode-shaped year may follow.
+_COUNTED = set_of("""chapter section page figure fig table version build level track
+episode season room step part volume vol issue windows iphone android python java ios macos
+ubuntu debian node psalm verse grade class item line rule article exhibit appendix phase
+stage round game week day year release update edition model series no number sample
+samples point points word words patch sprint milestone ticket order case invoice top""")
+# Capitalised words after a postcode-shaped number that are not a town.
+_NOT_TOWNS = set_of("""edition update release version words points samples season remaster
+patch users people items pages records rows entries results units pieces copies euro euros
+dollars pounds kilometres kilometers miles""")
+
+
+def _not_a_town(tail: str) -> bool:
+    words = tail.split()
+    return bool(words) and words[-1].lower() in _NOT_TOWNS
 
 
 def _lower_prose(words: str) -> bool:

@@ -31,6 +31,31 @@ _MONTHS = {
     **dict.fromkeys(["november", "nov", "novembre", "noviembre", "novembro"], 11),
     **dict.fromkeys(["december", "dec", "dezember", "dez", "décembre", "decembre", "déc",
                      "diciembre", "dic", "dicembre", "dicembro", "dezembro"], 12),
+    # Nordic, Finnic, Hungarian, Polish, Czech, Croatian, Indonesian (also as they decline:
+    # "14. března", "14 marca"); "listopad" is October in Croatian, November in Polish and
+    # Czech: read as October, which only allows more days.
+    **dict.fromkeys(["janúar", "jaanuar", "január", "stycznia", "ledna", "siječnja",
+                     "tammikuuta"], 1),
+    **dict.fromkeys(["febrúar", "veebruar", "február", "lutego", "února", "veljače",
+                     "helmikuuta", "februari"], 2),
+    **dict.fromkeys(["märts", "március", "marca", "března", "ožujka", "maaliskuuta",
+                     "maret"], 3),
+    **dict.fromkeys(["apríl", "aprill", "április", "kwietnia", "dubna", "travnja",
+                     "huhtikuuta"], 4),
+    **dict.fromkeys(["maí", "maj", "május", "maja", "května", "svibnja",
+                     "toukokuuta"], 5),
+    **dict.fromkeys(["júní", "juuni", "június", "czerwca", "června", "lipnja",
+                     "kesäkuuta"], 6),
+    **dict.fromkeys(["júlí", "juuli", "július", "lipca", "července", "srpnja",
+                     "heinäkuuta"], 7),
+    **dict.fromkeys(["ágúst", "augusti", "augusztus", "sierpnia", "srpna", "kolovoza",
+                     "elokuuta", "agustus"], 8),
+    **dict.fromkeys(["szeptember", "września", "září", "rujna", "syyskuuta"], 9),
+    **dict.fromkeys(["október", "oktoober", "października", "října", "listopada",
+                     "lokakuuta"], 10),
+    **dict.fromkeys(["nóvember", "listopadu", "studenoga", "marraskuuta"], 11),
+    **dict.fromkeys(["desember", "detsember", "grudnia", "prosince", "prosinca",
+                     "joulukuuta", "desember"], 12),
 }
 _MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|º|°|\.)?"
@@ -43,6 +68,7 @@ DATE = re.compile(
     rf"|(?:the[ \t]+)?(?P<dd>{_DAY})[ \t]+(?:of[ \t]+|de[ \t]+)?(?P<dm>{_MONTH}),?"
     rf"(?:[ \t]+(?:de[ \t]+|del[ \t]+)?(?P<dy>{_YEAR}))?"
     rf"|(?P<mm>{_MONTH})[ \t]+(?:the[ \t]+)?(?P<md>{_DAY})(?:,?[ \t]+(?P<my>{_YEAR}))?"
+    rf"|(?P<hy>{_YEAR})\.?[ \t]+(?P<hm>{_MONTH})[ \t]+(?P<hd>{_DAY})"  # 1985. március 14.
     rf"|(?P<ym>{_MONTH})[ \t]+(?:de[ \t]+)?(?P<yy>{_YEAR})"
     rf"|(?P<xd>{_DAY})[-/](?P<xm>{_MONTH})[-/](?P<xy>{_YEAR}|\d\d)"  # 14-Mar-1985
     rf"|(?P<ym2>{_MONTH})[-/](?P<yd>{_DAY})[-/](?P<yy2>{_YEAR})"  # Mar-14-1985
@@ -55,7 +81,14 @@ _BIRTH = (r"(?:date[ \t_-]?of[ \t_-]?birth|dateofbirth|birth[ \t_-]?date|birthda
           r"data[ \t]+di[ \t]+nascita|nat[oa]|compleanno|"
           r"geboortedatum|verjaardag|data[ \t]+de[ \t]+nascimento|nascid[oa]|nasci|"
           r"aniversário|data[ \t]+urodzenia|urodzon[ya]|urodziłe[mś]|födelsedatum|född|"
-          r"fødselsdato|født|doğum[ \t]+tarihi)")
+          r"fødselsdato|født|doğum[ \t]+tarihi|"
+          # Finnish, Icelandic, Estonian, Hungarian, Czech, Slovak, Croatian, Slovenian,
+          # Indonesian and Malay
+          r"syntymäaika|syntymäpäivä|syntynyt|syntyi|fæðingardagur|fæddur|fædd|fødd|"
+          r"sünniaeg|sünnipäev|sündinud|születési[ \t]+(?:dátum|idő)|született|"
+          r"datum[ \t]+narození|narozen[aý]?|dátum[ \t]+narodenia|narodený|narodená|"
+          r"datum[ \t]+rođenja|rođen[ao]?|datum[ \t]+rojstva|rojen[ao]?|"
+          r"tanggal[ \t]+lahir|tarikh[ \t]+lahir|lahir)")
 # A cue, then up to 60 characters within its sentence; or a value on the cue's next line.
 _BIRTH_BEFORE = re.compile(rf"(?i)(?<![\w]){_BIRTH}(?![\w])(?:[^\n.!?;\d]|\.(?=\S))"
                            rf"{{0,60}}(?:\n[ \t]*)?$")
@@ -72,7 +105,7 @@ _ANY_BIRTH_LOW = re.compile(rf"(?<![\w]){_BIRTH}(?![\w])")  # in lower-cased tex
 
 class DateOfBirthDetector:
     """A date (ISO, day/month/year either way round, dotted, written with month names in
-    seven languages, or month and year) with a birth cue before it in its sentence or on the
+    twenty-odd languages, or month and year) with a birth cue before it in its sentence or on the
     line above ("born", "DOB", "date of birth", "geboren am", "né le", "fecha de
     nacimiento", "data di nascita"…), or after it ("(DOB)", "is my birthday"); and the
     dates in a table's birth-date column. A date without a cue is not one."""
@@ -87,7 +120,10 @@ class DateOfBirthDetector:
     naissance né née anniversaire nacimiento nac nacido nacida nací cumpleaños nascita nato
     nata compleanno geboortedatum verjaardag nascimento nascido nascida nasci aniversário
     urodzenia urodzony urodzona urodziłem urodziłam födelsedatum född fødselsdato født doğum
-    dateofbirth birthdate birthday datum""")
+    dateofbirth birthdate birthday datum syntymäaika syntymäpäivä syntynyt syntyi
+    fæðingardagur fæddur fædd fødd sünniaeg sünnipäev sündinud születési született narození
+    narozen narozena narozený narodenia narodený narodená rođenja rođen rođena rođeno rojstva
+    rojen rojena rojeno lahir""")
 
     def find(self, text: str) -> Iterator[Span]:
         low, words = facts(text)
@@ -126,6 +162,8 @@ def _plausible_birth_date(m: re.Match[str]) -> bool:
         y = int(g["xy"])
         day = int(re.sub(r"\D", "", g["xd"]))
         return _valid(y if y >= 100 else 1900 + y, _month(g["xm"]), day)
+    if g["hy"]:
+        return _valid(int(g["hy"]), _month(g["hm"]), int(re.sub(r"\D", "", g["hd"])))
     if g["ym2"]:
         return _valid(int(g["yy2"]), _month(g["ym2"]), int(re.sub(r"\D", "", g["yd"])))
     return 1900 <= int(g["yy"]) <= today.year

@@ -42,18 +42,61 @@ _REGION_CUES: dict[str, tuple[str, ...]] = {
     r"australia|sydney|melbourne|brisbane|perth|aud": ("AU",),
     r"japan|tokyo|osaka|¥|jpy": ("JP",),
     r"canada|toronto|vancouver|montr[ée]al": ("CA",),
+    # Countries, capitals and the words a letter closes with, further afield.
+    r"denmark|danmark|copenhagen|k[øo]benhavn|aarhus|odense|med venlig hilsen|"
+    r"venlig hilsen|mvh": ("DK",),
+    r"sweden|sverige|stockholm|g[öo]teborg|gothenburg|malm[öo]|med v[äa]nlig h[äa]lsning|"
+    r"v[äa]nliga h[äa]lsningar|h[äa]lsningar": ("SE",),
+    r"norway|norge|oslo|bergen|trondheim|med vennlig hilsen|vennlig hilsen": ("NO",),
+    r"finland|suomi|helsinki|helsingfors|tampere|turku|yst[äa]v[äa]llisin terveisin|"
+    r"terveisin|kiitos": ("FI",),
+    r"iceland|[íi]sland|reykjav[íi]k|me[ðd] kve[ðd]ju|kve[ðd]ja": ("IS",),
+    r"greenland|gr[øo]nland|kalaallit|nuuk": ("GL",),
+    r"poland|polska|warszawa|warsaw|krak[óo]w|wroc[łl]aw|gda[ńn]sk|pozdrawiam|"
+    r"z powa[żz]aniem|dzi[ęe]kuj[ęe]": ("PL",),
+    r"czech|czechia|[čc]esko|praha|prague|brno|s pozdravem|d[ěe]kuji": ("CZ",),
+    r"slovakia|slovensko|bratislava|ko[šs]ice|s pozdravom|[ďd]akujem": ("SK",),
+    r"hungary|magyarorsz[áa]g|budapest|debrecen|szeged|[üu]dv[öo]zlettel|k[öo]sz[öo]n[öo]m":
+        ("HU",),
+    r"estonia|eesti|tallinn|tartu|lugupidamisega|t[äa]nan": ("EE",),
+    r"latvia|latvija|riga|r[īi]ga": ("LV",),
+    r"lithuania|lietuva|vilnius": ("LT",),
+    r"slovenia|slovenija|ljubljana|maribor|lep pozdrav|hvala": ("SI", "HR"),
+    r"croatia|hrvatska|zagreb|split|lijep pozdrav|srda[čc]an pozdrav": ("HR",),
+    r"romania|rom[âa]nia|bucure[șs]ti|bucharest|cu stim[ăa]": ("RO",),
+    r"bulgaria|sofia": ("BG",),
+    r"greece|ελλάδα|athens|athina|thessaloniki": ("GR",),
+    r"cyprus|kypros|nicosia|lefkosia|limassol|larnaca": ("CY",),
+    r"luxembourg|luxemburg": ("LU",),
+    r"new zealand|aotearoa|auckland|wellington|christchurch|nz": ("NZ",),
+    r"south africa|johannesburg|cape town|pretoria|durban|rand|zar": ("ZA",),
+    r"tunisia|tunisie|tunis|sfax|sousse": ("TN",),
+    r"morocco|maroc|casablanca|rabat": ("MA",),
+    r"uruguay|montevideo": ("UY",),
+    r"argentina|buenos aires|c[óo]rdoba|rosario": ("AR",),
+    r"chile|santiago de chile": ("CL",),
+    r"colombia|bogot[áa]|medell[íi]n": ("CO",),
+    r"turkey|t[üu]rkiye|istanbul|ankara|sayg[ıi]lar[ıi]mla": ("TR",),
 }
 _TLD_REGIONS = {"uk": "GB", "ie": "IE", "de": "DE", "at": "AT", "ch": "CH", "fr": "FR",
                 "be": "BE", "in": "IN", "es": "ES", "mx": "MX", "it": "IT", "nl": "NL",
-                "pt": "PT", "br": "BR", "au": "AU", "jp": "JP", "ca": "CA"}
+                "pt": "PT", "br": "BR", "au": "AU", "jp": "JP", "ca": "CA", "dk": "DK",
+                "se": "SE", "no": "NO", "fi": "FI", "is": "IS", "gl": "GL", "pl": "PL",
+                "cz": "CZ", "sk": "SK", "hu": "HU", "ee": "EE", "lv": "LV", "lt": "LT",
+                "si": "SI", "hr": "HR", "ro": "RO", "bg": "BG", "gr": "GR", "cy": "CY",
+                "lu": "LU", "nz": "NZ", "za": "ZA", "tn": "TN", "ma": "MA", "uy": "UY",
+                "ar": "AR", "cl": "CL", "co": "CO", "tr": "TR"}
 _TLD = re.compile(r"(?i)[a-z0-9-]\.(" + "|".join(_TLD_REGIONS) + r")(?![\w.-])")
 # One pass over the text finds every cue; the group that matched names its regions.
 _CUES = re.compile(r"(?i)(?<![\w.])(?:" + "|".join(
     f"(?P<c{i}>{cue})" for i, cue in enumerate(_REGION_CUES)) + r")(?!\w)")
 _CUE_REGIONS = {f"c{i}": regions for i, regions in enumerate(_REGION_CUES.values())}
 _COUNTRY_CODE = re.compile(r"(?<![\w+])(?:\+|00)(\d{1,3})[\s.-]?\(?\d")
-# Tried for a formatted number right after a phone word, when no cue names its country.
-_COMMON_REGIONS = ("GB", "DE", "FR", "IN", "ES", "IT", "NL", "BR", "MX", "AU", "CA", "JP")
+# Tried for a formatted number right after a phone word, when no cue names its country:
+# the regions of every cue above, most populous first.
+_COMMON_REGIONS = tuple(dict.fromkeys(
+    ("GB", "DE", "FR", "IN", "ES", "IT", "NL", "BR", "MX", "AU", "CA", "JP")
+    + tuple(r for regions in _REGION_CUES.values() for r in regions)))
 
 
 def implied_regions(text: str) -> list[str]:
@@ -106,7 +149,9 @@ class _Reading(RunDetector):
     _cue = re.compile(r"(?i)(?:phone|tel|call|mobile|cell|fax|whatsapp|text|sms|number|reach|"
                       r"contact|dial|telefon|rufnummer|handy|mobil|anrufen|t[ée]l[ée]phone|"
                       r"portable|num[ée]ro|appel(?:er|ez)?|tel[ée]fono|m[óo]vil|celular|"
-                      r"llam(?:ar|e)|telefone|cellulare|chiam(?:are|a)|nummer|bellen)\b\.?"
+                      r"llam(?:ar|e)|telefone|cellulare|chiam(?:are|a)|nummer|bellen|"
+                      r"puh|puhelin|tlf|mob|gsm|s[íi]mi|telefonsz[áa]m|numer|[čc][íi]slo|"
+                      r"broj|ph)\b\.?"
                       # "call me on", "ruf mich an:", "appelez-moi au": a few short words
                       r"(?:\W{1,3}[^\W\d_]{1,5}){0,3}\W{0,30}$")
     # "number", "contact", "reach" and "text" also precede order and tracking numbers.
