@@ -19,6 +19,7 @@ from .name_entities import (
     reads_as_english,
     strip_entity,
 )
+from .name_lists import listed_names
 from .ner import Entity, NamedEntities
 from .words import LET, LOWERS, UP, Span, facts, occurrences, set_of
 
@@ -188,6 +189,7 @@ class PersonDetector:
 
     def find(self, text: str) -> Iterator[Span]:
         found = list(self._entities(text)) if self.entities is not None else []
+        found += listed_names(text, NOT_NAMES)
         ents = self.entities(text) if self.entities is not None else ()
         for start, end, weak in self._cued(text, *facts(text)):
             if weak and any(self._vetoes(e, start, end, text) for e in ents):

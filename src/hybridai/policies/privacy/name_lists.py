@@ -1,0 +1,88 @@
+"""Full names told by lists of given names and surnames, with no cue and no model: "Lukas
+Novák asked for a refund", where a small English NER model knows neither word.
+
+The lists (``data/names.txt.gz``, about 24,000 given names and 21,000 surnames of some 90
+locales) are written from Faker's person providers by ``scripts/make_name_lists.py``. A run
+of two to four capitalised words is a name when its first word is a given name and its last a
+surname (or another given name), none of them a stop word of the languages spaCy lists, a word
+the name detector never takes for a name, or a given name that is more often an English word
+("Will Power", "German Shepherd", "Grace Period").
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .name_entities import function_word
+from .words import LET, UP, Span, set_of
+
+LISTS = Path(__file__).with_name("data") / "names.txt.gz"
+
+# Given names that are, in an English prompt, more often a word: these begin a name only
+# when a cue says so (the cued detector), never from the lists alone.
+_WORDS_FIRST = set_of("""will mark bill art page grant chase may june august april christian
+german frank major king prince royal bishop rich guy van hope faith grace joy rose summer
+winter autumn spring star sky river stone dawn eve golden sterling baker miles lane dean
+hunter amber ruby pearl crystal diamond angel honey ginger holly ivy iris violet daisy lily
+olive jade storm rock sunny santa san saint mount lake port fort new north south east west
+great little big old young red black white green brown blue gold silver precious lucky
+justice liberty harmony melody destiny trinity bliss love happy early first last general
+colonel captain doctor judge pastor""")
+
+# Surnames that, after a given name, more often name a place, a building or a make
+# ("Elizabeth Line", "Regent Park", "Mercedes Benz").
+_PLACES_LAST = set_of("""street st road rd lane avenue way place square park hall house
+church chapel bridge hill line station centre center college school hospital clinic
+university bank hotel garden gardens tower castle palace museum library airport court
+river lake bay beach island valley mountain field fields wood woods forest green grove
+cross gate market mall benz motor motors airlines group""")
+
+_RUN = re.compile(rf"(?<![\w@#/.-]){UP}{LET}+(?:-{UP}{LET}+)?(?:[ \t]+(?:{UP}{LET}+"
+                  rf"(?:['’-]{UP}?{LET}+)*|(?:van|von|de|da|di|del|der|den|du|le|la|al|bin|"
+                  rf"ibn|ter|ten)(?=[ \t]+{UP}))){{1,3}}(?![\w@])")
+
+
+@functools.cache
+def _lists() -> tuple[frozenset[str], frozenset[str]]:
+    given: list[str] = []
+    surnames: list[str] = []
+    section = given
+    with gzip.open(LISTS, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            name = line.strip()
+            if name == "# surname":
+                section = surnames
+            elif name and not name.startswith("#"):
+                section.append(name.lower())
+    return frozenset(given), frozenset(surnames)
+
+
+def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
+    """Runs of capitalised words that the lists read as a given name and a surname."""
+    given, surnames = _lists()
+    for run in _RUN.finditer(text):
+        words = [(run.start() + w.start(), w.group()) for w in re.finditer(r"\S+", run.group())]
+        # A run may open with words that are not part of the name ("Customer Lukas Novák"):
+        # the name starts at its first listed given name.
+        first = next((k for k, (_, word) in enumerate(words[:-1]) if _given(word, given,
+                                                                         not_names)), None)
+        if first is None:
+            continue
+        name = words[first:]
+        while len(name) > 1 and (name[-1][1].lower() in not_names or function_word(name[-1][1])):
+            name.pop()
+        if len(name) < 2 or any(w.lower() in not_names for _, w in name[1:]):
+            continue
+        last = name[-1][1].lower()
+        if (last in surnames or last in given) and last not in _PLACES_LAST:
+            yield name[0][0], name[-1][0] + len(name[-1][1])
+
+
+def _given(word: str, given: frozenset[str], not_names: frozenset[str]) -> bool:
+    low = word.lower()
+    return (low in given and low not in _WORDS_FIRST and low not in not_names
+            and not function_word(word))
