@@ -45,4 +45,27 @@ if [[ "$EXTRAS" == *test* ]]; then
     echo ">> npm not found: the JavaScript SDK test will be skipped" >&2
   fi
 fi
+
+# --- issue 19: the Chromium the browser tests drive, and the browser SDK's bundle ---------
+# Debian's chromium, driven by Playwright with executable_path (never `playwright install`,
+# which downloads a browser of its own). Installed when missing, as root (CI's fresh machine).
+if [[ "$EXTRAS" == *test* ]] && ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } ||
+      echo ">> could not install chromium: the browser tests will fail" >&2
+  else
+    echo ">> chromium not found (apt-get install chromium, as root): no browser tests" >&2
+  fi
+fi
+# The SDK bundle `hybridai serve` serves at /sdk/hybridai.js (built into
+# src/hybridai/api/gateway/static/sdk/, gitignored).
+if [ -f sdk/js/package.json ]; then
+  if command -v npm >/dev/null; then
+    npm ci --prefix sdk/js --no-audit --no-fund --loglevel=error
+    npm run build --prefix sdk/js --silent
+  else
+    echo ">> npm not found: the browser SDK is not built (/sdk/hybridai.js answers 404)" >&2
+  fi
+fi
+# --- end issue 19 ---------------------------------------------------------------------------
 echo ">> hybridai is set up in $VENV" >&2

@@ -280,8 +280,8 @@ def test_the_gateway_answers_from_a_cache_another_process_filled(
 
         metrics = httpx.get(gateway.root + "/metrics", timeout=10).text
         # Metrics count the reason's code: "cache", never its qualifier ("exact", a similarity).
-        assert 'hybridai_requests_total{reason="cache",route="cache",status="200"} 2.0' \
-            in metrics
+        assert ('hybridai_requests_total{endpoint="chat.completions",reason="cache",'
+                'route="cache",status="200"} 2.0') in metrics
     finally:
         gateway.stop()
     rows = log_rows(log, where="route = 'cache'")

@@ -181,8 +181,8 @@ def test_metrics_readyz_logs_and_report(gateway, client, tmp_path):
     client.chat.completions.create(model="hybrid", messages=HI)
     client.chat.completions.create(model="hybrid/cloud", messages=HI)
     metrics = httpx.get(gateway.root + "/metrics").text
-    assert 'hybridai_requests_total{reason="device_available",route="on_device",status="200"}' \
-        in metrics
+    assert ('hybridai_requests_total{endpoint="chat.completions",reason="device_available",'
+            'route="on_device",status="200"}') in metrics
     assert "hybridai_time_to_first_token_seconds_bucket" in metrics
     assert "hybridai_saved_usd_total" in metrics and "hybridai_device_queue_depth" in metrics
     assert "hybridai_request_log_dropped 0.0" in metrics  # a log row lost would show here

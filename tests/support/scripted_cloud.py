@@ -403,6 +403,205 @@ def chunks(payload: dict[str, Any], number: int) -> Iterator[dict[str, Any]]:
         yield {**head, "choices": [], "usage": usage(payload, choices)}
 
 
+# -- legacy text completions: "You wrote: <prompt>", in OpenAI's text_completion shapes ------
+
+def _text_prompts(payload: dict[str, Any]) -> list[str]:
+    """Each prompt's text (token ids written as "<ids 1 2 3>")."""
+    prompt = payload["prompt"]
+    if isinstance(prompt, str):
+        return [prompt]
+    if all(isinstance(t, int) for t in prompt):
+        return ["<ids " + " ".join(map(str, prompt)) + ">"]
+    return [p if isinstance(p, str) else "<ids " + " ".join(map(str, p)) + ">" for p in prompt]
+
+
+def _text_choices(payload: dict[str, Any]) -> list[tuple[int, str, str]]:
+    """(index, prompt, generated text) of each choice: prompt i's choice j is i * n + j; the
+    text is "You wrote: <prompt>" (choices after a prompt's first end in " [j]"), before
+    ``suffix`` when one is given."""
+    n = payload.get("n") or 1
+    out = []
+    for i, prompt in enumerate(_text_prompts(payload)):
+        for j in range(n):
+            text = f" You wrote: {prompt}" + (f" [{j}]" if j else "")
+            if payload.get("suffix") is not None:
+                text += " (before the suffix)"
+            out.append((i * n + j, prompt, text))
+    return out
+
+
+def _legacy_logprobs(tokens: list[str], top: int, offset: int) -> dict[str, Any]:
+    entries = logprob_entries(tokens, top)
+    offsets, at = [], offset
+    for token in tokens:
+        offsets.append(at)
+        at += len(token)
+    return {"tokens": tokens, "token_logprobs": [e["logprob"] for e in entries],
+            "top_logprobs": [{a["token"]: a["logprob"] for a in e["top_logprobs"]}
+                             for e in entries], "text_offset": offsets}
+
+
+def text_completion(payload: dict[str, Any], number: int) -> dict[str, Any]:
+    choices = []
+    prompt_tokens = completion_tokens = 0
+    for index, prompt, text in _text_choices(payload):
+        shown = prompt + text if payload.get("echo") else text
+        logprobs = None
+        if payload.get("logprobs") is not None:
+            logprobs = _legacy_logprobs(tokens_of(shown), payload["logprobs"],
+                                        0 if payload.get("echo") else len(prompt))
+        choices.append({"text": shown, "index": index, "logprobs": logprobs,
+                        "finish_reason": "stop"})
+        prompt_tokens += len(tokens_of(prompt))
+        completion_tokens += len(tokens_of(text))
+    return {"id": f"cmpl-scripted-{number}", "object": "text_completion", "created": 0,
+            "model": payload.get("model") or "scripted", "choices": choices,
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens}}
+
+
+def text_completion_chunks(payload: dict[str, Any], number: int) -> Iterator[dict[str, Any]]:
+    """The answer a token a chunk, each choice in turn, then a usage chunk when asked."""
+    whole = text_completion(payload, number)
+    head = {k: whole[k] for k in ("id", "object", "created", "model")}
+    for choice in whole["choices"]:
+        logprobs = choice["logprobs"]
+        for position, token in enumerate(tokens_of(choice["text"])):
+            piece = None if logprobs is None else {
+                key: [logprobs[key][position]] for key in
+                ("tokens", "token_logprobs", "top_logprobs", "text_offset")}
+            yield {**head, "choices": [{"text": token, "index": choice["index"],
+                                        "logprobs": piece, "finish_reason": None}]}
+        yield {**head, "choices": [{"text": "", "index": choice["index"], "logprobs": None,
+                                    "finish_reason": "stop"}]}
+    if (payload.get("stream_options") or {}).get("include_usage"):
+        yield {**head, "choices": [], "usage": whole["usage"]}
+
+
+# -- the Responses API (/v1/responses; issue 18: a target with responses_api = true) ------------
+
+def _responses_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(str(p.get("text", "")) for p in content or () if isinstance(p, dict))
+
+
+def chat_of_responses(payload: dict[str, Any]) -> dict[str, Any]:
+    """The chat request a Responses request stands for, for the script: its items as
+    messages, its flat function tools as chat tools, text.format as response_format."""
+    given = payload.get("input")
+    items = [{"role": "user", "content": given}] if isinstance(given, str) else given or []
+    messages: list[dict[str, Any]] = []
+    if payload.get("instructions"):
+        messages.append({"role": "system", "content": payload["instructions"]})
+    for item in items:
+        kind = item.get("type", "message")
+        if kind == "message":
+            messages.append({"role": item["role"], "content": _responses_text(item["content"])})
+        elif kind == "function_call":
+            messages.append({"role": "assistant", "content": None, "tool_calls": [{
+                "id": item["call_id"], "type": "function",
+                "function": {"name": item["name"], "arguments": item["arguments"]}}]})
+        elif kind == "function_call_output":
+            messages.append({"role": "tool", "tool_call_id": item["call_id"],
+                             "content": _responses_text(item["output"])})
+    chat: dict[str, Any] = {"messages": messages, "tools": [
+        {"type": "function", "function": {k: t[k] for k in ("name", "parameters") if k in t}}
+        for t in payload.get("tools") or () if t.get("type") == "function"]}
+    choice = payload.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("type") == "function":
+        choice = {"type": "function", "function": {"name": choice["name"]}}
+    if choice is not None:
+        chat["tool_choice"] = choice
+    fmt = (payload.get("text") or {}).get("format") or {}
+    if fmt.get("type") == "json_schema":
+        chat["response_format"] = {"type": "json_schema", "json_schema": {
+            "name": fmt["name"], "schema": fmt.get("schema", {})}}
+    elif fmt.get("type") == "json_object":
+        chat["response_format"] = {"type": "json_object"}
+    return chat
+
+
+def responses_events(payload: dict[str, Any], number: int) -> Iterator[dict[str, Any]]:
+    """The script's answer as the Responses API streams it (a subset: the item, text and
+    argument events a client reads, then ``response.completed`` with the usage)."""
+    chat = chat_of_responses(payload)
+    answer = answers(chat, number)[0]
+    response = {"id": f"resp_scripted_{number}", "object": "response", "created_at": 0,
+                "status": "in_progress", "model": payload.get("model"), "output": []}
+    sequence = iter(range(10_000))
+
+    def event(kind: str, **fields: Any) -> dict[str, Any]:
+        return {"type": kind, "sequence_number": next(sequence), **fields}
+
+    yield event("response.created", response=response)
+    if answer.call is not None:
+        item = {"type": "function_call", "id": f"fc_scripted_{number}",
+                "call_id": answer.call.id, "name": answer.call.name, "arguments": ""}
+        yield event("response.output_item.added", output_index=0, item=item)
+        arguments = answer.call.arguments
+        for at in range(0, len(arguments), ARGUMENT_FRAGMENT):
+            yield event("response.function_call_arguments.delta", item_id=item["id"],
+                        output_index=0, delta=arguments[at:at + ARGUMENT_FRAGMENT])
+        done = {**item, "arguments": arguments, "status": "completed"}
+        yield event("response.output_item.done", output_index=0, item=done)
+    else:
+        item = {"type": "message", "id": f"msg_scripted_{number}", "role": "assistant",
+                "status": "in_progress", "content": []}
+        yield event("response.output_item.added", output_index=0, item=item)
+        for token in tokens_of(answer.content or ""):
+            yield event("response.output_text.delta", item_id=item["id"], output_index=0,
+                        content_index=0, delta=token, logprobs=[])
+        done = {**item, "status": "completed", "content": [
+            {"type": "output_text", "text": answer.content, "annotations": []}]}
+        yield event("response.output_item.done", output_index=0, item=done)
+    counted = usage(chat, [answer])
+    yield event("response.completed", response={
+        **response, "status": "completed", "output": [done],
+        "usage": {"input_tokens": counted["prompt_tokens"],
+                  "output_tokens": counted["completion_tokens"],
+                  "total_tokens": counted["total_tokens"]}})
+# -- end the Responses API ------------------------------------------------------------------
+
+
+# -- embeddings (POST /v1/embeddings; tests/test_embeddings_endpoint.py) -----------------------
+
+EMBEDDING_DIMENSIONS = 1536
+"""The length of a scripted embedding when the request gives no ``dimensions``."""
+
+
+def scripted_vector(item: str | list[int], dimensions: int = EMBEDDING_DIMENSIONS) -> Any:
+    """The scripted cloud's embedding of one input: a unit float32 vector drawn from a seed
+    that is the input's hash, so the same input always gets the same vector."""
+    import hashlib
+
+    import numpy as np
+
+    seed = int.from_bytes(hashlib.sha256(json.dumps(item).encode()).digest()[:8], "little")
+    vector = np.random.default_rng(seed).standard_normal(dimensions).astype(np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def embedding_list(payload: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI's answer to an embeddings request: one scripted vector per input, as floats or
+    (``encoding_format: base64``) little-endian float32 bytes in base64; usage in words."""
+    import base64
+
+    value = payload["input"]
+    items = [value] if isinstance(value, str) or (value and isinstance(value[0], int)) else value
+    dimensions = payload.get("dimensions") or EMBEDDING_DIMENSIONS
+    data = []
+    for index, item in enumerate(items):
+        vector = scripted_vector(item, dimensions)
+        embedding: Any = (base64.b64encode(vector.astype("<f4").tobytes()).decode()
+                          if payload.get("encoding_format") == "base64" else vector.tolist())
+        data.append({"object": "embedding", "index": index, "embedding": embedding})
+    tokens = sum(len(tokens_of(i)) if isinstance(i, str) else len(i) for i in items)
+    return {"object": "list", "data": data, "model": payload.get("model", "scripted"),
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+# -- end embeddings ---------------------------------------------------------------------------
+
+
 # -- the server ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -467,13 +666,87 @@ class ScriptedCloud:
 
         return StreamingResponse(events(), media_type="text/event-stream")
 
+    # -- embeddings --------------------------------------------------------------------------
+    @property
+    def embedding_requests(self) -> list[Received]:
+        """The embeddings requests received, first to last."""
+        with self._lock:
+            return [r for r in self.received if r.path.endswith("/embeddings")]
+
+    async def _embeddings(self, request: Request) -> Response:
+        body = await request.body()
+        self._record(request, body)
+        try:
+            payload = json.loads(body)
+            assert payload.get("input") and isinstance(payload.get("model"), str)
+        except (ValueError, AssertionError):
+            return JSONResponse({"error": {"message": "input and model are required",
+                                           "type": "invalid_request_error"}}, status_code=400)
+        return JSONResponse(embedding_list(payload))
+    # -- end embeddings ----------------------------------------------------------------------
+
     async def _models(self, request: Request) -> Response:
         self._record(request, await request.body())
         return JSONResponse({"object": "list", "data": [
             {"id": "scripted", "object": "model", "created": 0, "owned_by": "tests"}]})
 
+    # -- legacy text completions (/v1/completions) --------------------------------------------
+    @property
+    def text_completions(self) -> list[Received]:
+        """The text completion requests received, first to last."""
+        with self._lock:
+            return [r for r in self.received if r.path.endswith("/v1/completions")]
+
+    async def _text_completion(self, request: Request) -> Response:
+        body = await request.body()
+        number = self._record(request, body)
+        try:
+            payload = json.loads(body)
+            assert isinstance(payload.get("prompt"), str | list) and payload["prompt"]
+        except (ValueError, AssertionError):
+            return JSONResponse({"error": {"message": "prompt is required",
+                                           "type": "invalid_request_error"}}, status_code=400)
+        if not payload.get("stream"):
+            return JSONResponse(text_completion(payload, number))
+
+        async def events() -> AsyncIterator[bytes]:
+            for chunk in text_completion_chunks(payload, number):
+                yield b"data: " + json.dumps(chunk).encode() + b"\n\n"
+            yield b"data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+    # -- end legacy text completions ----------------------------------------------------------
+
+    # -- the Responses API (/v1/responses) -----------------------------------------------------
+    @property
+    def responses(self) -> list[Received]:
+        """The Responses API requests received, first to last."""
+        with self._lock:
+            return [r for r in self.received if r.path.endswith("/v1/responses")]
+
+    async def _responses(self, request: Request) -> Response:
+        body = await request.body()
+        number = self._record(request, body)
+        payload = json.loads(body)
+        if not payload.get("stream"):
+            *_, last = responses_events(payload, number)
+            return JSONResponse(last["response"])
+
+        async def events() -> AsyncIterator[bytes]:
+            for event in responses_events(payload, number):
+                yield (f"event: {event['type']}\ndata: ".encode() + json.dumps(event).encode()
+                       + b"\n\n")
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+    # -- end the Responses API -----------------------------------------------------------------
+
     def app(self) -> Starlette:
         return Starlette(routes=[Route("/v1/chat/completions", self._chat, methods=["POST"]),
+                                 Route("/v1/completions", self._text_completion,
+                                       methods=["POST"]),  # legacy text completions
+                                 Route("/v1/responses", self._responses,
+                                       methods=["POST"]),  # the Responses API
+                                 Route("/v1/embeddings", self._embeddings, methods=["POST"]),
                                  Route("/v1/models", self._models)])
 
     def __enter__(self) -> ScriptedCloud:

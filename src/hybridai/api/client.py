@@ -22,9 +22,19 @@ from pydantic import BaseModel
 from ..config import Settings, load_settings
 from ..core.build import build_pipeline
 from ..core.pipeline import Pipeline
+from ..core.plan import RoutePlan
 from ..device.availability import AvailabilityReport
 from ..device.manager import DeviceReport
+from ..schema.completions import (
+    CompletionChunks,
+    TextCompletion,
+    parse_completion_request,
+    text_completion,
+)
+from ..schema.request import ChatRequest
 from ..schema.response import ChatCompletion, ChatCompletionChunk
+from .embeddings import AsyncEmbeddings, Embeddings
+from .responses import AsyncResponses, Conversation, Responses, store_path
 from .structured import response_format_for, with_parsed
 
 
@@ -59,6 +69,9 @@ class HybridAI(_ClientBase):
                  **overrides: Any) -> None:
         super().__init__(settings, config_path=config_path, pipeline=pipeline, **overrides)
         self.chat = _Chat(_Completions(self))
+        self.completions = _TextCompletions(self)  # legacy text completions
+        self.responses = Responses(self.pipeline, Conversation(store_path(self.settings.gateway)))
+        self.embeddings = Embeddings(self.pipeline)
 
     def availability(self, *, refresh: bool = False) -> AvailabilityReport:
         return self.pipeline.device.availability(refresh=refresh)
@@ -81,6 +94,8 @@ class HybridAI(_ClientBase):
 
     def close(self) -> None:
         self.pipeline.close()
+        self.responses.close()
+        self.embeddings.close()
 
     def __enter__(self) -> HybridAI:
         return self
@@ -97,6 +112,10 @@ class AsyncHybridAI(_ClientBase):
                  **overrides: Any) -> None:
         super().__init__(settings, config_path=config_path, pipeline=pipeline, **overrides)
         self.chat = _Chat(_AsyncCompletions(self))
+        self.completions = _AsyncTextCompletions(self)  # legacy text completions
+        self.responses = AsyncResponses(self.pipeline,
+                                        Conversation(store_path(self.settings.gateway)))
+        self.embeddings = AsyncEmbeddings(self.pipeline)
 
     async def availability(self, *, refresh: bool = False) -> AvailabilityReport:
         return await asyncio.to_thread(self.pipeline.device.availability, refresh=refresh)
@@ -109,6 +128,8 @@ class AsyncHybridAI(_ClientBase):
 
     async def close(self) -> None:
         await self.pipeline.aclose()
+        self.responses.close()
+        await self.embeddings.close()
 
     async def __aenter__(self) -> AsyncHybridAI:
         return self
@@ -167,3 +188,72 @@ class _AsyncCompletions:
                                        **{**payload, "stream": False})
         assert isinstance(completion, ChatCompletion)
         return with_parsed(completion, response_format)
+
+
+# -- legacy text completions (``client.completions.create``) -------------------------------
+
+def _prepare_completion(pipeline: Pipeline, payload: dict[str, Any]
+                        ) -> tuple[ChatRequest, RoutePlan]:
+    """A text completion request read and planned; keyword arguments left None are not given."""
+    request = parse_completion_request(
+        {k: v for k, v in payload.items() if v is not None},
+        extensions=frozenset(pipeline.settings.gateway.extension_fields))
+    return pipeline.plan_request(request)
+
+
+class _TextCompletions:
+    """``client.completions``: OpenAI's legacy text completion, routed as a chat is."""
+
+    def __init__(self, client: HybridAI) -> None:
+        self._pipeline = client.pipeline
+
+    def create(self, **payload: Any) -> TextCompletion | Iterator[TextCompletion]:
+        """A ``text_completion`` with ``.hybrid``; ``stream=True``: an iterator of chunks."""
+        request, route_plan = _prepare_completion(self._pipeline, payload)
+        run = self._pipeline.recorder(request, route_plan)
+        chunks = self._pipeline.run(request, route_plan, run)
+        if request.stream:
+            return _text_chunks(CompletionChunks(request), chunks)
+        for _ in chunks:
+            pass
+        return text_completion(run.completion(), request)
+
+
+def _text_chunks(shaped: CompletionChunks, chunks: Iterator[ChatCompletionChunk]
+                 ) -> Iterator[TextCompletion]:
+    """The stream's chunks as text completions; closing it early cancels the work."""
+    try:
+        for chunk in chunks:
+            yield from shaped.chunks(chunk)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+
+
+class _AsyncTextCompletions:
+    def __init__(self, client: AsyncHybridAI) -> None:
+        self._pipeline = client.pipeline
+
+    async def create(self, **payload: Any
+                     ) -> TextCompletion | AsyncIterator[TextCompletion]:
+        request, route_plan = await asyncio.to_thread(_prepare_completion, self._pipeline,
+                                                      payload)
+        run = self._pipeline.recorder(request, route_plan)
+        chunks = self._pipeline.arun(request, route_plan, run)
+        if request.stream:
+            shaped = CompletionChunks(request)
+
+            async def stream() -> AsyncIterator[TextCompletion]:
+                try:
+                    async for chunk in chunks:
+                        for text_chunk in shaped.chunks(chunk):
+                            yield text_chunk
+                finally:  # closing it early cancels the work
+                    if (aclose := getattr(chunks, "aclose", None)) is not None:
+                        await aclose()
+
+            return stream()
+        async for _ in chunks:
+            pass
+        return text_completion(run.completion(), request)

@@ -67,11 +67,14 @@ class AiohttpChat:
             await self._session.close()
         self._session = None
 
-    async def post(self, body: dict[str, Any]) -> SSEChunks | WholeBody:
+    async def post(self, body: dict[str, Any], path: str = "/chat/completions"
+                   ) -> SSEChunks | WholeBody:
         """Once the headers are in: an ``SSEChunks`` of JSON chunks when ``body["stream"]``,
-        else the answer's ``WholeBody``, unread."""
+        else the answer's ``WholeBody``, unread. ``path``: another endpoint of the same API
+        (``/completions``, legacy text completions)."""
+        url = self.url if path == "/chat/completions" else f"{self.target.base_url}{path}"
         response = await self.session().post(
-            self.url, data=json.dumps(body, ensure_ascii=False).encode(),
+            url, data=json.dumps(body, ensure_ascii=False).encode(),
             headers={"Content-Type": "application/json"}, proxy=self.proxy)
         if response.status >= 400:
             async with response:

@@ -35,6 +35,7 @@ from ..schema.price import Price
 from ..schema.request import ChatRequest
 from .answers import StreamTracker, read_json, whole_answer
 from .bodies import AsyncBody, SDKBody, aread_whole, read_whole
+from .completions import as_chat_answer
 from .deadlines import Deadlines
 from .errors import translating_errors
 from .tls import tls_context
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from .aiohttp_transport import AiohttpChat
 
 _CHAT_PATH = "/chat/completions"
+_COMPLETIONS_PATH = "/completions"  # legacy text completions (``completions.py``)
 # What ``chat.completions.create`` sends as its auth: the bearer key, never an admin key.
 _CHAT_OPTIONS: Any = {"security": {"bearer_auth": True}}
 
@@ -143,6 +145,15 @@ class CloudBackend:
             params.pop("stream_options", None)
         return params
 
+    @staticmethod
+    def _path(request: ChatRequest) -> str:
+        return _CHAT_PATH if request.completion is None else _COMPLETIONS_PATH
+
+    @staticmethod
+    def _shaped(request: ChatRequest, answer: object) -> object:
+        """An answer (or chunk) in the chat shape ``answers.py`` reads."""
+        return answer if request.completion is None else as_chat_answer(answer)
+
     def _post(self, request: ChatRequest) -> Any:
         """A ``Stream`` of JSON chunks, or (unstreamed) the ``httpx2`` response, unread."""
         import httpx2
@@ -154,33 +165,36 @@ class CloudBackend:
         options: Any = {**_CHAT_OPTIONS, "timeout": httpx2.Timeout(
             read_s, connect=self.target.connect_timeout_s)}
         if not request.stream:
-            return self.client().post(_CHAT_PATH, body=self._params(request),
+            return self.client().post(self._path(request), body=self._params(request),
                                       cast_to=httpx2.Response, options=options, stream=True)
-        return self.client().post(_CHAT_PATH, body=self._params(request), cast_to=object,
+        return self.client().post(self._path(request), body=self._params(request),
+                                  cast_to=object,
                                   options=options, stream=True, stream_cls=Stream[object])
 
     async def _apost(self, request: ChatRequest) -> Any:
         """An async iterable of JSON chunks, or (unstreamed) an ``AsyncBody``; either to
         ``async with``."""
         if self.target.transport == "aiohttp":
-            return await self.aiohttp_chat().post(self._params(request))
+            return await self.aiohttp_chat().post(self._params(request), self._path(request))
         if not request.stream:
             import httpx2
 
             response = await self.aclient().post(
-                _CHAT_PATH, body=self._params(request), cast_to=httpx2.Response,
+                self._path(request), body=self._params(request), cast_to=httpx2.Response,
                 options=_CHAT_OPTIONS, stream=True)
             return SDKBody(response)
         from openai import AsyncStream
 
-        return await self.aclient().post(_CHAT_PATH, body=self._params(request),
+        return await self.aclient().post(self._path(request), body=self._params(request),
                                          cast_to=object, options=_CHAT_OPTIONS,
                                          stream=True, stream_cls=AsyncStream[object])
 
-    def _whole_answer(self, raw: bytes, prompt_estimate: int) -> list[StreamEvent]:
+    def _whole_answer(self, request: ChatRequest, raw: bytes, prompt_estimate: int
+                      ) -> list[StreamEvent]:
         """An unstreamed answer's events; an answer that is no answer fails the try."""
         with translating_errors(self.name):
-            return list(whole_answer(self.name, read_json(self.name, raw), prompt_estimate))
+            answer = self._shaped(request, read_json(self.name, raw))
+            return list(whole_answer(self.name, answer, prompt_estimate))
 
     def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
         prompt_estimate = self._check_fits(request)
@@ -189,7 +203,7 @@ class CloudBackend:
             answer = self._post(request)
         if not request.stream:  # one answer is cheaper to fetch whole than as chunks
             raw = read_whole(self.name, answer, deadlines)
-            yield from self._whole_answer(raw, prompt_estimate)
+            yield from self._whole_answer(request, raw, prompt_estimate)
             return
         chunks: Stream[object] = answer
         tracker = StreamTracker(self.name, prompt_estimate)
@@ -197,7 +211,7 @@ class CloudBackend:
         with translating_errors(self.name, deadlines, received=tracker.received), chunks:
             for chunk in chunks:
                 deadlines.check()
-                for event in tracker.feed(chunk):
+                for event in tracker.feed(self._shaped(request, chunk)):
                     deadlines.reached_first_token()
                     yield event
         yield tracker.finish()
@@ -211,7 +225,7 @@ class CloudBackend:
         if not request.stream:
             body: AsyncBody = answer
             raw = await aread_whole(self.name, body, deadlines)
-            for event in self._whole_answer(raw, prompt_estimate):
+            for event in self._whole_answer(request, raw, prompt_estimate):
                 yield event
             return
         chunks = answer
@@ -227,7 +241,7 @@ class CloudBackend:
                         chunk = await anext(iterator, None)
                     if chunk is None:
                         break
-                    for event in tracker.feed(chunk):
+                    for event in tracker.feed(self._shaped(request, chunk)):
                         deadlines.reached_first_token()
                         yield event
         yield tracker.finish()

@@ -1,5 +1,5 @@
 """The settings sections of how requests are handled: ``[resilience]``, ``[router]``,
-``[cache]``, ``[budget]``, ``[cascade]``, ``[privacy]`` and ``[gateway]``."""
+``[cache]``, ``[budget]``, ``[cascade]``, ``[privacy]``, ``[gateway]`` and ``[embeddings]``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ..errors import ConfigError, InvalidRequestError
 from ..schema.modes import Mode
@@ -231,6 +231,19 @@ class GatewaySettings(BaseModel):
         default_factory=list, description="request fields beyond OpenAI's that are passed to "
         "the cloud (vendor extensions such as top_k, min_p, repetition_penalty) and honoured "
         "on the device where llama.cpp can; any other unknown field is a 400")
+    # issue 19: browser pages on other origins (the SDK's cloud path and device reports)
+    cors_origins: list[str] = Field(
+        default_factory=list, description="origins whose pages may call the gateway "
+        "(CORS: \"https://app.example.com\", or \"*\"); empty = same-origin only")
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(f"a CORS origin is scheme://host[:port] with no path, or "
+                                 f"\"*\"; got {origin!r}")
+        return origins
 
     def api_keys(self) -> tuple[str, ...]:
         if not self.api_keys_env:
@@ -262,3 +275,43 @@ class ModelAlias(BaseModel):
             return None if mode is None else Mode.parse(str(mode))
         except InvalidRequestError as exc:
             raise ValueError(str(exc)) from None
+
+
+# -- [embeddings]: POST /v1/embeddings and client.embeddings (core/embeddings.py) ------------
+
+DEVICE_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+"""The embedding model the device runs (``engines.embeddings``): 384 dimensions."""
+
+
+class EmbeddingsSettings(BaseModel):
+    """Where embeddings are made: on the device (all-MiniLM-L6-v2), or by one cloud target's
+    embedding model; and whether every vector must come from one model (an index's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cloud_target: str | None = Field(
+        default=None, description="the [cloud.<name>] target whose /embeddings makes cloud "
+        "embeddings; unset = embeddings never leave the device")
+    cloud_model: str | None = Field(
+        default=None, description="that target's embedding model (text-embedding-3-small, "
+        "...); its price comes from [prices]")
+    pin_model: str | None = Field(
+        default=None, description="every vector comes from this model, never another: "
+        f"{DEVICE_EMBEDDING_MODEL} (the device) or cloud_model; a request that model cannot "
+        "serve is refused instead of falling back (an index stays consistent)")
+
+    @field_validator("pin_model")
+    @classmethod
+    def _pin_known(cls, pin: str | None, info: ValidationInfo) -> str | None:
+        cloud_model = info.data.get("cloud_model")
+        if pin is not None and pin not in (DEVICE_EMBEDDING_MODEL, cloud_model):
+            known = " or ".join(repr(m) for m in (DEVICE_EMBEDDING_MODEL, cloud_model) if m)
+            raise ValueError(f"pin_model {pin!r} is no embedding model here; expected {known}")
+        return pin
+
+    @model_validator(mode="after")
+    def _target_and_model(self) -> EmbeddingsSettings:
+        if (self.cloud_target is None) != (self.cloud_model is None):
+            raise ValueError("cloud_target and cloud_model go together: the target, and the "
+                             "embedding model it serves")
+        return self

@@ -25,6 +25,7 @@ from .sections import (
     BudgetSettings,
     CacheSettings,
     CascadeSettings,
+    EmbeddingsSettings,
     GatewaySettings,
     ModelAlias,
     PrivacySettings,
@@ -56,6 +57,7 @@ class Settings(BaseSettings):
     cascade: CascadeSettings = Field(default_factory=CascadeSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     resilience: ResilienceSettings = Field(default_factory=ResilienceSettings)
+    embeddings: EmbeddingsSettings = Field(default_factory=EmbeddingsSettings)
     aliases: dict[str, ModelAlias] = Field(
         default_factory=dict, description="model name -> mode and/or cloud target: what a "
         "request's model field may say besides hybrid, hybrid/<mode>, a target's name or its "

@@ -89,6 +89,10 @@ class CloudTarget(BaseModel):
     transport: Literal["aiohttp", "openai"] = Field(
         default="aiohttp", description="how async calls (the gateway's) are sent: plain "
         "aiohttp, or the official openai client (sync calls always use the client)")
+    responses_api: bool = Field(
+        default=False, description="the target speaks OpenAI's Responses API: a "
+        "/v1/responses request routed here is sent to its /responses as a Responses request "
+        "(else it is translated to chat, which every target speaks)")  # issue 18
     ca_bundle: Path | None = Field(
         default=None, description="PEM file of the certificate authorities this target's "
         "HTTPS certificate is checked against, instead of the system's (a private CA, a "

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from ..cache import ResponseCache
 from ..cloud.backend import CloudBackend
 from ..cloud.connect import can_connect
+from ..cloud.embeddings import CloudEmbeddings
 from ..cloud.protocol import CloudTargetBackend
 from ..config import Settings
 from ..device.manager import Device
@@ -22,6 +24,10 @@ from ..schema.clock import Clock
 from ..stores.protocols import BudgetLedger, HealthState
 from .pipeline import Pipeline
 from .routers import RouterSlot
+
+if TYPE_CHECKING:
+    from ..cache.semantic import Embedder as TextEmbedder
+    from .embeddings import EmbeddingService
 
 
 def build_pipeline(settings: Settings, *, device: Device | None = None,
@@ -66,3 +72,33 @@ def _budget_ledger(settings: Settings, clouds: Mapping[str, CloudTargetBackend]
         raise ConfigError(f"a budget needs the price of every cloud model; add [prices] "
                           f"for {', '.join(unpriced)}", code="missing_price")
     return open_ledger(settings)
+
+
+# -- embeddings (core/embeddings.py) -------------------------------------------------------
+
+def build_embeddings(pipeline: Pipeline, *, cloud: CloudEmbeddings | None = None,
+                     embedder: TextEmbedder | None = None) -> EmbeddingService:
+    """The embeddings service over ``pipeline``'s policies: the cloud embedding model
+    ``[embeddings]`` names (or ``cloud``), and the device's all-MiniLM-L6-v2, the response
+    cache's own instance (or ``embedder``), so the endpoint's vectors are the cache's."""
+    from ..engines import embeddings as device_embeddings
+    from .embeddings import EmbeddingService
+
+    settings = pipeline.settings
+    wanted = settings.embeddings
+    if cloud is None and wanted.cloud_target is not None:
+        target = settings.cloud.get(wanted.cloud_target)
+        if target is None:
+            raise ConfigError(f"embeddings.cloud_target names {wanted.cloud_target!r}, which is "
+                              "no [cloud.<name>] target", code="invalid_config")
+        assert wanted.cloud_model is not None  # the section requires both
+        cloud = CloudEmbeddings(wanted.cloud_target, target, wanted.cloud_model)
+    if (cloud is not None and pipeline.budget is not None
+            and pipeline.prices.price_of(cloud.model) is None):
+        raise ConfigError(f"a budget needs the price of every cloud model; add [prices] for "
+                          f"{cloud.model}", code="missing_price")
+    if embedder is not None:
+        chosen = embedder
+        return EmbeddingService(pipeline, cloud=cloud, embedder=lambda: chosen)
+    return EmbeddingService(pipeline, cloud=cloud, embedder=lambda: pipeline.cache.embedder,
+                            installed=device_embeddings.available)

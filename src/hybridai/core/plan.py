@@ -262,11 +262,12 @@ def _describe_skips(skipped: Sequence[tuple[str, str]]) -> str:
 
 
 def plan_private(mode: Mode, device: AvailabilityReport, device_target: str,
-                 screening: Screening) -> RoutePlan:
+                 screening: Screening, *, rule: str = "keep_local") -> RoutePlan:
     """Policy keep_local found private data: the device, and only the device, whatever the
-    mode; when it can't, an error rather than the cloud."""
+    mode; when it can't, an error rather than the cloud. ``rule`` names the policy that
+    keeps it there (embeddings: redact too, since placeholders would change the vectors)."""
     kinds = screening.kinds()
-    found = f"the request contains {kinds}, which the privacy policy keep_local keeps on the device"
+    found = f"the request contains {kinds}, which the privacy policy {rule} keeps on the device"
     if mode is Mode.ONLY_IN_CLOUD:
         raise PrivateDataError(f"{found}, but mode only_in_cloud forbids the device",
                                counts=screening.counts, code="private_data_cloud_only_mode")
@@ -277,7 +278,7 @@ def plan_private(mode: Mode, device: AvailabilityReport, device_target: str,
         raise PrivateDataError(f"{found}, but the device is {device.status}: {device.detail}; "
                                "nothing was sent to the cloud", counts=screening.counts)
     attempt = Attempt(device_target, Route.ON_DEVICE, Reason(
-        ReasonCode.PRIVATE, kinds, f"found {kinds}; policy keep_local allows only the device"))
+        ReasonCode.PRIVATE, kinds, f"found {kinds}; policy {rule} allows only the device"))
     return RoutePlan(mode, (attempt,), privacy=screening)
 
 

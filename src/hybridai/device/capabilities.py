@@ -28,6 +28,10 @@ CAPABILITIES: dict[str, str] = {
     "custom_tools": "call free-form custom tools",
     "logit_bias": "bias tokens by the cloud tokenizer's ids",
     "web_search": "search the web (web_search_options)",
+    # legacy text completions (POST /v1/completions)
+    "infill": "fill in text before a suffix (a model with fill-in-the-middle tokens)",
+    "best_of": "pick the best of several sampled completions (best_of > n)",
+    "prompt_logprobs": "score the prompt's own tokens (echo with logprobs)",
 }
 """Each capability a request may need, and what it means."""
 

@@ -103,7 +103,7 @@ WIRE_ONLY_FIELDS: frozenset[str] = frozenset(WireOnlyFields.model_fields)
 
 # Fields the request type carries for hybridai's own use, which a caller may not send.
 INTERNAL_FIELDS: frozenset[str] = frozenset({"score_tokens", "options", "payload", "tenant",
-                                             "extensions"})
+                                             "extensions", "completion"})
 
 _Penalty = Annotated[float | None, Field(ge=-2.0, le=2.0)]
 
@@ -126,6 +126,35 @@ REQUEST_RULES: list[dict[str, Any]] = [
 """``ChatRequest._consistent``'s rules, for the JSON schema (the OpenAPI document), but one:
 that ``tool_choice`` names a function ``tools`` defines, which a JSON schema cannot say."""
 
+
+
+# -- legacy text completions (POST /v1/completions; schema/completions.py) -----------------
+class CompletionPrompt(BaseModel):
+    """What makes a request a legacy text completion rather than a chat: the raw prompts
+    (each a text or token ids of the device model's tokenizer), run without a chat
+    template; ``schema/completions.py`` reads the wire body into a ``ChatRequest`` with this
+    set (its ``messages``: one user message a prompt's text, for what reads text), as a
+    ``CompletionRequest``, whose ``revised`` reads its own body."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prompts: tuple[str | tuple[int, ...], ...] = Field(min_length=1)
+    echo: bool = False
+    suffix: str | None = None
+    logprobs: int | None = Field(default=None, ge=0, le=5)
+    best_of: int | None = Field(default=None, ge=1, le=20)
+
+    def needs(self, n: int) -> set[str]:
+        """What this asks of the device model beyond a raw prompt (``device/capabilities``)."""
+        needs = set[str]()
+        if self.suffix is not None:
+            needs.add("infill")
+        if self.best_of is not None and self.best_of > n:
+            needs.add("best_of")
+        if self.echo and self.logprobs is not None:
+            needs.add("prompt_logprobs")
+        return needs
+# -- end legacy text completions -----------------------------------------------------------
 
 
 class ChatRequest(BaseModel):
@@ -187,6 +216,9 @@ class ChatRequest(BaseModel):
                                        "fields the gateway allows through (gateway."
                                        "extension_fields): top_k, min_p, ...")
     options: HybridOptions = Field(default_factory=HybridOptions)
+    completion: CompletionPrompt | None = Field(default=None, description="set for a legacy "
+                                                "text completion: the raw prompts (no chat "
+                                                "template)")
     payload: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False,
                                     description="the OpenAI part of the request, as given")
 
@@ -285,11 +317,15 @@ class ChatRequest(BaseModel):
             needs.add("logit_bias")
         if self.web_search_options is not None:
             needs.add("web_search")
+        if self.completion is not None:  # legacy text completions
+            needs |= self.completion.needs(self.n or 1)
         return frozenset(needs)
 
     @property
     def choices(self) -> int:
-        return self.n or 1
+        """How many choices the answer has: ``n`` (for each prompt of a text completion)."""
+        prompts = 1 if self.completion is None else len(self.completion.prompts)
+        return (self.n or 1) * prompts
 
     def wire(self) -> dict[str, Any]:
         """The OpenAI part of the request as JSON: as given when parsed from a body (the

@@ -4,7 +4,8 @@ The privacy screen reads every text a request would send and swaps what it found
 placeholders: message contents and text parts, refusals, author names, tool-call arguments
 and tool results, tool definitions and the answer's JSON schema (their descriptions, enums,
 defaults and examples, never their property names), image URLs (not ``data:`` URLs, which
-are pictures), file names, stop sequences, the predicted output and metadata values.
+are pictures), file names, stop sequences, the predicted output and metadata values; a text
+completion's prompts and suffix.
 ``map_texts`` is the one walk over that JSON: ``texts`` collects, redaction rewrites.
 """
 
@@ -46,6 +47,15 @@ def map_texts(payload: dict[str, Any], rewrite: Callable[[str], str]) -> dict[st
     if isinstance(metadata := payload.get("metadata"), dict):
         out["metadata"] = {k: rewrite(v) if isinstance(v, str) else v
                            for k, v in metadata.items()}
+    # -- legacy text completions (POST /v1/completions): the raw prompts and the suffix;
+    # token-id prompts carry no text to read.
+    if isinstance(prompt := payload.get("prompt"), str):
+        out["prompt"] = rewrite(prompt)
+    elif isinstance(prompt, list):
+        out["prompt"] = [rewrite(p) if isinstance(p, str) else p for p in prompt]
+    if isinstance(suffix := payload.get("suffix"), str):
+        out["suffix"] = rewrite(suffix)
+    # -- end legacy text completions
     return out
 
 

@@ -1,4 +1,4 @@
-"""`hybridai router …`: train, score, evaluate and calibrate a learned router."""
+"""`hybridai router …`: train, score, evaluate, calibrate and export a learned router."""
 
 from __future__ import annotations
 
@@ -210,6 +210,38 @@ def calibrate(
         router.save(router_file)
     typer.echo(json.dumps({"threshold": round(threshold, 6), "cloud_share": round(share, 4),
                            **achieved}))
+
+
+@router_app.command()
+def export(
+    router_file: Annotated[Path | None, typer.Argument(
+        help="a router file; unset = the one mode auto uses ([router] path, else the "
+             "shipped default)", exists=True, dir_okay=False)] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="JSON file to write; "
+                                                "unset = standard output")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file")]
+    = None,
+) -> None:
+    """The router as JSON data, for scorers in other languages (the browser SDK).
+
+    The data: its weights, threshold and the featurizer's recipe (hybridai.router.export).
+    A router that reads prompts with a probe model cannot be exported.
+    """
+    from ..config import load_settings
+    from ..router.export import configured_router, router_json
+
+    settings = load_settings(config)
+    if router_file is not None:
+        settings = settings.model_copy(update={"router": settings.router.model_copy(
+            update={"path": router_file})})
+    router, threshold = configured_router(settings)
+    text = json.dumps(router_json(router, threshold=threshold))
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n")
+        typer.echo(f"wrote the router ({len(router.weights.nonzero()[0])} weights, threshold "
+                   f"{threshold:.4f}) to {output}", err=True)
 
 
 def label(

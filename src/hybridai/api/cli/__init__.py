@@ -1,4 +1,4 @@
-"""The ``hybridai`` command: ask, device, models, serve, logs, report, budget.
+"""The ``hybridai`` command: ask, embed, device, models, serve, logs, report, budget.
 
 Heavy modules load inside the commands, so ``hybridai --help`` stays quick. Errors print
 one line, ``error [code]: message``, on stderr and exit non-zero: 2 for bad input or
@@ -21,6 +21,7 @@ import typer
 from ...training.cli import label, router_app  # light: commands import their work on call
 from .ask import ask, route
 from .device import device, models
+from .embed import embed
 from .records import budget, cache, logs, report
 from .serve import serve
 
@@ -35,6 +36,7 @@ app.add_typer(router_app, name="router")
 app.command()(label)
 app.command()(ask)
 app.command()(route)
+app.command()(embed)
 app.command()(device)
 app.command()(models)
 app.command()(serve)

@@ -1,11 +1,14 @@
 """The OpenAI-compatible HTTP gateway, built by a factory from an explicit state object.
 
     POST /v1/chat/completions   OpenAI's request/response/chunk/error shapes, plus ``hybrid``
+    POST /v1/completions        legacy text completion, routed as a chat (``completions``)
     GET  /v1/models             ``hybrid`` and ``hybrid/<mode>`` names
     GET  /healthz               alive (liveness only)
     GET  /readyz                can requests be served in the configured mode (``readiness``)
     GET  /metrics               Prometheus
     GET  /openapi.json          the OpenAPI document (``openapi.py``)
+    GET  /, /sdk/…, /v1/device/*, /v1/router, POST /v1/device/runs: the browser SDK's
+                                (``browser.py``)
 
 The mode comes from the model name (``hybrid/cloud``…) or the ``x-hybrid-mode`` header;
 the cascade from the body's ``cascade`` or the ``x-hybrid-cascade`` header.
@@ -32,9 +35,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ...schema.modes import Mode
-from . import openapi
+from . import browser, openapi, responses
 from .auth import check_key
 from .chat import chat_completions
+from .completions import COMPLETIONS, completions
+from .embeddings import EMBEDDINGS, embeddings
 from .errors import Rejected
 from .models import model_list
 from .state import GatewayState
@@ -57,6 +62,11 @@ def create_app(state: GatewayState) -> FastAPI:
 
     app.add_route(openapi.CHAT_COMPLETIONS, chat_completions(state), methods=["POST"],
                   include_in_schema=False)
+    app.add_route(COMPLETIONS, completions(state), methods=["POST"],  # legacy text completions
+                  include_in_schema=False)
+    app.add_route(EMBEDDINGS, embeddings(state), methods=["POST"], include_in_schema=False)
+    responses.install(app, state)  # /v1/responses (issue 18)
+    browser.install(app, state)  # /, /sdk, /v1/device/*, /v1/router, CORS (issue 19)
     model_names = list(state.client.pipeline.model_names)
     openapi.install(app, model_names)
 

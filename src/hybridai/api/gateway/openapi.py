@@ -120,13 +120,187 @@ def openapi_document(app: FastAPI, model_names: list[str]) -> dict[str, Any]:
         (ChatCompletionChunk, "serialization"), (ErrorResponse, "serialization")]
     keys, schemas = models_json_schema(wire, ref_template=REF_TEMPLATE)
     components = document.setdefault("components", {}).setdefault("schemas", {})
-    clash = components.keys() & schemas["$defs"].keys()
-    assert not clash, f"the chat completion models reuse component names: {clash}"
-    components.update(schemas["$defs"])
+    for name, schema in schemas["$defs"].items():  # a name both use: the same schema
+        assert components.setdefault(name, schema) == schema, f"{name} documented twice"
     refs = {model.__name__: keys[(model, mode)] for model, mode in wire}
     document["paths"][CHAT_COMPLETIONS] = {"post": chat_completions_operation(refs)}
+    add_completions(document, model_names)  # legacy text completions
+    add_embeddings(document)  # POST /v1/embeddings
+    add_responses(document)  # /v1/responses
     OpenAPI.model_validate(document)  # FastAPI's model of an OpenAPI document
     return document
+
+
+# -- legacy text completions (POST /v1/completions, ``completions.py``) ---------------------
+
+def completion_request_body(model_names: list[str]) -> type[BaseModel]:
+    """The text completion request as the wire has it: ``CompletionCreateRequest``'s fields
+    and ``HybridOptions``', flat; a model for the document only (the parser is
+    ``parse_completion_request``)."""
+    from ...schema.completions import CompletionCreateRequest
+
+    fields: dict[str, Any] = {}
+    for model in (CompletionCreateRequest, HybridOptions):
+        for name, info in model.model_fields.items():
+            fields[name] = (info.annotation, info)
+    fields["model"] = (str | None, Field(default=None, description="as for a chat completion"))
+    body: type[BaseModel] = create_model(
+        "CompletionRequest", __config__=ConfigDict(extra="forbid", json_schema_extra={
+            "if": {"properties": {"mode": {"type": "null"}}},
+            "then": {"properties": {"model": {"enum": [*model_names, None]}}}}),
+        __doc__="OpenAI's legacy text completion request, with hybridai's fields beside them.",
+        **fields)
+    return body
+
+
+def add_completions(document: dict[str, Any], model_names: list[str]) -> None:
+    """Adds ``POST /v1/completions`` and its models to ``document``; a component both
+    documents share (``Usage``, ``RoutingInfo``…) must be the same schema."""
+    from ...schema.completions import TextCompletion
+    from .completions import COMPLETIONS
+
+    wire: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (completion_request_body(model_names), "validation"),
+        (TextCompletion, "serialization"), (ErrorResponse, "serialization")]
+    keys, schemas = models_json_schema(wire, ref_template=REF_TEMPLATE)
+    components = document["components"]["schemas"]
+    for name, schema in schemas["$defs"].items():
+        assert components.setdefault(name, schema) == schema, f"{name} documented twice"
+    refs = {model.__name__: keys[(model, mode)] for model, mode in wire}
+    errors = {"application/json": {"schema": refs["ErrorResponse"]}}
+    event = {"type": "object", "required": ["data"],
+             "description": "one event a text_completion chunk, then [DONE]; a failure after "
+                            "the first chunk ends the stream with an event holding the error",
+             "properties": {"data": {"anyOf": [
+                 {"const": "[DONE]"},
+                 {"type": "string", "contentMediaType": "application/json",
+                  "contentSchema": {"oneOf": [refs["TextCompletion"], refs["ErrorResponse"]]}},
+             ]}}}
+    document["paths"][COMPLETIONS] = {"post": {
+        "summary": "Completions (legacy)", "operationId": "completions",
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": refs["CompletionRequest"]}}},
+        "responses": {
+            "200": {"description": "an OpenAI text_completion, or an SSE stream of chunks",
+                    "content": {"application/json": {"schema": refs["TextCompletion"]},
+                                "text/event-stream": {"schema": event}}},
+            **{status: {"description": words, "content": errors}
+               for status, words in _ERRORS.items()}}}}
+# -- end legacy text completions ------------------------------------------------------------
+
+
+# -- embeddings (POST /v1/embeddings, ``embeddings.py``) --------------------------------------
+
+def add_embeddings(document: dict[str, Any]) -> None:
+    """Adds ``POST /v1/embeddings``, its request (``EmbeddingRequest``, the parser's own
+    model) and its response to ``document``; shared components must be the same schema."""
+    from ...schema.embeddings import EmbeddingRequest, EmbeddingsResponse
+    from .embeddings import EMBEDDINGS
+
+    wire: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (EmbeddingRequest, "validation"), (EmbeddingsResponse, "serialization"),
+        (ErrorResponse, "serialization")]
+    keys, schemas = models_json_schema(wire, ref_template=REF_TEMPLATE)
+    components = document["components"]["schemas"]
+    for name, schema in schemas["$defs"].items():
+        assert components.setdefault(name, schema) == schema, f"{name} documented twice"
+    refs = {model.__name__: keys[(model, mode)] for model, mode in wire}
+    errors = {"application/json": {"schema": refs["ErrorResponse"]}}
+    statuses = {**_ERRORS, "404": "unknown model (the accepted ones are listed)"}
+    document["paths"][EMBEDDINGS] = {"post": {
+        "summary": "Embeddings", "operationId": "embeddings",
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": refs["EmbeddingRequest"]}}},
+        "responses": {
+            "200": {"description": "OpenAI's embedding list, plus hybrid: where the vectors "
+                    "were made", "content": {
+                        "application/json": {"schema": refs["EmbeddingsResponse"]}}},
+            **{status: {"description": words, "content": errors}
+               for status, words in statuses.items()}}}}
+# -- end embeddings ---------------------------------------------------------------------------
+
+
+# -- the Responses API (/v1/responses, ``responses.py``) -------------------------------------
+
+def responses_request_body() -> type[BaseModel]:
+    """The Responses request as the wire has it: ``ResponsesRequest``'s fields (``input`` a
+    string or items) and ``HybridOptions``', flat; for the document only (the parser is
+    ``ResponsesRequest.parse``)."""
+    from ...schema.responses import InputItem, ResponsesRequest
+
+    fields: dict[str, Any] = {}
+    for model in (ResponsesRequest, HybridOptions):
+        for name, info in model.model_fields.items():
+            if name not in ("hybrid", "payload"):
+                fields[name] = (info.annotation, info)
+    fields["input"] = (str | list[InputItem], Field(description="a user message, or items: "
+                                                    "messages, function calls and outputs"))
+    body: type[BaseModel] = create_model(
+        "ResponsesCreateRequest", __config__=ConfigDict(extra="forbid"),
+        __doc__="OpenAI's Responses request, with hybridai's fields beside them "
+                "(docs/responses.md says what each field does).", **fields)
+    return body
+
+
+def add_responses(document: dict[str, Any]) -> None:
+    """Adds ``/v1/responses`` (create, retrieve, delete, input items) to ``document``."""
+    from ...schema.responses import DeletedResponse, ResponseObject
+    from .responses import RESPONSES
+
+    wire: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (responses_request_body(), "validation"), (ResponseObject, "serialization"),
+        (DeletedResponse, "serialization"), (ErrorResponse, "serialization")]
+    keys, schemas = models_json_schema(wire, ref_template=REF_TEMPLATE)
+    components = document["components"]["schemas"]
+    for name, schema in schemas["$defs"].items():
+        assert components.setdefault(name, schema) == schema, f"{name} documented twice"
+    refs = {model.__name__: keys[(model, mode)] for model, mode in wire}
+    errors = {"application/json": {"schema": refs["ErrorResponse"]}}
+    event = {"type": "object", "required": ["event", "data"],
+             "description": "one Responses event (response.created, response.in_progress, "
+                            "response.output_item.added, response.output_text.delta, "
+                            "response.function_call_arguments.delta, ..., "
+                            "response.completed | response.incomplete | response.failed)",
+             "properties": {"event": {"type": "string"}, "data": {
+                 "type": "string", "contentMediaType": "application/json",
+                 "contentSchema": {"type": "object",
+                                   "required": ["type", "sequence_number"]}}}}
+    one = {"name": "response_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    missing = {"404": {"description": "no stored response of this API key's has this id",
+                       "content": errors},
+               "401": {"description": "missing or wrong API key", "content": errors}}
+    items = {"type": "object", "required": ["object", "data"], "properties": {
+        "object": {"const": "list"}, "data": {"type": "array", "items": {"type": "object"}},
+        "first_id": {"type": ["string", "null"]}, "last_id": {"type": ["string", "null"]},
+        "has_more": {"type": "boolean"}}}
+    document["paths"][RESPONSES] = {"post": {
+        "summary": "Responses", "operationId": "responses_create",
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": refs["ResponsesCreateRequest"]}}},
+        "responses": {
+            "200": {"description": "an OpenAI response object, or an SSE stream of events",
+                    "content": {"application/json": {"schema": refs["ResponseObject"]},
+                                "text/event-stream": {"schema": event}}},
+            **{status: {"description": words, "content": errors}
+               for status, words in _ERRORS.items()}}}}
+    document["paths"][RESPONSES + "/{response_id}"] = {
+        "get": {"summary": "A stored response", "operationId": "responses_retrieve",
+                "parameters": [one], "responses": {
+                    "200": {"description": "the response as it was sent", "content": {
+                        "application/json": {"schema": refs["ResponseObject"]}}},
+                    **missing}},
+        "delete": {"summary": "Delete a stored response", "operationId": "responses_delete",
+                   "parameters": [one], "responses": {
+                       "200": {"description": "deleted", "content": {
+                           "application/json": {"schema": refs["DeletedResponse"]}}},
+                       **missing}}}
+    document["paths"][RESPONSES + "/{response_id}/input_items"] = {"get": {
+        "summary": "The conversation a stored response answered",
+        "operationId": "responses_input_items", "parameters": [one], "responses": {
+            "200": {"description": "its input items, first to last", "content": {
+                "application/json": {"schema": items}}},
+            **missing}}}
+# -- end the Responses API ------------------------------------------------------------------
 
 
 def install(app: FastAPI, model_names: list[str]) -> None:

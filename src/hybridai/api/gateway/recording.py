@@ -13,6 +13,7 @@ from ...core.pipeline import Pipeline
 from ...core.recorder import RunRecorder
 from ...errors import HybridAIError, PrivateDataError
 from ...observe.requestlog import LogEntry
+from ...schema.reasons import ReasonCode
 from ...schema.request import ChatRequest
 from .errors import HTTPError
 from .state import GatewayState
@@ -20,13 +21,15 @@ from .state import GatewayState
 
 def record(state: GatewayState, request_id: str, status: int, started: float, *,
            run: RunRecorder | None = None, request: ChatRequest | None = None,
-           error: HTTPError | None = None, cause: HybridAIError | None = None) -> None:
+           error: HTTPError | None = None, cause: HybridAIError | None = None,
+           endpoint: str = "chat.completions") -> None:
     """Logs and counts one request. ``run``: its recorder once it was planned (a failure is
     logged with its plan); ``error``: what the client was sent; ``cause``: the error behind
-    it."""
+    it; ``endpoint``: the API it came through (``requestlog.ENDPOINTS``)."""
     entry = LogEntry(request_id=request_id, status=status,
                      stream=bool(request and request.stream),
-                     latency_s=round(time.perf_counter() - started, 4))
+                     latency_s=round(time.perf_counter() - started, 4),
+                     endpoint=endpoint)  # endpoint: added for /v1/responses (issue 18)
     # Text is logged only with log_content on, each value the privacy step finds as a
     # placeholder (scrubbing scans the text, so it is skipped when nothing is kept).
     scrub = (_log_scrubber(state.client.pipeline, request, run)
@@ -78,3 +81,10 @@ def _privacy_found(run: RunRecorder | None, cause: HybridAIError | None
     if isinstance(cause, PrivateDataError) and cause.counts:
         return cause.counts, "kept_local"  # Screening.action under policy keep_local
     return None
+
+
+def record_reported(state: GatewayState, entry: LogEntry, reason: ReasonCode | None) -> None:
+    """Logs and counts a run reported from elsewhere: a browser's device run, its row made
+    by ``device_runs.log_entry`` (issue 19)."""
+    state.log.append(entry)
+    state.metrics.observe(entry, reason)

@@ -1,5 +1,6 @@
-"""A ``ChatRequest`` as the worker takes it: its messages, the form its answer must have,
-and how to sample each choice (``messages.py`` has the types).
+"""A ``ChatRequest`` as the worker takes it: its messages (or a text completion's raw
+prompts), the form its answer must have, and how to sample each choice (``messages.py`` has
+the types).
 
 The sampling fields are OpenAI's (temperature, top_p, seed, presence and frequency
 penalties) and the vendor extensions llama.cpp has a sampler for (``EXTENSION_SAMPLERS``);
@@ -13,7 +14,7 @@ from typing import Any
 from ...errors import InvalidRequestError
 from ...schema.messages import Message
 from ...schema.request import ChatRequest
-from .messages import AnswerForm, CallRef, ChatMessage, FunctionDef, Sampling
+from .messages import AnswerForm, CallRef, ChatMessage, FunctionDef, RawPrompt, Sampling
 
 EXTENSION_SAMPLERS: dict[str, tuple[str, type]] = {
     "top_k": ("top_k", int),
@@ -28,6 +29,18 @@ EXTENSION_SAMPLERS: dict[str, tuple[str, type]] = {
 }
 """Extension field -> (``Sampling`` field, its type): the vendor fields honoured on the
 device (vLLM's and llama.cpp server's names)."""
+
+
+def raw_prompts(request: ChatRequest) -> tuple[RawPrompt, ...]:
+    """A text completion's prompts as the worker runs them (no chat template); () for a
+    chat."""
+    completion = request.completion
+    if completion is None:
+        return ()
+    return tuple(RawPrompt(text=p, echo=completion.echo, suffix=completion.suffix)
+                 if isinstance(p, str) else
+                 RawPrompt(tokens=p, echo=completion.echo, suffix=completion.suffix)
+                 for p in completion.prompts)
 
 
 def chat_messages(request: ChatRequest) -> tuple[ChatMessage, ...]:

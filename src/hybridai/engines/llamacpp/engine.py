@@ -30,7 +30,7 @@ from ...schema.request import ChatRequest
 from ..model_source import ModelLocation
 from ..protocol import EngineInfo, EngineSpeed
 from ..restarts import BackgroundRestarter, CrashHistory
-from .command import answer_form, chat_messages, sampling, unused_extensions
+from .command import answer_form, chat_messages, raw_prompts, sampling, unused_extensions
 from .messages import (
     BenchEvent,
     BenchOp,
@@ -257,40 +257,47 @@ class LlamaCppEngine:
 
     def _generate(self, request: ChatRequest) -> Generator[StreamEvent, None, None]:
         """One request on the worker, its ``n`` choices one after the other (choice i with
-        seed + i when a seed is given); the caller holds the slot."""
+        seed + i when a seed is given); a text completion's ``n`` for each of its prompts
+        in turn (prompt i's choice j is choice i * n + j). The caller holds the slot."""
         proc = self._ensure_running()
         deadline = time.monotonic() + self.device.request_timeout_s
-        messages, form = chat_messages(request), answer_form(request)
+        raws = raw_prompts(request)
+        messages, form = (() if raws else chat_messages(request)), answer_form(request)
         top_logprobs = (request.top_logprobs or 0) if request.logprobs else None
-        first: tuple[str, int, tuple[float, ...] | None] | None = None
-        completion_tokens = 0
-        for choice in range(request.choices):
-            command = ChatOp(
-                id=uuid.uuid4().hex, messages=messages, form=form,
-                sampling=sampling(request, choice), max_tokens=request.max_tokens,
-                stop=tuple(request.stop or ()), top_logprobs=top_logprobs,
-                score_tokens=request.score_tokens and choice == 0)
-            reader = ChoiceReader(form, choice)
-            done: DoneEvent | None = None
-            with contextlib.closing(self._run(proc, command, deadline)) as events:
-                for event in events:
-                    if isinstance(event, StartEvent):
-                        if choice == 0:
-                            yield Started(prompt_tokens=event.prompt_tokens)
-                    elif isinstance(event, DeltaEvent):
-                        yield from reader.feed(event.text, event.logprobs)
-                    elif isinstance(event, DoneEvent):
-                        done = event
-            assert done is not None
-            rest, finish_reason = reader.end(done.finish_reason)
-            yield from rest
-            completion_tokens += done.completion_tokens
-            if choice == 0:
-                first = (finish_reason, done.prompt_tokens, done.token_logprobs)
-            else:
-                yield ChoiceFinished(choice, finish_reason)
+        first: tuple[str, tuple[float, ...] | None] | None = None
+        prompt_tokens = completion_tokens = 0
+        per_prompt = request.n or 1
+        for prompt_index, raw in enumerate(raws or (None,)):
+            for sample in range(per_prompt):
+                choice = prompt_index * per_prompt + sample
+                command = ChatOp(
+                    id=uuid.uuid4().hex, messages=messages, form=form,
+                    sampling=sampling(request, sample), max_tokens=request.max_tokens,
+                    stop=tuple(request.stop or ()), top_logprobs=top_logprobs,
+                    score_tokens=request.score_tokens and choice == 0, raw=raw)
+                reader = ChoiceReader(form, choice)
+                done: DoneEvent | None = None
+                with contextlib.closing(self._run(proc, command, deadline)) as events:
+                    for event in events:
+                        if isinstance(event, StartEvent):
+                            if choice == 0:
+                                yield Started(prompt_tokens=event.prompt_tokens)
+                        elif isinstance(event, DeltaEvent):
+                            yield from reader.feed(event.text, event.logprobs)
+                        elif isinstance(event, DoneEvent):
+                            done = event
+                assert done is not None
+                rest, finish_reason = reader.end(done.finish_reason)
+                yield from rest
+                completion_tokens += done.completion_tokens
+                if sample == 0:  # each prompt's tokens count once
+                    prompt_tokens += done.prompt_tokens
+                if choice == 0:
+                    first = (finish_reason, done.token_logprobs)
+                else:
+                    yield ChoiceFinished(choice, finish_reason)
         assert first is not None
-        finish_reason, prompt_tokens, token_logprobs = first
+        finish_reason, token_logprobs = first
         yield Finished(finish_reason, prompt_tokens, completion_tokens, token_logprobs)
 
     def _run(self, proc: WorkerProcess, command: ChatOp, deadline: float

@@ -10,7 +10,9 @@ Host → engine (``Command``):
                                    ``form`` asked (tools, JSON), sampled as ``sampling`` says;
                                    ``top_logprobs``: OpenAI's logprobs per token (in
                                    ``DeltaEvent``); ``score_tokens``: each sampled token's
-                                   log-probability (in ``DoneEvent``, for the cascade)
+                                   log-probability (in ``DoneEvent``, for the cascade);
+                                   ``raw``: a text completion's prompt instead, without the
+                                   chat template (echoed first when it asks)
     CancelOp       "cancel"        stop generating for ``id`` (takes effect between tokens)
     BenchOp        "bench"         prefill and decode speed, best of ``runs``
     CountTokensOp  "count_tokens"  the prompt's length under the model's chat template, with
@@ -186,6 +188,23 @@ class Sampling:
 
 
 @dataclass(frozen=True)
+class RawPrompt:
+    """A text completion's prompt, run as given (no chat template): its ``text``, or its
+    ``tokens`` (ids of this model's tokenizer); ``echo``: the prompt's text is sent first;
+    ``suffix``: fill in the middle before it (a model with FIM tokens)."""
+
+    text: str | None = None
+    tokens: tuple[int, ...] | None = None
+    echo: bool = False
+    suffix: str | None = None
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> RawPrompt:
+        tokens = fields.get("tokens")
+        return cls(**{**fields, "tokens": None if tokens is None else tuple(tokens)})
+
+
+@dataclass(frozen=True)
 class ChatOp(_Wire):
     TAG = "chat"
     id: str
@@ -197,13 +216,17 @@ class ChatOp(_Wire):
     top_logprobs: int | None = None
     """None: no logprobs; else each token's, with this many alternatives (0-20)."""
     score_tokens: bool = False
+    raw: RawPrompt | None = None
+    """A text completion: this prompt as given instead of ``messages`` under the template."""
 
     @classmethod
     def from_fields(cls, fields: dict[str, Any]) -> ChatOp:
+        raw = fields.get("raw")
         return cls(**{**fields, "messages": _chat_messages(fields["messages"]),
                       "form": AnswerForm.from_fields(fields.get("form") or {}),
                       "sampling": Sampling(**(fields.get("sampling") or {})),
-                      "stop": tuple(fields.get("stop") or ())})
+                      "stop": tuple(fields.get("stop") or ()),
+                      "raw": None if raw is None else RawPrompt.from_fields(raw)})
 
 
 @dataclass(frozen=True)

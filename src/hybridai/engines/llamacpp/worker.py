@@ -33,6 +33,7 @@ from .messages import (
     ErrorEvent,
     Event,
     FatalEvent,
+    RawPrompt,
     ReadEvent,
     Reading,
     ReadItem,
@@ -129,6 +130,33 @@ class Worker:
                                    add_bos=not formatted.added_special, special=True)
         return tokens, stops
 
+    def raw_tokens(self, raw: RawPrompt) -> list[int]:
+        """A text completion's prompt as tokens, no chat template: the ids as given, or the
+        text tokenized (special tokens read, as llama.cpp's own completion does); with a
+        suffix, laid out for fill-in-the-middle (prefix, suffix, middle), which needs the
+        model's FIM tokens. ``RawPromptError`` when it cannot be run."""
+        import llama_cpp
+
+        if raw.tokens is not None:
+            n_vocab = self.llm.n_vocab()
+            if bad := [t for t in raw.tokens if t >= n_vocab]:
+                raise RawPromptError("invalid_prompt", f"prompt: token id {bad[0]} is not in "
+                                     f"the device model's vocabulary of {n_vocab}")
+            prompt = list(raw.tokens)
+        else:
+            prompt = self.llm.tokenize((raw.text or "").encode("utf-8"),
+                                       add_bos=raw.suffix is None, special=True) if raw.text else []
+        if raw.suffix is None:
+            return prompt or [self.llm.token_bos()]
+        vocab = self.llm._model.vocab
+        fim = (llama_cpp.llama_vocab_fim_pre(vocab), llama_cpp.llama_vocab_fim_suf(vocab),
+               llama_cpp.llama_vocab_fim_mid(vocab))
+        if min(fim) < 0:
+            raise RawPromptError("device_lacks", "suffix: the device model has no "
+                                 "fill-in-the-middle tokens")
+        suffix = self.llm.tokenize(raw.suffix.encode("utf-8"), add_bos=False, special=False)
+        return [fim[0], *prompt, fim[1], *suffix, fim[2]]
+
     def grammar(self, form: AnswerForm) -> Any:
         """The ``LlamaGrammar`` the answer is held to, or None; ``GrammarError`` when none
         can be built or llama.cpp does not take it."""
@@ -158,7 +186,16 @@ class Worker:
         from .logprobs import TokenScorer
 
         request_id = command.id
-        tokens, template_stops = self.format_prompt(command.messages, command.form)
+        raw = command.raw
+        if raw is not None:  # a text completion: the prompt as given, no template
+            template_stops: list[str] = []
+            try:
+                tokens = self.raw_tokens(raw)
+            except RawPromptError as exc:
+                self.send(ErrorEvent(id=request_id, code=exc.code, message=str(exc)))
+                return
+        else:
+            tokens, template_stops = self.format_prompt(command.messages, command.form)
         n_ctx = self.llm.n_ctx()
         max_tokens = command.max_tokens
         needed = len(tokens) + (max_tokens or 1)
@@ -175,6 +212,11 @@ class Worker:
             self.send(ErrorEvent(id=request_id, code="unsupported_schema", message=str(exc)))
             return
         self.send(StartEvent(id=request_id, prompt_tokens=len(tokens)))
+        if raw is not None and raw.echo:
+            echoed = raw.text if raw.text is not None else self.llm.detokenize(
+                list(raw.tokens or ()), special=False).decode("utf-8", errors="replace")
+            if echoed:
+                self.send(DeltaEvent(id=request_id, text=echoed))
         sampling = {_SAMPLER_ARGUMENTS[name]: value
                     for name, value in vars(command.sampling).items()
                     if value is not None and name in _SAMPLER_ARGUMENTS}
@@ -291,6 +333,14 @@ class Worker:
             prefill_tokens_per_s=round(prefill_best, 2),
             decode_tokens_per_s=round(decode_best, 2),
         ))
+
+
+class RawPromptError(ValueError):
+    """A text completion's prompt the worker cannot run; ``code`` says why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def read_commands(worker: Worker, inbox: queue.Queue[Command | None]) -> None:
