@@ -54,6 +54,7 @@ def create_app(state: GatewayState) -> FastAPI:
             await state.client.warm_up()  # load and benchmark before the first request
         yield
         await state.client.close()
+        await asyncio.to_thread(stored_responses.close)
         await asyncio.to_thread(state.log.close)
 
     app = FastAPI(title="hybridai gateway", version="0.1.0", lifespan=lifespan,
@@ -65,7 +66,7 @@ def create_app(state: GatewayState) -> FastAPI:
     app.add_route(COMPLETIONS, completions(state), methods=["POST"],  # legacy text completions
                   include_in_schema=False)
     app.add_route(EMBEDDINGS, embeddings(state), methods=["POST"], include_in_schema=False)
-    responses.install(app, state)  # /v1/responses (issue 18)
+    stored_responses = responses.install(app, state)  # /v1/responses (issue 18)
     browser.install(app, state)  # /, /sdk, /v1/device/*, /v1/router, CORS (issue 19)
     model_names = list(state.client.pipeline.model_names)
     openapi.install(app, model_names)
