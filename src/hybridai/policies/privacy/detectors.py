@@ -209,7 +209,10 @@ class IpDetector:
     # "version 1.2.3.4", "v10.0.19045.3803", "Chrome/120.0.6099.109", "pkg==1.2.3.4" name a
     # release, not a host; so does a four-part number on a line about versions, unless the
     # line also speaks of hosts.
-    _version_mark = re.compile(r"(?i)(?:\bv|[/=~^<>]|[a-z]-|version\W{0,3})$")
+    # A slash counts after a product's name ("Chrome/"), not in a URL ("http://"); an "=" as a
+    # version constraint ("==", ">=", "~="), not as a key's ("client=").
+    _version_mark = re.compile(r"(?i)(?:\bv|(?<=[a-z0-9])/|[=~^<>!]=|[~^<>]|[a-z]-|"
+                               r"version\W{0,3})$")
     _version_words = re.compile(r"(?i)version|\b(?:ver\.?|release[sd]?|build|patch|upgrade[sd]?|"
                                 r"update[sd]?|firmware|driver|sdk|package|library|lib|bump|"
                                 r"changelog|semver|assembly|fileversion|productversion|"
