@@ -218,6 +218,8 @@ def test_no_addresses_in_look_alikes(text):
     ("Született: 1985. március 14.", "1985. március 14."),
     ("Urodzona 14 marca 1985", "14 marca 1985"),
     ("Tanggal lahir: 14 Maret 1985", "14 Maret 1985"),
+    ("Fødselsdag: 14. marts 1985", "14. marts 1985"),
+    ("Fecha nac.: 14/03/1985", "14/03/1985"),
     ("D.O.B. 14.03.1985", "14.03.1985"),
     ("Date of birth (DD/MM/YYYY): 14/03/1985", "14/03/1985"),
     ("I was born on March 14, 1985 in Ohio.", "March 14, 1985"),

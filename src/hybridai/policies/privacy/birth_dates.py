@@ -38,7 +38,7 @@ _MONTHS = {
                      "tammikuuta"], 1),
     **dict.fromkeys(["febrúar", "veebruar", "február", "lutego", "února", "veljače",
                      "helmikuuta", "februari"], 2),
-    **dict.fromkeys(["märts", "március", "marca", "března", "ožujka", "maaliskuuta",
+    **dict.fromkeys(["marts", "märts", "március", "marca", "března", "ožujka", "maaliskuuta",
                      "maret"], 3),
     **dict.fromkeys(["apríl", "aprill", "április", "kwietnia", "dubna", "travnja",
                      "huhtikuuta"], 4),
@@ -84,6 +84,7 @@ _BIRTH = (r"(?:date[ \t_-]?of[ \t_-]?birth|dateofbirth|birth[ \t_-]?date|birthda
           r"fødselsdato|født|doğum[ \t]+tarihi|"
           # Finnish, Icelandic, Estonian, Hungarian, Czech, Slovak, Croatian, Slovenian,
           # Indonesian and Malay
+          r"fødselsdag|födelsedag|fecha[ \t]+(?:de[ \t]+)?nac\.?|nascimento|"
           r"syntymäaika|syntymäpäivä|syntynyt|syntyi|fæðingardagur|fæddur|fædd|fødd|"
           r"sünniaeg|sünnipäev|sündinud|születési[ \t]+(?:dátum|idő)|született|"
           r"datum[ \t]+narození|narozen[aý]?|dátum[ \t]+narodenia|narodený|narodená|"
@@ -121,7 +122,7 @@ class DateOfBirthDetector:
     nata compleanno geboortedatum verjaardag nascimento nascido nascida nasci aniversário
     urodzenia urodzony urodzona urodziłem urodziłam födelsedatum född fødselsdato født doğum
     dateofbirth birthdate birthday datum syntymäaika syntymäpäivä syntynyt syntyi
-    fæðingardagur fæddur fædd fødd sünniaeg sünnipäev sündinud születési született narození
+    fødselsdag födelsedag fecha nascimento fæðingardagur fæddur fædd fødd sünniaeg sünnipäev sündinud születési született narození
     narozen narozena narozený narodenia narodený narodená rođenja rođen rođena rođeno rojstva
     rojen rojena rojeno lahir""")
 
