@@ -7,15 +7,13 @@ once llama-cpp-python's own OpenAI-compatible server, through the library).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import openai
 import pytest
 
-from tests.support.gateway_process import GatewayProcess, write_config
+from tests.support.gateway_process import GatewayProcess
 from tests.test_gateway import log_rows
 
 CLOUD = {"mode": "only_in_cloud"}
@@ -23,16 +21,9 @@ DEVICE = {"mode": "only_on_device"}
 
 
 @pytest.fixture(scope="module")
-def gateway(scripted_cloud: Any, tmp_path_factory: pytest.TempPathFactory,
-            shared_cache: Path) -> Iterator[GatewayProcess]:
-    """``hybridai serve`` with the device and the scripted cloud (cache off)."""
-    folder = tmp_path_factory.mktemp("gateway-completions")
-    log = folder / "requests.sqlite"
-    config = write_config(folder, cloud_url=scripted_cloud.base_url, cache_dir=shared_cache,
-                          gateway={"log_path": log}, cache={"enabled": False})
-    process = GatewayProcess(config, log).start()
-    yield process
-    process.stop()
+def gateway(scripted_gateway: GatewayProcess) -> GatewayProcess:
+    """``hybridai serve`` with the device and the scripted cloud (cache off): conftest's."""
+    return scripted_gateway
 
 
 @pytest.fixture
