@@ -1,7 +1,7 @@
 # The two commands the README opens with.
 PROMPT ?= In one sentence, why is the sky blue?
 
-.PHONY: demo test test-unit bench bench-gateway bench-litellm lint
+.PHONY: demo test test-unit test-browser bench bench-gateway bench-litellm bench-browser lint
 
 demo:
 	scripts/setup.sh
@@ -19,6 +19,15 @@ test-unit: | .venv/bin/lint-imports
 
 .venv/bin/lint-imports:
 	scripts/setup.sh test
+
+# The browser SDK (sdk/js) in headless Chromium (Debian's chromium) against a real gateway,
+# and its node unit tests (router parity, modes). `make test` runs them too (marker browser).
+test-browser: | .venv/bin/lint-imports
+	.venv/bin/python -m pytest tests/test_browser.py
+
+# In-browser decode speed and load time (wllama) beside native llama.cpp, threads 1 and 2.
+bench-browser: | .venv/bin/lint-imports
+	.venv/bin/python bench/bench_browser.py
 
 bench:
 	scripts/setup.sh test

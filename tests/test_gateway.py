@@ -105,6 +105,7 @@ def test_header_chooses_the_mode(client):
 def test_models_list(client):
     ids = [model.id for model in client.models.list()]
     assert "hybrid" in ids and "hybrid/cloud" in ids and "hybrid/only_on_device" in ids
+    assert "all-MiniLM-L6-v2" in ids  # the device's embedding model, for /v1/embeddings
 
 
 def test_openai_client_sees_openai_errors(client):

@@ -69,6 +69,8 @@ def create_app(state: GatewayState) -> FastAPI:
     stored_responses = responses.install(app, state)  # /v1/responses (issue 18)
     browser.install(app, state)  # /, /sdk, /v1/device/*, /v1/router, CORS (issue 19)
     model_names = list(state.client.pipeline.model_names)
+    # /v1/models lists the chat names, then the embedding models /v1/embeddings takes by name.
+    listed = list(dict.fromkeys([*model_names, *state.client.embeddings.service.model_names()]))
     openapi.install(app, model_names)
 
     @app.get("/v1/models")
@@ -77,7 +79,7 @@ def create_app(state: GatewayState) -> FastAPI:
             check_key(request, state.api_keys)
         except Rejected as rejected:
             return rejected.error.response()
-        return JSONResponse(model_list(int(state.started_at), model_names))
+        return JSONResponse(model_list(int(state.started_at), listed))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -122,7 +122,8 @@ class DateOfBirthDetector:
     nata compleanno geboortedatum verjaardag nascimento nascido nascida nasci aniversário
     urodzenia urodzony urodzona urodziłem urodziłam födelsedatum född fødselsdato født doğum
     dateofbirth birthdate birthday datum syntymäaika syntymäpäivä syntynyt syntyi
-    fødselsdag födelsedag fecha nascimento fæðingardagur fæddur fædd fødd sünniaeg sünnipäev sündinud születési született narození
+    fødselsdag födelsedag fecha nascimento fæðingardagur fæddur fædd fødd sünniaeg sünnipäev
+    sündinud születési született narození
     narozen narozena narozený narodenia narodený narodená rođenja rođen rođena rođeno rojstva
     rojen rojena rojeno lahir""")
 
