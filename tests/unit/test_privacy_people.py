@@ -110,6 +110,9 @@ def test_names_after_cues_without_ner(text, name):
     ("I met Agnieszka Kowalska at the conference.", "Agnieszka Kowalska"),
     ("Forward it to Björn Lindqvist, he handles billing.", "Björn Lindqvist"),
     ("Patient Katarzyna Wiśniewska, 54, hypertension.", "Katarzyna Wiśniewska"),
+    ("Please update Lukas Novák's address.", "Lukas Novák"),
+    ("The account of Mehmet Yılmaz-Demir was locked.", "Mehmet Yılmaz-Demir"),
+    ("Berg, Anna: account closed", "Berg, Anna"),
 ])
 def test_full_names_from_the_name_lists_without_a_cue_or_ner(text, name):
     assert covered(text, "person", name)
@@ -121,6 +124,7 @@ def test_full_names_from_the_name_lists_without_a_cue_or_ner(text, name):
     "Take the Elizabeth Line to Paddington.",
     "Mercedes Benz reported earnings today.",
     "The Grace Period ends on Friday.",
+    "I grew up in Paris, Texas.",
 ])
 def test_given_names_that_are_words_or_places_are_not_names_without_a_cue(text):
     assert [v for k, v in found(text) if k == "person"] == []

@@ -46,6 +46,17 @@ _RUN = re.compile(rf"(?<![\w@#/.-]){UP}{LET}+(?:-{UP}{LET}+)?(?:[ \t]+(?:{UP}{LE
                   rf"ibn|ter|ten)(?=[ \t]+{UP}))){{1,3}}(?![\w@])")
 
 
+# Given names that are also places, which "Town, State" would put after a surname-shaped town
+# ("Paris, Texas"): they do not end a name written surname first.
+_PLACE_NAMES = set_of("""texas georgia virginia carolina florida montana dakota nevada arizona
+alberta regina victoria adelaide florence sydney austin dallas houston orlando phoenix
+savannah charlotte madison chelsea brooklyn india china jordan israel kenya chad paris london
+lincoln denver tyrone""")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SURNAME_FIRST = re.compile(rf"(?<![\w@#/.-])({UP}{LET}+(?:-{UP}{LET}+)?),[ \t]+({UP}{LET}+)"
+                            rf"(?![\w@-]|[ \t]+{UP})")
+
+
 @functools.cache
 def _lists() -> tuple[frozenset[str], frozenset[str]]:
     given: list[str] = []
@@ -77,9 +88,25 @@ def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
             name.pop()
         if len(name) < 2 or any(w.lower() in not_names for _, w in name[1:]):
             continue
-        last = name[-1][1].lower()
-        if (last in surnames or last in given) and last not in _PLACES_LAST:
-            yield name[0][0], name[-1][0] + len(name[-1][1])
+        at, last = name[-1]
+        last = _POSSESSIVE.sub("", last)  # "Lukas Novák's address"
+        if _listed_surname(last.lower(), surnames, given):
+            yield name[0][0], at + len(last)
+    for m in _SURNAME_FIRST.finditer(text):  # "Berg, Anna" in a list or a record
+        surname, name = m.group(1), m.group(2)
+        if (_listed_surname(surname.lower(), surnames, frozenset())
+                and _given(name, given, not_names) and surname.lower() not in not_names
+                and name.lower() not in _PLACE_NAMES):
+            yield m.span()
+
+
+def _listed_surname(word: str, surnames: frozenset[str], given: frozenset[str]) -> bool:
+    """A surname (or a given name used as one), or a double-barrelled one ("Yılmaz-Demir")
+    of which a part is."""
+    if word in _PLACES_LAST:
+        return False
+    return word in surnames or word in given or ("-" in word and any(
+        part in surnames for part in word.split("-")))
 
 
 def _given(word: str, given: frozenset[str], not_names: frozenset[str]) -> bool:
