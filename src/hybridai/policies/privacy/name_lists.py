@@ -93,10 +93,10 @@ def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
         if _listed_surname(last.lower(), surnames, given):
             yield name[0][0], at + len(last)
     for m in _SURNAME_FIRST.finditer(text):  # "Berg, Anna" in a list or a record
-        surname, name = m.group(1), m.group(2)
+        surname, first_name = m.group(1), m.group(2)
         if (_listed_surname(surname.lower(), surnames, frozenset())
-                and _given(name, given, not_names) and surname.lower() not in not_names
-                and name.lower() not in _PLACE_NAMES):
+                and _given(first_name, given, not_names) and surname.lower() not in not_names
+                and first_name.lower() not in _PLACE_NAMES):
             yield m.span()
 
 
