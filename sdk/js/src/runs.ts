@@ -5,6 +5,7 @@
  * `reportContent` is on.
  */
 
+import { APIError } from "./errors.js";
 import type { DeviceRunReport, Gateway } from "./gateway.js";
 
 const BATCH = 100;
@@ -37,10 +38,24 @@ export class RunReporter {
     return this.sending;
   }
 
+  /** Runs the gateway refused as malformed (a 400 or 413): sending them again cannot help. */
+  dropped = 0;
+
   private async send(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, BATCH);
-      await this.gateway.postRuns(batch);
+      try {
+        await this.gateway.postRuns(batch);
+      } catch (error) {
+        // Kept for the next report: the gateway unreachable, 5xx, 429, a key refused (401).
+        // Dropped: a body it will never take, which would block every report behind it.
+        if (!(error instanceof APIError && (error.status === 400 || error.status === 413))) {
+          throw error;
+        }
+        this.dropped += batch.length;
+        console.warn(`hybridai: the gateway refused ${batch.length} device run report(s): ` +
+                     error.message);
+      }
       this.pending.splice(0, batch.length);
     }
   }

@@ -239,6 +239,26 @@ test("run reports the gateway could not take are sent again with the next", asyn
   }
 });
 
+test("a run report the gateway refuses as malformed is dropped, not sent again forever", async () => {
+  const own = await new FakeGateway().start();
+  const warn = console.warn;
+  console.warn = () => undefined; // the SDK says what it dropped; not this test's output
+  try {
+    own.runStatus = [400];
+    const ai = new HybridAI({ baseURL: own.baseURL, device: { engines: [new StubEngine()] } });
+    await ai.chat.completions.create({ model: "hybrid/only_on_device", messages: user("one") });
+    await ai.flushRuns();
+    assert.equal(ai.pendingRuns, 0);
+    assert.equal(own.runs.length, 0);
+    await ai.chat.completions.create({ model: "hybrid/only_on_device", messages: user("two") });
+    await ai.flushRuns();
+    assert.deepEqual(own.runs.map((r) => r.status), [200]); // the next one gets through
+  } finally {
+    console.warn = warn;
+    await own.stop();
+  }
+});
+
 test("model names give the mode", () => {
   assert.equal(modeOf("hybrid", "prefer_in_cloud"), "prefer_in_cloud");
   assert.equal(modeOf("hybrid/only_on_device", "auto"), "only_on_device");
