@@ -120,6 +120,15 @@ def test_device_token_id_prompt(client):
     assert words.choices[0].text == ids.choices[0].text
 
 
+def test_token_ids_the_screen_cannot_read_are_not_sent_to_the_cloud(client, scripted):
+    with pytest.raises(openai.BadRequestError) as refused:
+        client.completions.create(model="hybrid", prompt=[19556, 11], max_tokens=4,
+                                  extra_body={"mode": "prefer_in_cloud"})
+    error = refused.value.body
+    assert error["code"] == "token_input_unscreened" and error["param"] == "prompt"
+    assert scripted.text_completions == [] and scripted.chats == []  # nothing reached it
+
+
 def test_device_stream_pieces_make_the_answer(client):
     prompt = "Water boils at"
     whole = client.completions.create(model="hybrid", prompt=prompt, max_tokens=10,
@@ -344,8 +353,11 @@ def test_the_openapi_document_describes_the_endpoint(gateway):
     validator = jsonschema_rs.Draft202012Validator(
         {"$ref": "#/components/schemas/CompletionRequest",
          "components": document["components"]})
+    # Token ids are a valid body; under the default redact policy the gateway does not send
+    # them to a cloud (test_token_ids_the_screen_cannot_read_are_not_sent_to_the_cloud).
+    assert validator.is_valid({"prompt": [[1, 2], [3]], "logprobs": 5})
     for good in ({"prompt": "x"}, {"prompt": ["a", "b"], "n": 2, "echo": True},
-                 {"prompt": [[1, 2], [3]], "logprobs": 5, "mode": "only_in_cloud"}):
+                 {"prompt": ["a"], "logprobs": 5, "mode": "only_in_cloud"}):
         assert validator.is_valid(good), good
         response = httpx.post(gateway.base_url + "/completions", timeout=120,
                               json={**good, "max_tokens": 1, "model": "hybrid/cloud"})

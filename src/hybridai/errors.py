@@ -52,7 +52,14 @@ class ConfigError(HybridAIError):
 
 
 class InvalidRequestError(HybridAIError):
+    """``param``: the request field it is about, when one is (OpenAI's error ``param``)."""
+
     code = "invalid_request"
+
+    def __init__(self, message: str, *, code: str | None = None,
+                 param: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.param = param
 
 
 class ContextOverflowError(InvalidRequestError):

@@ -34,10 +34,11 @@ from hybridai.errors import (
     CloudServerError,
     CloudStatusError,
     ConfigError,
+    InvalidRequestError,
     NoRouteError,
     PrivateDataError,
 )
-from hybridai.schema.embeddings import EmbeddingRequest, EmbeddingsResponse, InvalidFieldError
+from hybridai.schema.embeddings import EmbeddingRequest, EmbeddingsResponse
 from hybridai.schema.modes import Mode, Route
 from hybridai.schema.privacy import Policy
 from hybridai.schema.response import RoutingInfo
@@ -67,7 +68,7 @@ def test_each_input_shape_is_read_as_a_list(value: Any, inputs: list[Any], token
     {"text": "a"}, 5, ["x"] * 2049,
 ])
 def test_a_bad_input_is_refused_naming_input(value: Any):
-    with pytest.raises(InvalidFieldError) as refused:
+    with pytest.raises(InvalidRequestError) as refused:
         EmbeddingRequest.parse({"input": value}, strict=True)
     assert refused.value.param == "input" and "input" in str(refused.value)
 
@@ -82,7 +83,7 @@ def test_a_bad_input_is_refused_naming_input(value: Any):
     ({"input": "a", "privacy": "loud"}, "privacy"),
 ])
 def test_other_bad_fields_are_refused_naming_them(body: dict[str, Any], param: str):
-    with pytest.raises(InvalidFieldError) as refused:
+    with pytest.raises(InvalidRequestError) as refused:
         EmbeddingRequest.parse(body, strict=True)
     assert refused.value.param == param
 
@@ -300,7 +301,7 @@ def test_a_pin_runs_where_its_model_does_and_says_why(tmp_path: Path):
 def test_what_contradicts_a_pin_is_a_400_naming_the_field(tmp_path: Path,
                                                           kwargs: dict[str, Any], param: str):
     s = setup(tmp_path, pin_model="all-MiniLM-L6-v2")
-    with pytest.raises(InvalidFieldError) as refused:
+    with pytest.raises(InvalidRequestError) as refused:
         s.client.embeddings.create(input="a", **kwargs)
     assert refused.value.param == param
 
@@ -320,18 +321,18 @@ def test_an_unknown_model_lists_the_accepted_ones(tmp_path: Path):
 
 def test_token_ids_need_to_say_whose_ids_they_are(tmp_path: Path):
     s = setup(tmp_path)
-    with pytest.raises(InvalidFieldError) as refused:
+    with pytest.raises(InvalidRequestError) as refused:
         s.client.embeddings.create(input=[[101, 102]])
     assert refused.value.param == "input"
     on_device = s.client.embeddings.create(input=[[7, 8]], model="all-MiniLM-L6-v2")
     assert s.embedder.calls[-1] == ["t7 t8"] and on_device.hybrid.route is Route.ON_DEVICE
-    with pytest.raises(InvalidFieldError, match="vocabulary") as outside:
+    with pytest.raises(InvalidRequestError, match="vocabulary") as outside:
         s.client.embeddings.create(input=[99999], model="all-MiniLM-L6-v2")
     assert outside.value.param == "input"
 
 
 def test_token_ids_for_the_cloud_go_only_under_policy_allow(tmp_path: Path):
-    with pytest.raises(InvalidFieldError) as refused:
+    with pytest.raises(InvalidRequestError) as refused:
         setup(tmp_path).client.embeddings.create(input=[5, 6], mode="only_in_cloud")
     assert refused.value.param == "input"
     s = setup(tmp_path, privacy=Policy.ALLOW)
@@ -344,7 +345,7 @@ def test_more_dimensions_than_the_device_has_go_to_the_cloud_or_are_refused(tmp_
     response = s.client.embeddings.create(input="a", dimensions=512)
     assert response.hybrid.route is Route.IN_CLOUD
     assert response.hybrid.reason == "device_lacks:dimensions"
-    with pytest.raises(InvalidFieldError) as refused:
+    with pytest.raises(InvalidRequestError) as refused:
         s.client.embeddings.create(input="a", dimensions=512, mode="only_on_device")
     assert refused.value.param == "dimensions"
     short = s.client.embeddings.create(input="a", dimensions=32)
@@ -368,7 +369,7 @@ def test_private_texts_stay_on_the_device_under_keep_local_and_redact(tmp_path: 
 
 def test_a_request_may_tighten_the_policy_but_not_loosen_it(tmp_path: Path):
     s = setup(tmp_path, privacy=Policy.REDACT)
-    with pytest.raises(InvalidFieldError) as refused:
+    with pytest.raises(InvalidRequestError) as refused:
         s.client.embeddings.create(input="a", privacy="allow")
     assert refused.value.param == "privacy"
 

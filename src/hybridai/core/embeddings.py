@@ -47,7 +47,7 @@ from ..engines.embedding_tokens import EmbeddingTokenizer
 from ..errors import InvalidRequestError, NoRouteError, TargetSkippedError
 from ..policies.privacy.screening import Screening
 from ..policies.resilience import retry_delay
-from ..schema.embeddings import EmbeddingRequest, EmbeddingsResponse, InvalidFieldError
+from ..schema.embeddings import EmbeddingRequest, EmbeddingsResponse
 from ..schema.modes import Mode, Route, mode_from_model
 from ..schema.privacy import Policy
 from ..schema.reasons import Reason
@@ -206,7 +206,7 @@ class EmbeddingService:
         mode = request.mode or named_mode or settings.mode
         setting_pin = settings.embeddings.pin_model
         if named_pin is not None and setting_pin is not None and named_pin != setting_pin:
-            raise InvalidFieldError(
+            raise InvalidRequestError(
                 f"embeddings are pinned to {setting_pin} (embeddings.pin_model), so vectors "
                 f"from {named_pin} are refused: an index holds one model's vectors",
                 param="model", code="embedding_model_pinned")
@@ -215,7 +215,7 @@ class EmbeddingService:
         if pin is not None:
             place = Mode.ONLY_ON_DEVICE if pin == DEVICE_EMBEDDING_MODEL else Mode.ONLY_IN_CLOUD
             if mode in (Mode.ONLY_ON_DEVICE, Mode.ONLY_IN_CLOUD) and mode is not place:
-                raise InvalidFieldError(
+                raise InvalidRequestError(
                     f"mode {mode} forbids where {pin} runs, and embeddings are pinned to it "
                     f"({pinned_by})", param="mode", code="mode_conflicts_with_model")
         return mode, pin, pinned_by
@@ -226,7 +226,7 @@ class EmbeddingService:
         dimensions = request.dimensions
         if dimensions is not None and dimensions > DEVICE_DIMENSIONS:
             if plan_mode is Mode.ONLY_ON_DEVICE or self.cloud is None:
-                raise InvalidFieldError(
+                raise InvalidRequestError(
                     f"dimensions={dimensions}, but {DEVICE_EMBEDDING_MODEL} makes "
                     f"{DEVICE_DIMENSIONS}-dimensional vectors (and no cloud embedding model "
                     "may run this request)", param="dimensions", code="dimensions_too_large")
@@ -253,7 +253,7 @@ class EmbeddingService:
         if plan_mode not in (Mode.ONLY_ON_DEVICE, Mode.ONLY_IN_CLOUD):
             names = " or ".join([DEVICE_EMBEDDING_MODEL, *([self.cloud.model] if self.cloud
                                                           else [])])
-            raise InvalidFieldError(
+            raise InvalidRequestError(
                 "token ids are ids in one model's vocabulary, and this request could run on "
                 f"either model: name the one whose ids they are (model: {names}), or use mode "
                 "only_on_device or only_in_cloud", param="input", code="token_input_needs_model")
@@ -262,7 +262,7 @@ class EmbeddingService:
         try:
             return tuple(self.tokenizer.decode(ids) for ids in request.inputs)  # type: ignore[arg-type]
         except ValueError as exc:
-            raise InvalidFieldError(f"input: {exc} of {DEVICE_EMBEDDING_MODEL}, which reads "
+            raise InvalidRequestError(f"input: {exc} of {DEVICE_EMBEDDING_MODEL}, which reads "
                                     "token ids on the device", param="input",
                                     code="invalid_token_ids") from None
 
@@ -278,10 +278,10 @@ class EmbeddingService:
         try:
             screening = guard.screen(ChatRequest.parse(as_chat))
         except InvalidRequestError as exc:  # a looser policy than the configured one
-            raise InvalidFieldError(str(exc), param="privacy", code=exc.code) from None
+            raise InvalidRequestError(str(exc), param="privacy", code=exc.code) from None
         if texts is None:
             if screening.policy is not Policy.ALLOW:
-                raise InvalidFieldError(
+                raise InvalidRequestError(
                     f"token ids bound for the cloud cannot be read by the privacy policy "
                     f"({screening.policy}), so they are not sent: send text, or set "
                     "privacy.policy = allow", param="input", code="token_input_unscreened")

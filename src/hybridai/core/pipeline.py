@@ -41,6 +41,7 @@ from ..policies.resilience import TargetHealth
 from ..schema.clock import Clock
 from ..schema.events import Backend
 from ..schema.modes import Mode, Route
+from ..schema.privacy import Policy
 from ..schema.reasons import Reason, ReasonCode
 from ..schema.request import ChatRequest
 from ..schema.response import ChatCompletionChunk
@@ -122,6 +123,14 @@ class Pipeline:
             return request, cached_plan(mode, lookup)
         # 3. screen: personal data and secrets decide what may leave the device.
         screening = self.privacy.screen(request)
+        if (request.completion is not None and request.completion.token_ids
+                and mode is not Mode.ONLY_ON_DEVICE and screening.policy is not Policy.ALLOW):
+            # As /v1/embeddings does: what the screen cannot read does not leave unread.
+            raise InvalidRequestError(
+                f"a prompt of token ids cannot be read by the privacy policy "
+                f"({screening.policy}), so it is not sent to the cloud: send text, use mode "
+                "only_on_device, or set privacy.policy = allow", param="prompt",
+                code="token_input_unscreened")
         # 4. plan: the device's availability is only asked for when the mode could use it.
         device = self.device.availability() if mode is not Mode.ONLY_IN_CLOUD else (
             NOT_ASKED)

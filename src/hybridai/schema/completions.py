@@ -45,14 +45,6 @@ MAX_CHOICES = 128
 """At most this many choices in all (prompts × n)."""
 
 
-class CompletionRequestError(InvalidRequestError):
-    """A text completion request that is wrong or asks what cannot be honoured; ``param``
-    names the field (the gateway's 400 says it)."""
-
-    def __init__(self, message: str, *, param: str | None = None) -> None:
-        super().__init__(message)
-        self.param = param
-
 _Penalty = Annotated[float | None, Field(ge=-2.0, le=2.0)]
 _Prompt = Annotated[
     str | list[str] | list[int] | list[list[int]],
@@ -185,7 +177,7 @@ def parse_completion_request(payload: dict[str, Any], *, strict: bool = False,
         if key in extensions and key not in COMPLETION_FIELDS:
             extra[key] = value
     if "prompt" not in given:
-        raise CompletionRequestError("'prompt' is required: a text, a list of texts, or token "
+        raise InvalidRequestError("'prompt' is required: a text, a list of texts, or token "
                                   "ids", param="prompt")
     errors: list[ValidationError] = []
     wire: CompletionCreateRequest | None = None
@@ -201,7 +193,7 @@ def parse_completion_request(payload: dict[str, Any], *, strict: bool = False,
     except ValidationError as exc:
         errors.append(exc)
     if errors:
-        raise CompletionRequestError(describe_validation_error(*errors),
+        raise InvalidRequestError(describe_validation_error(*errors),
                                   param=_first_field(errors)) from None
     assert wire is not None
     _check_consistent(wire, parsed_options)
@@ -226,7 +218,7 @@ def parse_completion_request(payload: dict[str, Any], *, strict: bool = False,
             "completion": marker, "options": parsed_options, "payload": given,
             "tenant": tenant})
     except ValidationError as exc:  # a rule the chat request adds (none expected)
-        raise CompletionRequestError(describe_validation_error(exc),
+        raise InvalidRequestError(describe_validation_error(exc),
                                      param=_first_field([exc])) from None
 
 
@@ -241,16 +233,16 @@ def _first_field(errors: list[ValidationError]) -> str | None:
 def _check_consistent(wire: CompletionCreateRequest, options: HybridOptions) -> None:
     n = wire.n or 1
     if wire.best_of is not None and wire.best_of < n:
-        raise CompletionRequestError(f"best_of ({wire.best_of}) must be at least n ({n})",
+        raise InvalidRequestError(f"best_of ({wire.best_of}) must be at least n ({n})",
                                   param="best_of")
     if wire.stream and wire.best_of is not None and wire.best_of > n:
-        raise CompletionRequestError("best_of > n cannot be streamed (the best are known only "
+        raise InvalidRequestError("best_of > n cannot be streamed (the best are known only "
                                   "at the end)", param="best_of")
     if len(wire.prompts()) * n > MAX_CHOICES:
-        raise CompletionRequestError(f"prompt: {len(wire.prompts())} prompts × n={n} choices is "
+        raise InvalidRequestError(f"prompt: {len(wire.prompts())} prompts × n={n} choices is "
                                   f"more than {MAX_CHOICES}", param="prompt")
     if options.continue_stream:
-        raise CompletionRequestError("continue_stream: a text completion's stream is not "
+        raise InvalidRequestError("continue_stream: a text completion's stream is not "
                                   "continued on another target", param="continue_stream")
 
 

@@ -9,7 +9,7 @@ vocabulary of the model that embeds them (core/embeddings.py decides which). A r
 ``embedding`` is a list of floats, or, with ``encoding_format: "base64"``, the
 little-endian float32 bytes in base64, as OpenAI sends them.
 
-Every refusal is an ``InvalidFieldError`` that names the field it is about (``param``).
+Every refusal is an ``InvalidRequestError`` that names the field it is about (``param``).
 """
 
 from __future__ import annotations
@@ -40,14 +40,6 @@ _INPUT_SCHEMA = {"anyOf": [
 ]}
 _INPUT_SHAPES = ("a non-empty string, a list of non-empty strings, a list of token ids "
                  "(integers >= 0) or a list of non-empty token-id lists")
-
-
-class InvalidFieldError(InvalidRequestError):
-    """A request refused because of one field: ``param`` names it (OpenAI's error ``param``)."""
-
-    def __init__(self, message: str, *, param: str, code: str | None = None) -> None:
-        super().__init__(message, code=code)
-        self.param = param
 
 
 def _is_token_id(value: object) -> bool:
@@ -132,16 +124,16 @@ class EmbeddingRequest(BaseModel):
     def parse(cls, payload: dict[str, Any], *, strict: bool = False) -> EmbeddingRequest:
         """``strict``: each field in its JSON type only, as on the wire."""
         if "input" not in payload:
-            raise InvalidFieldError("'input' is required: " + _INPUT_SHAPES, param="input")
+            raise InvalidRequestError("'input' is required: " + _INPUT_SHAPES, param="input")
         try:
             return cls.model_validate(payload, strict=strict)
         except ValidationError as exc:
             first = exc.errors()[0]
             param = str(first["loc"][0]) if first["loc"] else "input"
-            raise InvalidFieldError(_describe(exc), param=param) from None
+            raise InvalidRequestError(_describe(exc), param=param) from None
         except InvalidRequestError as exc:  # Mode.parse, Policy.parse
             param = "mode" if exc.code == "invalid_mode" else "privacy"
-            raise InvalidFieldError(str(exc), param=param, code=exc.code) from None
+            raise InvalidRequestError(str(exc), param=param, code=exc.code) from None
 
 
 def _describe(exc: ValidationError) -> str:

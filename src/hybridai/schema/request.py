@@ -144,6 +144,11 @@ class CompletionPrompt(BaseModel):
     logprobs: int | None = Field(default=None, ge=0, le=5)
     best_of: int | None = Field(default=None, ge=1, le=20)
 
+    @property
+    def token_ids(self) -> bool:
+        """Whether a prompt is token ids: text the privacy screen cannot read."""
+        return any(not isinstance(prompt, str) for prompt in self.prompts)
+
     def needs(self, n: int) -> set[str]:
         """What this asks of the device model beyond a raw prompt (``device/capabilities``)."""
         needs = set[str]()

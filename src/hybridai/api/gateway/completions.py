@@ -23,7 +23,6 @@ from ...core.recorder import RunRecorder
 from ...errors import ContextOverflowError, HybridAIError
 from ...schema.completions import (
     CompletionChunks,
-    CompletionRequestError,
     TextCompletion,
     parse_completion_request,
     text_completion,
@@ -95,8 +94,6 @@ def completions(state: GatewayState) -> Callable[[Request], Awaitable[Response]]
 def _http_error(exc: HybridAIError) -> HTTPError:
     """As for a chat, with the field named: the one a bad request is about, ``prompt`` for
     one too long for the context."""
-    if isinstance(exc, CompletionRequestError):
-        return bad_request(str(exc), exc.code, exc.param)
     if isinstance(exc, ContextOverflowError):
         return bad_request(str(exc), exc.code, "prompt")
     return http_error(exc)

@@ -19,7 +19,6 @@ from starlette.responses import Response
 
 from ...core.embeddings import EmbeddingExecution, PreparedEmbeddings
 from ...errors import HybridAIError
-from ...schema.embeddings import InvalidFieldError
 from .auth import check_key
 from .errors import Rejected, bad_request, http_error
 from .headers import routing_headers
@@ -59,11 +58,6 @@ def embeddings(state: GatewayState) -> Callable[[Request], Awaitable[Response]]:
             record_embeddings(state, request_id, rejected.error.status, started,
                               error=rejected.error)
             return rejected.error.response()
-        except InvalidFieldError as exc:
-            error = bad_request(str(exc), exc.code, exc.param)
-            record_embeddings(state, request_id, error.status, started, prepared=prepared,
-                              execution=execution, error=error, cause=exc)
-            return error.response()
         except HybridAIError as exc:
             error = http_error(exc)
             if error.status == 400 and error.param == "messages":

@@ -85,7 +85,7 @@ def http_error(exc: HybridAIError) -> HTTPError:
     if isinstance(exc, InvalidRequestError):
         if code == "model_not_found":
             return HTTPError(404, "invalid_request_error", code, message, "model")
-        return bad_request(message, code)
+        return bad_request(message, code, exc.param)
     if isinstance(exc, PrivateDataError):
         if code == "private_data_cloud_only_mode":  # the request asked for the impossible
             return HTTPError(400, "invalid_request_error", code, message, "mode")
