@@ -49,6 +49,7 @@ from .device_runs import (
     log_entry,
 )
 from .errors import ErrorResponse, HTTPError, Rejected, bad_request
+from .reading import read_body
 from .recording import record_reported
 from .state import GatewayState
 
@@ -339,8 +340,7 @@ class _OpenAIErrorsRoute(APIRoute):
             try:
                 if request.method == "POST":
                     state: GatewayState = request.app.state.hybridai
-                    body = await _read_capped(request, state.client.settings.gateway
-                                              .max_body_bytes)
+                    body = await read_body(request, state.client.settings.gateway.max_body_bytes)
                     request = _JSONBody(request, body)
                 return await handler(request)
             except Rejected as rejected:
@@ -365,21 +365,6 @@ class _JSONBody(Request):
                                                                  b"application/json")]},
                          request.receive)
         self._body = body
-
-
-async def _read_capped(request: Request, max_bytes: int) -> bytes:
-    too_large = Rejected(HTTPError(413, "invalid_request_error", "request_too_large",
-                                   f"the body is over this gateway's limit of {max_bytes} "
-                                   "bytes"))
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise too_large
-    body = bytearray()
-    async for part in request.stream():
-        body += part
-        if len(body) > max_bytes:
-            raise too_large
-    return bytes(body)
 
 
 def _invalid(exc: RequestValidationError) -> HTTPError:

@@ -22,7 +22,7 @@ from ...errors import HybridAIError
 from .auth import check_key
 from .errors import Rejected, bad_request, http_error
 from .headers import routing_headers
-from .reading import _read_json  # the body under the cap, OpenAI-style errors
+from .reading import read_json
 from .recording_embeddings import record_embeddings
 from .state import GatewayState, next_request_id
 
@@ -44,7 +44,7 @@ def embeddings(state: GatewayState) -> Callable[[Request], Awaitable[Response]]:
         state.metrics.in_flight.inc()
         try:
             check_key(request, state.api_keys)
-            payload = await _read_json(request, gateway.max_body_bytes)
+            payload = await read_json(request, gateway.max_body_bytes)
             _fold_headers(request, payload)
             # Screening and the budget's ledger may block: off the event loop.
             prepared = await asyncio.to_thread(service.prepare, payload, strict=True)

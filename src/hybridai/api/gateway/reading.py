@@ -21,7 +21,7 @@ _CASCADE_SWITCH = {**_SWITCH, "yes": True, "no": False}
 
 async def read_payload(request: Request, gateway: GatewaySettings) -> dict[str, Any]:
     """The request body as a dict, with header fields and the gateway's token defaults."""
-    payload = await _read_json(request, gateway.max_body_bytes)
+    payload = await read_json(request, gateway.max_body_bytes)
     _fold_headers(request, payload)
     limit = gateway.max_tokens_limit
     for name in ("max_tokens", "max_completion_tokens"):
@@ -35,7 +35,8 @@ async def read_payload(request: Request, gateway: GatewaySettings) -> dict[str, 
     return payload
 
 
-async def _read_json(request: Request, max_bytes: int) -> dict[str, Any]:
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    """The body, refused (413) as soon as it is over ``max_bytes``, declared or sent."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise Rejected(_too_large(max_bytes))
@@ -44,6 +45,12 @@ async def _read_json(request: Request, max_bytes: int) -> dict[str, Any]:
         body += part
         if len(body) > max_bytes:
             raise Rejected(_too_large(max_bytes))
+    return bytes(body)
+
+
+async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
+    """The body as a JSON object (under the cap), or an OpenAI-style 400."""
+    body = await read_body(request, max_bytes)
     try:
         payload = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
