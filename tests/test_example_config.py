@@ -24,4 +24,6 @@ def test_example_config_loads():
 def test_example_aliases_name_a_configured_target():
     settings = load_settings(EXAMPLE)
     assert settings.aliases["fast"].target in settings.cloud
-    assert settings.gateway.extension_fields == []
+    assert settings.gateway.extension_fields == [] and settings.gateway.cors_origins == []
+    assert settings.embeddings.cloud_target is None  # embeddings stay on the device
+    assert settings.cloud["openai"].responses_api is False
