@@ -1,7 +1,8 @@
 """A fast OpenAI-compatible server on loopback: answers at once with a canned reply.
 
-A real HTTP server (uvicorn) speaking OpenAI's chat completion shapes, streamed and not,
-for load tests and for measuring the gateway's own overhead without a model in the way.
+A real HTTP server (uvicorn) speaking OpenAI's chat completion shapes, streamed and not (and
+the legacy text completion's), for load tests and for measuring the gateway's own overhead
+without a model in the way.
 ``app(echo=True)`` answers with the last message's text instead, streamed three characters
 a chunk, so placeholders the privacy step sent come back cut across chunks.
 
@@ -60,12 +61,44 @@ async def chat(request: Request) -> Response:
                      "message": {"role": "assistant", "content": "".join(reply)}}]})
 
 
+async def text_completion(request: Request) -> Response:
+    """``/v1/completions``: the canned reply for each prompt (one choice a prompt)."""
+    payload = json.loads(await request.body())
+    model = payload.get("model", "echo")
+    prompts = payload.get("prompt")
+    count = len(prompts) if isinstance(prompts, list) and prompts and not isinstance(
+        prompts[0], int) else 1
+    text = "".join(REPLY)
+    usage = {"prompt_tokens": 10, "completion_tokens": len(REPLY),
+             "total_tokens": 10 + len(REPLY)}
+    body = {"id": "cmpl-echo", "object": "text_completion", "created": int(time.time()),
+            "model": model, "usage": usage,
+            "choices": [{"index": i, "text": text, "logprobs": None, "finish_reason": "stop"}
+                        for i in range(count)]}
+    if not payload.get("stream"):
+        return JSONResponse(body)
+
+    async def events() -> AsyncIterator[bytes]:
+        for i in range(count):
+            for word in REPLY:
+                chunk = {**body, "usage": None, "choices": [
+                    {"index": i, "text": word, "logprobs": None, "finish_reason": None}]}
+                yield b"data: " + json.dumps(chunk).encode() + b"\n\n"
+            end = {**body, "usage": None, "choices": [
+                {"index": i, "text": "", "logprobs": None, "finish_reason": "stop"}]}
+            yield b"data: " + json.dumps(end).encode() + b"\n\n"
+        yield b"data: [DONE]\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream")
+
+
 async def models(request: Request) -> Response:
     return JSONResponse({"object": "list", "data": [{"id": "echo", "object": "model"}]})
 
 
 def app(echo: bool = False) -> Starlette:
     server = Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]),
+                               Route("/v1/completions", text_completion, methods=["POST"]),
                                Route("/v1/models", models)])
     server.state.echo = echo
     return server

@@ -397,3 +397,18 @@ def test_the_settings_refuse_a_pin_to_an_unknown_model():
         EmbeddingsSettings(cloud_target="openai", cloud_model=CLOUD_MODEL, pin_model="other")
     with pytest.raises(ValueError, match="go together"):
         EmbeddingsSettings(cloud_target="openai")
+
+
+def test_only_in_cloud_without_a_cloud_embedding_model_is_a_400_on_mode(tmp_path: Path):
+    # What this gateway is, not a passing outage: a 400 naming the mode (asking again cannot
+    # help), not a 503.
+    settings = Settings(cache_dir=tmp_path, device=DeviceSettings(benchmark=False),
+                        cache=CacheSettings(enabled=False),
+                        privacy=PrivacySettings(ner="off"))
+    engine = FakeEngine(settings.device, locate_model(settings.device), settings.cache_dir)
+    pipeline = build_pipeline(settings, device=Device(settings, engine), clouds={},
+                              clock=FakeClock())
+    service = build_embeddings(pipeline, embedder=HashEmbedder())  # type: ignore[arg-type]
+    with pytest.raises(InvalidRequestError, match="cloud_target and cloud_model") as refused:
+        service.prepare({"input": "a", "mode": "only_in_cloud"})
+    assert refused.value.param == "mode" and refused.value.code == "no_cloud_target"

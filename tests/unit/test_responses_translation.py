@@ -140,6 +140,21 @@ def completion(message: ResponseMessage, finish: str = "stop") -> ChatCompletion
                           hybrid=ROUTING)
 
 
+@pytest.mark.parametrize(("fields", "named"), [
+    ({"background": 0}, "background"),  # 0 == False in Python, but no JSON boolean
+    ({"store": 0}, "store"),
+    ({"stream_options": {"include_obfuscation": 0}}, "include_obfuscation"),
+    ({"tools": [{"type": "function", "name": "f", "strict": 0}]}, "strict"),
+    ({"text": {"format": {"type": "json_schema", "name": "r", "schema": {}, "strict": 1}}},
+     "strict"),
+    ({"input": [{"type": {}, "call_id": "c", "output": ""}]}, "input.0.type"),
+    ({"max_output_tokens": "16"}, "max_output_tokens"),
+])
+def test_values_of_the_wrong_json_type_are_refused_by_name(fields, named):
+    with pytest.raises(InvalidRequestError, match=named):
+        ResponsesRequest.parse({"input": "hi", **fields})
+
+
 def test_a_chat_answer_as_a_response_the_sdk_reads():
     request = ResponsesRequest.parse({"input": "Hi", "tools": [TOOL], "metadata": {"k": "v"}})
     answer = completion(ResponseMessage(content="Let me look.", tool_calls=[ToolCallOut(

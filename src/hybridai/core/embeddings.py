@@ -174,8 +174,10 @@ class EmbeddingService:
             if pin is not None:
                 exc.message = f"embeddings are pinned to {pin} ({pinned_by}): {exc.message}"
             if self.cloud is None and plan_mode is Mode.ONLY_IN_CLOUD:
-                exc.message += ("; cloud embeddings need [embeddings] cloud_target and "
-                                "cloud_model")
+                # Not a passing outage but what this gateway is: asking again cannot help.
+                raise InvalidRequestError(
+                    f"{exc.message}; cloud embeddings need [embeddings] cloud_target and "
+                    "cloud_model", param="mode", code=exc.code) from None
             raise
         if pin is not None:
             first = route_plan.attempts[0]
@@ -462,9 +464,9 @@ class EmbeddingExecution:
                 raise step.error from step.cause
             raise step.error
         assert self.batch is not None
+        encoding = self.prepared.request.encoding_format or "float"
         return EmbeddingsResponse.of(self.batch.vectors, model=self._model(),
-                                     encoding_format=self.prepared.request.encoding_format,
-                                     hybrid=self.routing_info())
+                                     encoding_format=encoding, hybrid=self.routing_info())
 
     # -- the policy ---------------------------------------------------------------------------
     @property

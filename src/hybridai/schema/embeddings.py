@@ -84,8 +84,9 @@ class EmbeddingRequest(BaseModel):
     model: str | None = Field(default=None, description="hybrid, hybrid/<mode>, an alias, or "
                               "an embedding model: all-MiniLM-L6-v2 (the device) or the "
                               "configured cloud embedding model, which pins the request to it")
-    encoding_format: Literal["float", "base64"] = Field(
-        default="float", description="base64: each vector's little-endian float32 bytes")
+    encoding_format: Literal["float", "base64"] | None = Field(
+        default="float", description="float (the default) or base64: each vector's "
+        "little-endian float32 bytes")
     dimensions: int | None = Field(default=None, ge=1, description="shorter vectors: the "
                                    "device truncates its 384 and re-normalizes; the cloud "
                                    "model is sent the field")
@@ -94,6 +95,11 @@ class EmbeddingRequest(BaseModel):
     privacy: Policy | None = Field(default=None, description="tighten the privacy policy")
 
     _input = field_validator("input", mode="before")(_check_input)
+
+    @field_validator("encoding_format")
+    @classmethod
+    def _float_by_default(cls, encoding_format: str | None) -> str:
+        return encoding_format or "float"  # null, as OpenAI takes it: the default
 
     @field_validator("mode", mode="before")
     @classmethod

@@ -29,8 +29,8 @@ from ..errors import InvalidRequestError
 from .request import HYBRID_FIELDS, describe_validation_error
 from .response import ChatCompletion, RoutingInfo
 
-_STRICT = ConfigDict(extra="forbid", frozen=True)
-_OPEN = ConfigDict(extra="allow")  # what a client echoes back may carry fields hybridai ignores
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)  # the wire's JSON types
+_OPEN = ConfigDict(extra="allow", strict=True)  # what a client echoes back may carry more
 
 
 # -- the field table ----------------------------------------------------------------------------
@@ -131,10 +131,11 @@ RESPONSES_FIELDS: dict[str, ResponsesField] = {
 
 
 def refused_fields(payload: dict[str, Any]) -> list[str]:
-    """The fields of ``payload`` whose values ask for what hybridai cannot do."""
+    """The fields of ``payload`` whose values ask for what hybridai cannot do. A value is
+    accepted only with the accepted value's JSON type too (``0 == False`` in Python)."""
     return [name for name, value in payload.items()
             if (rule := RESPONSES_FIELDS.get(name)) is not None and rule.treatment is _R
-            and value not in rule.accepts]
+            and not any(type(value) is type(ok) and value == ok for ok in rule.accepts)]
 
 
 def markdown() -> str:
@@ -310,7 +311,7 @@ class TextFormatJSONObject(BaseModel):
 
 
 class TextFormatJSONSchema(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
     type: Literal["json_schema"]
     name: str = Field(pattern=r"^[a-zA-Z0-9_-]{1,64}$")
     schema_: dict[str, Any] = Field(alias="schema")
@@ -335,9 +336,10 @@ class ResponsesStreamOptions(BaseModel):
 
 class ResponsesRequest(BaseModel):
     """A validated Responses request: the fields hybridai honours or uses (``RESPONSES_FIELDS``),
-    ``input`` as items, and hybridai's own fields apart in ``hybrid``."""
+    ``input`` as items, and hybridai's own fields apart in ``hybrid``. Strict, as the wire's
+    JSON types are: ``0`` is no ``false``, ``"1"`` no number."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     input: list[InputItem]
     model: str | None = None
@@ -383,7 +385,7 @@ class ResponsesRequest(BaseModel):
             name = refused[0]
             raise InvalidRequestError(
                 f"{name}: not supported by this gateway ({RESPONSES_FIELDS[name].note}); "
-                f"docs/responses.md lists what is", code="unsupported_field")
+                f"docs/responses.md lists what is", code="unsupported_field", param=name)
         hybrid = {k: v for k, v in payload.items() if k in HYBRID_FIELDS or (
             k in extensions and k not in RESPONSES_FIELDS)}
         fields = {k: v for k, v in payload.items() if k not in hybrid}
@@ -421,11 +423,12 @@ def parse_items(raw: Any, where: str = "input") -> list[InputItem]:
         if not isinstance(item, dict):
             raise InvalidRequestError(f"invalid request: {where}.{index}: an object")
         kind = item.get("type", "message")
-        model = _ITEM_TYPES.get(kind)
+        model = _ITEM_TYPES.get(kind) if isinstance(kind, str) else None
         if model is None:
             raise InvalidRequestError(
                 f"{where}.{index}.type: {kind!r} items are not supported by this gateway "
-                "(message, function_call, function_call_output)", code="unsupported_item")
+                "(message, function_call, function_call_output)", code="unsupported_item",
+                param=f"{where}.{index}.type")
         try:
             items.append(model.model_validate(item))  # type: ignore[arg-type]
         except ValidationError as exc:
