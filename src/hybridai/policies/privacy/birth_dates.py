@@ -89,7 +89,12 @@ _BIRTH = (r"(?:date[ \t_-]?of[ \t_-]?birth|dateofbirth|birth[ \t_-]?date|birthda
           r"sünniaeg|sünnipäev|sündinud|születési[ \t]+(?:dátum|idő)|született|"
           r"datum[ \t]+narození|narozen[aý]?|dátum[ \t]+narodenia|narodený|narodená|"
           r"datum[ \t]+rođenja|rođen[ao]?|datum[ \t]+rojstva|rojen[ao]?|"
-          r"tanggal[ \t]+lahir|tarikh[ \t]+lahir|lahir)")
+          r"tanggal[ \t]+lahir|tarikh[ \t]+lahir|lahir|"
+          # Romanian, Lithuanian, Latvian, Greek, Russian, Ukrainian, Bulgarian
+          r"data[ \t]+na[șş]terii|n[ăa]scut[ăa]?|gimimo[ \t]+data|gim[eę]s|"
+          r"dzim[šs]anas[ \t]+datums|ημερομηνία[ \t]+γέννησης|γεννήθηκα|γεννήθηκε|"
+          r"дата[ \t]+рождения|родил(?:ся|ась)|дата[ \t]+народження|народив(?:ся|ася)|"
+          r"дата[ \t]+на[ \t]+раждане|роден[ао]?)")
 # A cue, then up to 60 characters within its sentence; or a value on the cue's next line.
 _BIRTH_BEFORE = re.compile(rf"(?i)(?<![\w]){_BIRTH}(?![\w])(?:[^\n.!?;\d]|\.(?=\S))"
                            rf"{{0,60}}(?:\n[ \t]*)?$")
@@ -125,7 +130,9 @@ class DateOfBirthDetector:
     fødselsdag födelsedag fecha nascimento fæðingardagur fæddur fædd fødd sünniaeg sünnipäev
     sündinud születési született narození
     narozen narozena narozený narodenia narodený narodená rođenja rođen rođena rođeno rojstva
-    rojen rojena rojeno lahir""")
+    rojen rojena rojeno lahir nașterii naşterii născut născută nascut gimimo dzimšanas
+    γέννησης γεννήθηκα γεννήθηκε рождения родился родилась народження народився народилася
+    раждане роден родена""")
 
     def find(self, text: str) -> Iterator[Span]:
         low, words = facts(text)
