@@ -80,9 +80,17 @@ def test_the_same_shapes_found_when_the_context_says_so(text, kind, value):
     ("puh. 09 123 4567", "09 123 4567"),
     ("Sími: 581 2345", "581 2345"),
     ("Office in Auckland: 09 379 4567", "09 379 4567"),
+    # right after a phone word, printed as a phone, though no country's plan validates it
+    ("Telephone: 21 321 3456 789", "21 321 3456 789"),
 ])
 def test_national_formats_of_the_countries_a_prompt_implies(text, value):
     assert ("phone", value) in found(text)
+
+
+@pytest.mark.parametrize("text", ["Order number: 4021 8812 3312", "Tel: 2024-01-15",
+                                  "phone: 12 345"])
+def test_an_unvalidated_number_needs_a_phone_word_and_a_phone_print(text):
+    assert [v for k, v in found(text) if k == "phone"] == []
 
 
 def test_a_national_number_without_any_cue_is_not_guessed():

@@ -160,6 +160,9 @@ class _Reading(RunDetector):
     _groups = re.compile(r"[\d()]+")
     _glued = re.compile(r"[A-Za-z0-9][-_/]$")  # "ORD-555-123-4567": part of an identifier
     _block = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{4}(?: [A-Za-z0-9]{4}){3,}")
+    # How a phone number is printed: a + or a 0 or a bracketed code first, groups of 2-5.
+    _printed = re.compile(r"(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-]?|\(\d{1,5}\)[ .-]?|0)?"
+                          r"\d{1,5}(?:[ .-]\d{2,5}){1,5}")
 
     def __init__(self, region: str, text: str) -> None:
         self.region = region
@@ -185,8 +188,21 @@ class _Reading(RunDetector):
         if _valid(piece, self.region) or any(_valid(piece, r) for r in self.implied):
             return True
         formatted = piece.startswith("+") or any(c in piece for c in " -./()")
-        return formatted and bool(self._cue.search(line_before(text, start, 40))) and any(
-            _valid(piece, region) for region in _COMMON_REGIONS)
+        cue = self._cue.search(line_before(text, start, 40))
+        if not (formatted and cue):
+            return False
+        if any(_valid(piece, region) for region in _COMMON_REGIONS):
+            return True
+        # Right after a phone word ("Tel.:", "phone number:"), a number printed as a phone
+        # is one, even when no country's plan validates it: people write their numbers with
+        # a digit too many or too few, and under redact it is theirs all the same.
+        digits = sum(c.isdigit() for c in piece)
+        return (self._strong(cue) and 7 <= digits <= 15 and self._printed.fullmatch(piece)
+                is not None and cue.end() - cue.start() <= 32)
+
+    def _strong(self, cue: re.Match[str]) -> bool:
+        """A phone word proper, not one that also names order numbers ("number", "text")."""
+        return cue.group().split()[0].lower().rstrip(".:") not in self._weak_cues
 
     def _plausible(self, text: str, start: int, raw: str) -> bool:
         if self._date.search(raw):
@@ -198,8 +214,7 @@ class _Reading(RunDetector):
             return False  # inside "PL89 7890 2320 3833 …": a printed IBAN or card
         before = line_before(text, start, 40)
         cue = self._cue.search(text, max(0, start - 40), start)
-        strong = cue is not None and cue.group().split()[0].lower().rstrip(".:") not in (
-            self._weak_cues)
+        strong = cue is not None and self._strong(cue)
         if not strong and (ID_CUE.search(before) or self._glued.search(before)):
             return False
         formatted = raw.startswith("+") or any(c in raw for c in " -./()")
