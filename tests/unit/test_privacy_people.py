@@ -185,6 +185,10 @@ def test_no_names_without_a_name(text):
     ("Rua Augusta 18a, 1100-048 Lisboa", "Rua Augusta 18a, 1100-048 Lisboa"),
     ("Kossuth Lajos utca 62, 4024 Debrecen", "Kossuth Lajos utca 62, 4024 Debrecen"),
     ("Torvet 6, 8000 Aarhus C", "Torvet 6, 8000 Aarhus C"),
+    ("Ship to:\n1234 Main Street\nApt. 18\nSpringfield", "1234 Main Street\nApt. 18"),
+    ("Address: 77 Queen St\nSuite 400\nAuckland 1010", "77 Queen St\nSuite 400\nAuckland 1010"),
+    ("Adresse: Hauptstraße 5, 2. OG, 10115 Berlin", "Hauptstraße 5, 2. OG, 10115 Berlin"),
+    ("Nyhavn 17, 1. tv, 1051 København K", "Nyhavn 17, 1. tv, 1051 København K"),
     ("Deliver to 12 Nerrigundah Drive, JUNORTOUN VIC 3551 by Friday",
      "12 Nerrigundah Drive, JUNORTOUN VIC 3551"),
 ])

@@ -67,15 +67,21 @@ _POSTCODE = (r"(?:(?:[A-Z]{1,2}-)?\d{5}(?:-\d{3,4})?|\d{4}\s?[A-Z]{2}|\d{4}-\d{3
 # "00-238 Warszawa", "1100-048 Lisboa", "110 00 Praha", "101 Reykjavík").
 _POSTCODE_FIRST = (r"(?:(?:[A-Z]{1,2}-)?\d{4,5}|\d{4}-\d{3}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|"
                    r"\d{4}[ \t]?[A-Z]{2}|\d{3})")
-_CITY = (rf"{UP}{LET}+(?:['’.-]{LET}+)*(?:[ \t]+(?:(?:am|an|de|del|do|da|di|sur|upon|on|la|"
-         rf"le|en|im|ob)[ \t]+)?{UP}{LET}+(?:['’.-]{LET}+)*){{0,2}}"
+_UNIT_WORDS = (r"Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|Appt|Bât|"
+               r"Étage|Etage|Whg|Wohnung|Piso|Puerta|Planta|Depto|Dpto|Scala|Interno|Int|"
+               r"Piano|Box")
+# A town: capitalised words (not a unit's word: "Suite 400" on the next line is no town).
+_CITY = (rf"(?!(?:{_UNIT_WORDS})\b){UP}{LET}+(?:['’.-]{LET}+)*(?:[ \t]+(?:(?:am|an|de|del|"
+         rf"do|da|di|sur|upon|on|la|le|en|im|ob)[ \t]+)?{UP}{LET}+(?:['’.-]{LET}+)*){{0,2}}"
          # a district after the town: "Praha 1", "København N", "Aarhus C"
          rf"(?:[ \t](?:\d{{1,2}}|[A-ZØ]{{1,2}}))?(?![\w])")
 _POSTCODE_TOWN = rf"{_POSTCODE_FIRST}[ \t]+{_CITY}"
-_UNIT = (r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|"
-         r"Appt|Bât|Étage|Etage|Whg|Wohnung|Piso|Puerta|Planta|Depto|Dpto|Scala|Interno|"
-         r"Int|Piano|Box)\.?[ \t]*#?[ \t]*[\w-]{1,5}\b|,?[ \t]*#[ \t]*\d{1,5}[A-Za-z]?\b|"
-         r",?[ \t]*\d{1,2}[ \t]?[º°ª][ \t]?[A-Za-z]?\b)")
+# A unit after the street, on its line or the next ("\nApt. 18"): a unit word and its number,
+# "# 12", "3º B", or a floor as Germans and Danes write it ("2. OG", "1. tv", "st. th.").
+_UNIT = (rf"(?:(?:,?[ \t]*|[ \t]*,?[ \t]*\r?\n[ \t]*)(?:{_UNIT_WORDS})\.?[ \t]*#?[ \t]*"
+         r"[\w-]{1,5}\b|,?[ \t]*#[ \t]*\d{1,5}[A-Za-z]?\b|"
+         r",?[ \t]*\d{1,2}[ \t]?[º°ª][ \t]?[A-Za-z]?\b|"
+         r",[ \t]*(?:\d{1,2}\.|st\.)[ \t]?(?:OG|UG|EG|DG|Stock|Etage|tv|th|mf|sal)\b\.?)")
 
 
 class AddressDetector:
@@ -129,7 +135,7 @@ class AddressDetector:
     # A street with no type word ("Ilica 204", "Na Příkopě 12", "Imaneq 3") is an address
     # when the postcode and town follow it: "Ilica 204a, 10000 Zagreb".
     _postal_tail = re.compile(
-        rf"(?:[ \t]*[-/][ \t]*\d{{1,4}}[A-Za-z]?)?(?:,[ \t]*|[ \t]*,?[ \t]*\r?\n[ \t]*)"
+        rf"(?:[ \t]*[-/][ \t]*\d{{1,4}}[A-Za-z]?)?{_UNIT}?(?:,[ \t]*|[ \t]*,?[ \t]*\r?\n[ \t]*)"
         rf"{_POSTCODE_TOWN}")
     _street_word = re.compile(rf"{UP}{LET}*(?:['’.-]{LET}*)*\.?")
 
