@@ -34,7 +34,7 @@ from ..schema.completions import (
 from ..schema.request import ChatRequest
 from ..schema.response import ChatCompletion, ChatCompletionChunk
 from .embeddings import AsyncEmbeddings, Embeddings
-from .responses import AsyncResponses, Conversation, Responses, store_path
+from .responses import AsyncResponses, Conversation, Responses
 from .structured import response_format_for, with_parsed
 
 
@@ -70,7 +70,7 @@ class HybridAI(_ClientBase):
         super().__init__(settings, config_path=config_path, pipeline=pipeline, **overrides)
         self.chat = _Chat(_Completions(self))
         self.completions = _TextCompletions(self)  # legacy text completions
-        self.responses = Responses(self.pipeline, Conversation(store_path(self.settings.gateway)))
+        self.responses = Responses(self.pipeline, Conversation.of(self.settings.gateway))
         self.embeddings = Embeddings(self.pipeline)
 
     def availability(self, *, refresh: bool = False) -> AvailabilityReport:
@@ -113,8 +113,7 @@ class AsyncHybridAI(_ClientBase):
         super().__init__(settings, config_path=config_path, pipeline=pipeline, **overrides)
         self.chat = _Chat(_AsyncCompletions(self))
         self.completions = _AsyncTextCompletions(self)  # legacy text completions
-        self.responses = AsyncResponses(self.pipeline,
-                                        Conversation(store_path(self.settings.gateway)))
+        self.responses = AsyncResponses(self.pipeline, Conversation.of(self.settings.gateway))
         self.embeddings = AsyncEmbeddings(self.pipeline)
 
     async def availability(self, *, refresh: bool = False) -> AvailabilityReport:

@@ -82,15 +82,24 @@ class Turn:
 class Conversation:
     """Requests in, responses out, stored ones kept in ``store`` (opened on first use)."""
 
-    def __init__(self, path: Path, extensions: frozenset[str] = frozenset()) -> None:
+    def __init__(self, path: Path, extensions: frozenset[str] = frozenset(), *,
+                 keep_days: float = 30.0) -> None:
         self.path = path
         self.extensions = extensions
+        self.keep_days = keep_days
         self._store: ResponseStore | None = None
+
+    @classmethod
+    def of(cls, gateway: GatewaySettings) -> Conversation:
+        """As ``gateway`` configures it: the store beside its request log, its retention and
+        the vendor fields it lets through."""
+        return cls(store_path(gateway), frozenset(gateway.extension_fields),
+                   keep_days=gateway.responses_keep_days)
 
     @property
     def store(self) -> ResponseStore:
         if self._store is None:
-            self._store = ResponseStore(self.path)
+            self._store = ResponseStore(self.path, keep_days=self.keep_days)
         return self._store
 
     def begin(self, payload: dict[str, Any], tenant: str | None) -> Turn:

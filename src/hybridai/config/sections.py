@@ -225,6 +225,9 @@ class GatewaySettings(BaseModel):
     log_path: Path | None = Field(
         default=None, description="SQLite request log; unset = <user data dir>/requests.sqlite")
     log_content: bool = Field(default=False, description="store prompt and answer text")
+    responses_keep_days: float = Field(
+        default=30.0, gt=0, description="how long /v1/responses keeps a stored response (and "
+        "its conversation) for previous_response_id and GET; OpenAI keeps 30 days")
     drain_timeout_s: float = Field(default=30.0, ge=0,
                                    description="on SIGTERM, how long requests in flight may finish")
     extension_fields: list[str] = Field(

@@ -33,7 +33,7 @@ from ...schema.modes import Route
 from ...schema.request import ChatRequest
 from ...schema.response import ChatCompletionChunk
 from ...schema.responses import DeletedResponse
-from ..responses import Conversation, ResponseNotFoundError, Turn, store_path
+from ..responses import Conversation, ResponseNotFoundError, Turn
 from .auth import check_key
 from .chat import _until_done_or_gone
 from .errors import CLIENT_CLOSED, HTTPError, Rejected, bad_request, http_error
@@ -66,8 +66,7 @@ class ResponsesRoutes:
                                                   "default_max_tokens": None})
         self.responses_targets = frozenset(
             name for name, target in state.client.settings.cloud.items() if target.responses_api)
-        self.conversation = Conversation(store_path(gateway),
-                                         frozenset(gateway.extension_fields))
+        self.conversation = Conversation.of(gateway)
 
     def _limited(self, payload: dict[str, Any]) -> dict[str, Any]:
         value = payload.get("max_output_tokens")
