@@ -79,23 +79,13 @@ def chat_request_body(model_names: list[str]) -> type[BaseModel]:
     return body
 
 
-def chat_completions_operation(refs: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """The operation object; ``refs``: each model's name to its ``$ref``."""
+def chat_completions_path(refs: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The path item (its POST operation); ``refs``: each model's name to its ``$ref``."""
     errors = {"application/json": {"schema": refs["ErrorResponse"]}}
-    return {
-        "summary": "Chat Completions",
-        "operationId": "chat_completions",
-        "requestBody": {"required": True, "content": {
-            "application/json": {"schema": refs["ChatCompletionRequest"]}}},
-        "responses": {
-            "200": {"description": "an OpenAI chat.completion, or an SSE stream of chunks",
-                    "content": {
-                        "application/json": {"schema": refs["ChatCompletion"]},
-                        "text/event-stream": {"schema": _event(refs)}}},
-            **{status: {"description": words, "content": errors}
-               for status, words in _ERRORS.items()},
-        },
-    }
+    return _post("Chat Completions", "chat_completions", refs["ChatCompletionRequest"],
+                 "an OpenAI chat.completion, or an SSE stream of chunks",
+                 {"application/json": {"schema": refs["ChatCompletion"]},
+                  "text/event-stream": {"schema": _event(refs)}}, errors)
 
 
 def _event(refs: dict[str, dict[str, str]]) -> dict[str, Any]:
@@ -118,17 +108,38 @@ def openapi_document(app: FastAPI, model_names: list[str]) -> dict[str, Any]:
     wire: list[tuple[type[BaseModel], JsonSchemaMode]] = [
         (chat_request_body(model_names), "validation"), (ChatCompletion, "serialization"),
         (ChatCompletionChunk, "serialization"), (ErrorResponse, "serialization")]
-    keys, schemas = models_json_schema(wire, ref_template=REF_TEMPLATE)
-    components = document.setdefault("components", {}).setdefault("schemas", {})
-    for name, schema in schemas["$defs"].items():  # a name both use: the same schema
-        assert components.setdefault(name, schema) == schema, f"{name} documented twice"
-    refs = {model.__name__: keys[(model, mode)] for model, mode in wire}
-    document["paths"][CHAT_COMPLETIONS] = {"post": chat_completions_operation(refs)}
+    refs = _document_models(document, wire)
+    document["paths"][CHAT_COMPLETIONS] = chat_completions_path(refs)
     add_completions(document, model_names)  # legacy text completions
     add_embeddings(document)  # POST /v1/embeddings
     add_responses(document)  # /v1/responses
     OpenAPI.model_validate(document)  # FastAPI's model of an OpenAPI document
     return document
+
+
+def _document_models(document: dict[str, Any],
+                     wire: list[tuple[type[BaseModel], JsonSchemaMode]]) -> dict[str, Any]:
+    """Adds the models' schemas to ``document``'s components, each by its name; a name two
+    endpoints both use (``Usage``, ``ErrorResponse``…) must be the same schema. Returns each
+    model's name to its ``$ref``."""
+    keys, schemas = models_json_schema(wire, ref_template=REF_TEMPLATE)
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in schemas["$defs"].items():
+        assert components.setdefault(name, schema) == schema, f"{name} documented twice"
+    return {model.__name__: keys[(model, mode)] for model, mode in wire}
+
+
+def _post(summary: str, operation_id: str, request: dict[str, str], answer: str,
+          content: dict[str, Any], errors: dict[str, Any],
+          statuses: dict[str, str] = _ERRORS) -> dict[str, Any]:
+    """A POST operation: a JSON body, a 200 (``answer`` describes ``content``: JSON, and an
+    event stream where there is one) and the error statuses in OpenAI's error shape."""
+    return {"post": {
+        "summary": summary, "operationId": operation_id,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": request}}},
+        "responses": {"200": {"description": answer, "content": content},
+                      **{status: {"description": words, "content": errors}
+                         for status, words in statuses.items()}}}}
 
 
 # -- legacy text completions (POST /v1/completions, ``completions.py``) ---------------------
@@ -162,11 +173,7 @@ def add_completions(document: dict[str, Any], model_names: list[str]) -> None:
     wire: list[tuple[type[BaseModel], JsonSchemaMode]] = [
         (completion_request_body(model_names), "validation"),
         (TextCompletion, "serialization"), (ErrorResponse, "serialization")]
-    keys, schemas = models_json_schema(wire, ref_template=REF_TEMPLATE)
-    components = document["components"]["schemas"]
-    for name, schema in schemas["$defs"].items():
-        assert components.setdefault(name, schema) == schema, f"{name} documented twice"
-    refs = {model.__name__: keys[(model, mode)] for model, mode in wire}
+    refs = _document_models(document, wire)
     errors = {"application/json": {"schema": refs["ErrorResponse"]}}
     event = {"type": "object", "required": ["data"],
              "description": "one event a text_completion chunk, then [DONE]; a failure after "
@@ -176,16 +183,11 @@ def add_completions(document: dict[str, Any], model_names: list[str]) -> None:
                  {"type": "string", "contentMediaType": "application/json",
                   "contentSchema": {"oneOf": [refs["TextCompletion"], refs["ErrorResponse"]]}},
              ]}}}
-    document["paths"][COMPLETIONS] = {"post": {
-        "summary": "Completions (legacy)", "operationId": "completions",
-        "requestBody": {"required": True, "content": {
-            "application/json": {"schema": refs["CompletionRequest"]}}},
-        "responses": {
-            "200": {"description": "an OpenAI text_completion, or an SSE stream of chunks",
-                    "content": {"application/json": {"schema": refs["TextCompletion"]},
-                                "text/event-stream": {"schema": event}}},
-            **{status: {"description": words, "content": errors}
-               for status, words in _ERRORS.items()}}}}
+    document["paths"][COMPLETIONS] = _post(
+        "Completions (legacy)", "completions", refs["CompletionRequest"],
+        "an OpenAI text_completion, or an SSE stream of chunks",
+        {"application/json": {"schema": refs["TextCompletion"]},
+         "text/event-stream": {"schema": event}}, errors)
 # -- end legacy text completions ------------------------------------------------------------
 
 
@@ -200,23 +202,13 @@ def add_embeddings(document: dict[str, Any]) -> None:
     wire: list[tuple[type[BaseModel], JsonSchemaMode]] = [
         (EmbeddingRequest, "validation"), (EmbeddingsResponse, "serialization"),
         (ErrorResponse, "serialization")]
-    keys, schemas = models_json_schema(wire, ref_template=REF_TEMPLATE)
-    components = document["components"]["schemas"]
-    for name, schema in schemas["$defs"].items():
-        assert components.setdefault(name, schema) == schema, f"{name} documented twice"
-    refs = {model.__name__: keys[(model, mode)] for model, mode in wire}
+    refs = _document_models(document, wire)
     errors = {"application/json": {"schema": refs["ErrorResponse"]}}
     statuses = {**_ERRORS, "404": "unknown model (the accepted ones are listed)"}
-    document["paths"][EMBEDDINGS] = {"post": {
-        "summary": "Embeddings", "operationId": "embeddings",
-        "requestBody": {"required": True, "content": {
-            "application/json": {"schema": refs["EmbeddingRequest"]}}},
-        "responses": {
-            "200": {"description": "OpenAI's embedding list, plus hybrid: where the vectors "
-                    "were made", "content": {
-                        "application/json": {"schema": refs["EmbeddingsResponse"]}}},
-            **{status: {"description": words, "content": errors}
-               for status, words in statuses.items()}}}}
+    document["paths"][EMBEDDINGS] = _post(
+        "Embeddings", "embeddings", refs["EmbeddingRequest"],
+        "OpenAI's embedding list, plus hybrid: where the vectors were made",
+        {"application/json": {"schema": refs["EmbeddingsResponse"]}}, errors, statuses)
 # -- end embeddings ---------------------------------------------------------------------------
 
 
@@ -250,11 +242,7 @@ def add_responses(document: dict[str, Any]) -> None:
     wire: list[tuple[type[BaseModel], JsonSchemaMode]] = [
         (responses_request_body(), "validation"), (ResponseObject, "serialization"),
         (DeletedResponse, "serialization"), (ErrorResponse, "serialization")]
-    keys, schemas = models_json_schema(wire, ref_template=REF_TEMPLATE)
-    components = document["components"]["schemas"]
-    for name, schema in schemas["$defs"].items():
-        assert components.setdefault(name, schema) == schema, f"{name} documented twice"
-    refs = {model.__name__: keys[(model, mode)] for model, mode in wire}
+    refs = _document_models(document, wire)
     errors = {"application/json": {"schema": refs["ErrorResponse"]}}
     event = {"type": "object", "required": ["event", "data"],
              "description": "one Responses event (response.created, response.in_progress, "
@@ -273,16 +261,11 @@ def add_responses(document: dict[str, Any]) -> None:
         "object": {"const": "list"}, "data": {"type": "array", "items": {"type": "object"}},
         "first_id": {"type": ["string", "null"]}, "last_id": {"type": ["string", "null"]},
         "has_more": {"type": "boolean"}}}
-    document["paths"][RESPONSES] = {"post": {
-        "summary": "Responses", "operationId": "responses_create",
-        "requestBody": {"required": True, "content": {
-            "application/json": {"schema": refs["ResponsesCreateRequest"]}}},
-        "responses": {
-            "200": {"description": "an OpenAI response object, or an SSE stream of events",
-                    "content": {"application/json": {"schema": refs["ResponseObject"]},
-                                "text/event-stream": {"schema": event}}},
-            **{status: {"description": words, "content": errors}
-               for status, words in _ERRORS.items()}}}}
+    document["paths"][RESPONSES] = _post(
+        "Responses", "responses_create", refs["ResponsesCreateRequest"],
+        "an OpenAI response object, or an SSE stream of events",
+        {"application/json": {"schema": refs["ResponseObject"]},
+         "text/event-stream": {"schema": event}}, errors)
     document["paths"][RESPONSES + "/{response_id}"] = {
         "get": {"summary": "A stored response", "operationId": "responses_retrieve",
                 "parameters": [one], "responses": {
