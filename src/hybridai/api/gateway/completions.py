@@ -12,12 +12,11 @@ holding the error. Each request is logged and counted with ``endpoint = "complet
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from ...core.recorder import RunRecorder
 from ...errors import ContextOverflowError, HybridAIError
@@ -36,6 +35,7 @@ from .headers import routing_headers
 from .reading import read_payload
 from .recording import record
 from .state import GatewayState, next_request_id
+from .streaming import stream_response
 
 COMPLETIONS = "/v1/completions"
 ENDPOINT = "completions"
@@ -101,36 +101,14 @@ def _http_error(exc: HybridAIError) -> HTTPError:
 
 async def _stream(state: GatewayState, request_id: str, started: float, request: ChatRequest,
                   run: RunRecorder, chunks: AsyncIterator[ChatCompletionChunk]) -> Response:
-    """Waits for the first chunk (errors before it raise), then streams the rest as
-    ``text_completion`` chunks; the request is recorded when the stream ends."""
-    first = await anext(aiter(chunks))
+    """The chat stream (``streaming.stream_response``) sent as ``text_completion`` chunks."""
     shaped = CompletionChunks(request)
-    options = request.stream_options
-    usage_apart = options is not None and options.include_usage is True
 
-    async def events() -> AsyncIterator[bytes]:
-        status = 200
-        error: HTTPError | None = None
-        try:
-            for text_chunk in shaped.chunks(first):
-                yield _sse(text_chunk, usage_apart)
-            async for chunk in chunks:
-                for text_chunk in shaped.chunks(chunk):
-                    yield _sse(text_chunk, usage_apart)
-            yield b"data: [DONE]\n\n"
-        except HybridAIError as exc:
-            error = _http_error(exc)
-            status = error.status
-            yield b"data: " + json.dumps(error.body()).encode() + b"\n\n"
-        except (asyncio.CancelledError, GeneratorExit):
-            status = CLIENT_CLOSED
-            raise
-        finally:
-            record(state, request_id, status, started, run=run, request=request, error=error,
-                   endpoint=ENDPOINT)
+    def encode(chunk: ChatCompletionChunk, usage_apart: bool) -> bytes:
+        return b"".join(_sse(text_chunk, usage_apart) for text_chunk in shaped.chunks(chunk))
 
-    return StreamingResponse(events(), media_type="text/event-stream",
-                             headers=routing_headers(run.result(), with_cost=False))
+    return await stream_response(state, request_id, started, request, run, chunks,
+                                 encode=encode, error_of=_http_error, endpoint=ENDPOINT)
 
 
 def _sse(chunk: TextCompletion, usage_apart: bool) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from starlette.responses import Response, StreamingResponse
 
@@ -25,23 +25,31 @@ from .state import GatewayState
 
 async def stream_response(state: GatewayState, request_id: str, started: float,
                           chat_request: ChatRequest, run: RunRecorder,
-                          chunks: AsyncIterator[ChatCompletionChunk]) -> Response:
+                          chunks: AsyncIterator[ChatCompletionChunk], *,
+                          encode: Callable[[ChatCompletionChunk, bool], bytes] | None = None,
+                          error_of: Callable[[HybridAIError], HTTPError] = http_error,
+                          endpoint: str = "chat.completions") -> Response:
     """Waits for the first chunk (errors before it raise), then streams the rest; the request
-    is recorded when the stream ends, however it ends."""
+    is recorded when the stream ends, however it ends. ``encode``: a chunk's events (with
+    ``include_usage``, the usage apart), by default the chunk itself; an endpoint that sends
+    another shape (``completions``) gives its own, and may send nothing for a chunk yet."""
     first = await anext(aiter(chunks))
     options = chat_request.stream_options
     usage_apart = options is not None and options.include_usage is True
+    encoded = encode or _sse
 
     async def events() -> AsyncIterator[bytes]:
         status = 200
         error: HTTPError | None = None
         try:
-            yield _sse(first, usage_apart)
+            if data := encoded(first, usage_apart):
+                yield data
             async for chunk in chunks:
-                yield _sse(chunk, usage_apart)
+                if data := encoded(chunk, usage_apart):
+                    yield data
             yield b"data: [DONE]\n\n"
         except HybridAIError as exc:
-            error = http_error(exc)
+            error = error_of(exc)
             status = error.status
             yield b"data: " + json.dumps(error.body()).encode() + b"\n\n"
         except (asyncio.CancelledError, GeneratorExit):
@@ -49,7 +57,7 @@ async def stream_response(state: GatewayState, request_id: str, started: float,
             raise
         finally:
             record(state, request_id, status, started, run=run, request=chat_request,
-                   error=error)
+                   error=error, endpoint=endpoint)
 
     return StreamingResponse(events(), media_type="text/event-stream",
                              headers=routing_headers(run.result(), with_cost=False))
