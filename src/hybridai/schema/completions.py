@@ -29,11 +29,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSche
 
 from ..errors import InvalidRequestError
 from .request import (
-    HYBRID_FIELDS,
     ChatRequest,
     CompletionPrompt,
     HybridOptions,
     describe_validation_error,
+    split_body,
 )
 from .response import ChatCompletion, ChatCompletionChunk, RoutingInfo, Usage
 from .tools import StreamOptions
@@ -166,16 +166,8 @@ def parse_completion_request(payload: dict[str, Any], *, strict: bool = False,
                              extensions: frozenset[str] = frozenset()) -> ChatRequest:
     """A text completion body as the ``ChatRequest`` the pipeline runs (see the module);
     ``InvalidRequestError`` (a 400) naming each field that is wrong or cannot be honoured."""
-    given: dict[str, Any] = {}
-    options: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
-    for key, value in payload.items():
-        if key in HYBRID_FIELDS:
-            options[key] = value
-            continue
-        given[key] = value
-        if key in extensions and key not in COMPLETION_FIELDS:
-            extra[key] = value
+    parts = split_body(payload, COMPLETION_FIELDS, extensions)
+    given, options, extra = parts.given, parts.options, parts.extensions
     if "prompt" not in given:
         raise InvalidRequestError("'prompt' is required: a text, a list of texts, or token "
                                   "ids", param="prompt")

@@ -11,6 +11,8 @@ Unknown fields are rejected, so a typo never passes silently. ``parse(..., stric
 
 from __future__ import annotations
 
+from collections.abc import Container
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -80,6 +82,33 @@ class HybridOptions(BaseModel):
 
 
 HYBRID_FIELDS: frozenset[str] = frozenset(HybridOptions.model_fields)
+
+
+@dataclass(frozen=True)
+class BodyParts:
+    """A request body in the three parts every endpoint reads it in."""
+
+    given: dict[str, Any]
+    """Every field but hybridai's own, as given (what the cloud is sent)."""
+    options: dict[str, Any]
+    """hybridai's own fields (``HYBRID_FIELDS``: mode, cache, cascade, privacy…)."""
+    extensions: dict[str, Any]
+    """Vendor fields let through (``gateway.extension_fields``) that the API lacks."""
+
+
+def split_body(payload: dict[str, Any], known: Container[str],
+               extensions: frozenset[str]) -> BodyParts:
+    """``payload`` in its parts; ``known``: the fields the endpoint's API defines (a vendor
+    field of the same name is that field, not an extension)."""
+    parts = BodyParts({}, {}, {})
+    for key, value in payload.items():
+        if key in HYBRID_FIELDS:
+            parts.options[key] = value
+            continue
+        parts.given[key] = value
+        if key in extensions and key not in known:
+            parts.extensions[key] = value
+    return parts
 
 
 def _integral_as_int(value: Any) -> Any:
@@ -358,20 +387,13 @@ class ChatRequest(BaseModel):
         """``strict``: each field in its JSON type only (no coercion), as on the wire;
         ``tenant``: who is asking, as the gateway knows it; ``extensions``: the vendor
         extension fields allowed through to the cloud (``gateway.extension_fields``)."""
-        given: dict[str, Any] = {}  # the OpenAI part, as given
-        options: dict[str, Any] = {}  # hybridai's own
+        parts = split_body(payload, cls.model_fields, extensions)
+        given, options, extra = parts.given, parts.options, parts.extensions
         fields: dict[str, Any] = {}  # what the request keeps as such
         wire_only: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        for key, value in payload.items():
-            if key in HYBRID_FIELDS:
-                options[key] = value
-                continue
-            given[key] = value
-            if key in extensions and key not in cls.model_fields:
-                extra[key] = value
-                continue
-            (wire_only if key in WIRE_ONLY_FIELDS else fields)[key] = value
+        for key, value in given.items():
+            if key not in extra:
+                (wire_only if key in WIRE_ONLY_FIELDS else fields)[key] = value
         if extra:
             fields["extensions"] = extra
         if "messages" not in fields:

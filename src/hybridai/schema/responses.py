@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InvalidRequestError
-from .request import HYBRID_FIELDS, describe_validation_error
+from .request import describe_validation_error, split_body
 from .response import ChatCompletion, RoutingInfo
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)  # the wire's JSON types
@@ -386,9 +386,9 @@ class ResponsesRequest(BaseModel):
             raise InvalidRequestError(
                 f"{name}: not supported by this gateway ({RESPONSES_FIELDS[name].note}); "
                 f"docs/responses.md lists what is", code="unsupported_field", param=name)
-        hybrid = {k: v for k, v in payload.items() if k in HYBRID_FIELDS or (
-            k in extensions and k not in RESPONSES_FIELDS)}
-        fields = {k: v for k, v in payload.items() if k not in hybrid}
+        parts = split_body(payload, RESPONSES_FIELDS, extensions)
+        hybrid = {**parts.options, **parts.extensions}  # chat reads both as given
+        fields = {k: v for k, v in parts.given.items() if k not in parts.extensions}
         for internal in ("hybrid", "payload"):
             if internal in fields:
                 raise InvalidRequestError(f"invalid request: {internal}: unknown field")
