@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSche
 from ..errors import InvalidRequestError
 from .modes import Mode
 from .privacy import Policy
+from .request import parse_mode, parse_policy
 from .response import RoutingInfo
 
 if TYPE_CHECKING:
@@ -101,15 +102,8 @@ class EmbeddingRequest(BaseModel):
     def _float_by_default(cls, encoding_format: str | None) -> str:
         return encoding_format or "float"  # null, as OpenAI takes it: the default
 
-    @field_validator("mode", mode="before")
-    @classmethod
-    def _mode(cls, mode: Any) -> Any:
-        return None if mode is None else Mode.parse(mode)
-
-    @field_validator("privacy", mode="before")
-    @classmethod
-    def _privacy(cls, privacy: Any) -> Any:
-        return None if privacy is None else Policy.parse(privacy)
+    _mode = field_validator("mode", mode="before")(parse_mode)
+    _privacy = field_validator("privacy", mode="before")(parse_policy)
 
     @property
     def inputs(self) -> list[str] | list[list[int]]:

@@ -45,6 +45,16 @@ from .tools import (
 )
 
 
+def parse_mode(mode: Any) -> Mode | None:
+    """A request's ``mode`` field (any of ``Mode.parse``'s spellings), or None."""
+    return None if mode is None else Mode.parse(mode)
+
+
+def parse_policy(policy: Any) -> Policy | None:
+    """A request's ``privacy`` field, or None."""
+    return None if policy is None else Policy.parse(policy)
+
+
 class HybridOptions(BaseModel):
     """hybridai's own request fields: where and how the request may run."""
 
@@ -70,15 +80,8 @@ class HybridOptions(BaseModel):
             raise ValueError(f"a cascade threshold is a probability in [0, 1], got {cascade}")
         return cascade
 
-    @field_validator("mode", mode="before")
-    @classmethod
-    def _mode(cls, mode: Any) -> Any:
-        return None if mode is None else Mode.parse(mode)
-
-    @field_validator("privacy", mode="before")
-    @classmethod
-    def _privacy(cls, privacy: Any) -> Any:
-        return None if privacy is None else Policy.parse(privacy)
+    _mode = field_validator("mode", mode="before")(parse_mode)
+    _privacy = field_validator("privacy", mode="before")(parse_policy)
 
 
 HYBRID_FIELDS: frozenset[str] = frozenset(HybridOptions.model_fields)
