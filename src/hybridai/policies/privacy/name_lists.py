@@ -58,7 +58,9 @@ _SURNAME_FIRST = re.compile(rf"(?<![\w@#/.-])({UP}{LET}+(?:-{UP}{LET}+)?),[ \t]+
 
 
 @functools.cache
-def _lists() -> tuple[frozenset[str], frozenset[str]]:
+def load() -> tuple[frozenset[str], frozenset[str]]:
+    """The given names and the surnames, lower-cased; read once (about 0.1 s), at warm-up or
+    on the first scan that needs them."""
     given: list[str] = []
     surnames: list[str] = []
     section = given
@@ -74,7 +76,7 @@ def _lists() -> tuple[frozenset[str], frozenset[str]]:
 
 def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
     """Runs of capitalised words that the lists read as a given name and a surname."""
-    given, surnames = _lists()
+    given, surnames = load()
     for run in _RUN.finditer(text):
         words = [(run.start() + w.start(), w.group()) for w in re.finditer(r"\S+", run.group())]
         # A run may open with words that are not part of the name ("Customer Lukas Novák"):

@@ -22,7 +22,7 @@ from ...schema.privacy import Policy, effective_policy
 from ...schema.request import ChatRequest
 from ...schema.response import PrivacyInfo
 from ...schema.texts import map_texts, texts
-from . import ner
+from . import name_lists, ner
 from .redaction import Redactor, Restorer, placeholders_in
 from .scanner import Scanner
 
@@ -42,9 +42,13 @@ class PrivacyGuard:
         return cls(Scanner.from_settings(settings), settings.policy, settings.ner)
 
     def warm_up(self) -> str | None:
-        """Loads the entity recognizer behind names and addresses now (a second or two), so
-        the first request does not wait for it; its name, or None without one."""
-        return ner.warm_up(self.ner_setting) if self.policy is not Policy.ALLOW else None
+        """Loads the name lists and the entity recognizer behind names and addresses now (a
+        tenth of a second, and a second or two), so the first request does not wait for them;
+        the recognizer's name, or None without one."""
+        if self.policy is Policy.ALLOW:
+            return None
+        name_lists.load()
+        return ner.warm_up(self.ner_setting)
 
     def screen(self, request: ChatRequest) -> Screening:
         policy = effective_policy(self.policy, request.options.privacy)
