@@ -57,6 +57,19 @@ if [[ "$EXTRAS" == *test* ]] && ! command -v chromium >/dev/null; then
     echo ">> chromium not found (apt-get install chromium, as root): no browser tests" >&2
   fi
 fi
+# The thesauri the cache's verifier reads synonyms from (hybridai.cache.thesaurus): Debian's
+# MyThes packages for English, German, French and Spanish, in /usr/share/mythes. Without them
+# the cache finds fewer paraphrases; the tests of the thesaurus need them.
+if [ ! -f /usr/share/mythes/th_en_US_v2.idx ] || [ ! -f /usr/share/mythes/th_de_DE_v2.idx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        mythes-en-us mythes-de mythes-fr mythes-es; } ||
+      echo ">> could not install the mythes thesauri: the cache finds fewer paraphrases" >&2
+  else
+    echo ">> no thesauri in /usr/share/mythes (apt-get install mythes-en-us mythes-de" \
+         "mythes-fr mythes-es): the cache finds fewer paraphrases" >&2
+  fi
+fi
 # The SDK bundle `hybridai serve` serves at /sdk/hybridai.js (built into
 # src/hybridai/api/gateway/static/sdk/, gitignored).
 if [ -f sdk/js/package.json ]; then

@@ -33,7 +33,7 @@ def same_pair(pair: object) -> frozenset[str]:
     return frozenset(normalize(q).casefold() for q in (pair.a, pair.b))  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("name", ["own", "heldout"])
+@pytest.mark.parametrize("name", ["own", "dev", "heldout"])
 def test_each_set_parses_with_known_labels_and_no_repeats(bench: ModuleType, name: str) -> None:
     pair_set = next(s for s in bench.SETS if s.name == name)
     pairs = bench.load_pairs(pair_set)
@@ -58,9 +58,12 @@ def test_heldout_set_is_large_balanced_and_four_languages(bench: ModuleType) -> 
         assert sum(not p.should_hit for p in mine) >= 25, lang
 
 
-def test_no_pair_is_in_both_sets(bench: ModuleType) -> None:
-    own = {same_pair(p) for p in bench.load_pairs(bench.OWN)}
-    shared = [(p.a, p.b) for p in bench.load_pairs(bench.HELDOUT) if same_pair(p) in own]
+@pytest.mark.parametrize(("one", "other"), [("OWN", "HELDOUT"), ("DEV", "HELDOUT"),
+                                            ("OWN", "DEV")])
+def test_no_pair_is_in_two_sets(bench: ModuleType, one: str, other: str) -> None:
+    first = {same_pair(p) for p in bench.load_pairs(getattr(bench, one))}
+    shared = [(p.a, p.b) for p in bench.load_pairs(getattr(bench, other))
+              if same_pair(p) in first]
     assert not shared
 
 

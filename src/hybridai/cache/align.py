@@ -4,22 +4,28 @@ Two words are the same word when they share a form, a Snowball stem or a lexicon
 (synonyms: "fix"/"repair", "frigo"/"réfrigérateur"); when they differ only in an ending of
 their language (funktioniert/funktionieren, rápido/rápidamente); when one is the other's
 words written together (Wi-Fi/wifi, Passwortänderung/Änderung des Passworts,
-Fahrradreifen/Reifen am Fahrrad); or when one is a typo of the other: one or two edits
-(a swap of two letters is one), the same first letter, and not both of them words the
-language knows (wordfreq's list), so "pasword" is "password" but "Austria" is not
-"Australia", nor "horse" "house". What is left on either side is the difference that
-hybridai.cache.guard judges.
+Fahrradreifen/Reifen am Fahrrad); when they share a lemma ("ging"/"gehen", "puedo"/"poder")
+without being two degrees of one adjective, or the system's thesaurus lists each under the
+other ("thaw"/"defrost", "Unterlagen"/"Dokumente": hybridai.cache.thesaurus); when one is an
+acronym of the other's words (NYC / New York City, TGV / train à grande vitesse: its letters
+are their initials, the language's small words skipped); when one is the other clipped
+("ordi"/"ordinateur", "compu"/"computadora": four letters or more that the language does not
+know as a word of their own); or when one is a typo of the other: one or two edits (a swap
+of two letters is one), the same first letter, and not both of them words the language knows
+(wordfreq's list), so "pasword" is "password" but "Austria" is not "Australia", nor "horse"
+"house". What is left on either side is the difference that hybridai.cache.guard judges.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
 
-from . import lexicon
+from . import lexicon, thesaurus
 from .reading import Reading, Token, fold, tables
 
 KNOWN_ZIPF = 3.0
@@ -31,7 +37,8 @@ _LINKS = ("", "s", "es", "n", "en", "e", "er")
 @dataclass(frozen=True)
 class Alignment:
     pairs: tuple[tuple[Token, Token, str], ...]
-    """(word of a, word of b, how they match: form, concept, ending, compound, typo)."""
+    """(word of a, word of b, how they match: form, concept, ending, compound, lemma,
+    thesaurus, acronym, clipping, typo)."""
     only_a: tuple[Token, ...]
     """Content words of a that nothing in b accounts for."""
     only_b: tuple[Token, ...]
@@ -91,6 +98,24 @@ def negated(word: str, base: str, lang: str) -> bool:
         return False
     return any(word.startswith(prefix) and same_word(word[len(prefix):], base, lang)
                for prefix in _negating_prefixes(lang))
+
+
+@lru_cache(maxsize=65536)
+def _modified(word: str, base: str, lang: str) -> bool:
+    return len(base) >= 3 and any(
+        word.startswith(prefix) and same_word(word[len(prefix):], base, lang)
+        for prefix in _modifying_prefixes(lang))
+
+
+def modified(x: Token, y: Token, lang: str) -> bool:
+    """Whether one word is the other under a prefix that makes another word
+    ("untervermieten"/"vermieten", "souslouer"/"louer")."""
+    return _modified(x.fold, y.fold, lang) or _modified(y.fold, x.fold, lang)
+
+
+@cache
+def _modifying_prefixes(lang: str) -> tuple[str, ...]:
+    return tuple(fold(p) for p in lexicon.MODIFYING_PREFIXES[lang])
 
 
 @lru_cache(maxsize=65536)
@@ -154,6 +179,71 @@ def _compound(word: Token, others: tuple[Token, ...], lang: str) -> list[Token] 
     return None
 
 
+def _kin(x: Token, y: Token, lang: str) -> str | None:
+    """"lemma" or "thesaurus" when two words are one by their dictionary form or listed
+    synonyms; units and numbers are compared apart, never here."""
+    if x.unit or y.unit or x.value is not None or y.value is not None or modified(x, y, lang):
+        return None
+    low_x, low_y = x.text.casefold(), y.text.casefold()
+    lemma_x, lemma_y = thesaurus.lemma(low_x, lang), thesaurus.lemma(low_y, lang)
+    if lemma_x == lemma_y and not thesaurus.degree_differs(low_x, low_y, lang):
+        return "lemma"
+    if any(thesaurus.synonyms(one, other, lang)
+           for one in {x.fold, lemma_x} for other in {y.fold, lemma_y}):
+        return "thesaurus"
+    return None
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}|[A-Z][a-z]?[A-Z]{1,4}")
+_ACRONYM_GLUE = {"en": "of the and for", "de": "der des die das und für mit von",
+                 "fr": "de d du des à la le les l et en au aux par pour",
+                 "es": "de del la el los las y e para por en sobre"}
+
+
+def _acronym(word: Token, others: tuple[Token, ...], lang: str) -> list[Token] | None:
+    """The run of ``others`` whose initials spell ``word`` (an acronym as written)."""
+    if word.value is not None or not _ACRONYM.fullmatch(word.text):
+        return None
+    glue = _glue(lang)
+
+    def spell(letters: str, position: int) -> list[Token] | None:
+        """The tokens from ``position`` on whose initials are ``letters`` (small words
+        skipped, or counted when their letter is needed: SARL, société à responsabilité
+        limitée)."""
+        if not letters:
+            return []
+        for at in range(position, len(others)):
+            token = others[at]
+            if token.value is None and token.fold[:1] == letters[0]:
+                rest = spell(letters[1:], at + 1)
+                if rest is not None:
+                    return [token, *rest]
+            if token.fold not in glue:
+                return None
+        return None
+
+    for start, first in enumerate(others):
+        if first.fold not in glue and first.fold[:1] == word.fold[0]:
+            run = spell(word.fold, start)
+            if run:
+                return [t for t in run if t.fold not in glue]
+    return None
+
+
+@cache
+def _glue(lang: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in _ACRONYM_GLUE[lang].split())
+
+
+def _clipped(x: Token, y: Token, lang: str) -> bool:
+    """Whether one word is the other cut short ("ordi"/"ordinateur", "abdos"/"abdominaux")."""
+    short, long = sorted((x.fold, y.fold), key=len)
+    if short.endswith("s") and not long.startswith(short):
+        short = short[:-1]
+    return (len(short) >= 4 and len(long) >= len(short) + 3 and long.startswith(short)
+            and not known(short, lang) and x.value is None and y.value is None)
+
+
 def align(a: Reading, b: Reading) -> Alignment:
     """Pairs the words of ``a`` and ``b``; both must be read in the same language."""
     lang = a.lang
@@ -197,20 +287,40 @@ def align(a: Reading, b: Reading) -> Alignment:
             pair(part, y, "compound")
 
     for x in open_words(words_a, matched_a):
+        for y in open_words(words_b, matched_b):
+            kin = _kin(x, y, lang)
+            if kin and not opposed(x, y, lang):
+                pair(x, y, kin)
+                break
+
+    for side, other, matched_other, forward in ((words_a, words_b, matched_b, True),
+                                                (words_b, words_a, matched_a, False)):
+        for word in open_words(side, matched_a if forward else matched_b):
+            free = tuple(t for t in other if t.position not in matched_other or t.function)
+            for part in _acronym(word, free, lang) or ():
+                pair(word, part, "acronym") if forward else pair(part, word, "acronym")
+
+    for x in open_words(words_a, matched_a):
         for y in words_b:
             if y.position in matched_b and not y.function:
                 continue  # a word already accounted for is not also a typo of another
-            if typo(x.fold, y.fold, x.text.casefold(), y.text.casefold(), lang) and not \
-                    opposed(x, y, lang):
+            if x.unit == y.unit and typo(x.fold, y.fold, x.text.casefold(),
+                                         y.text.casefold(), lang) and not opposed(x, y, lang):
                 pair(x, y, "typo")
                 break
     for y in open_words(words_b, matched_b):
         for x in words_a:
             if x.position in matched_a and not x.function:
                 continue
-            if typo(x.fold, y.fold, x.text.casefold(), y.text.casefold(), lang) and not \
-                    opposed(x, y, lang):
+            if x.unit == y.unit and typo(x.fold, y.fold, x.text.casefold(),
+                                         y.text.casefold(), lang) and not opposed(x, y, lang):
                 pair(x, y, "typo")
+                break
+
+    for x in open_words(words_a, matched_a):
+        for y in open_words(words_b, matched_b):
+            if _clipped(x, y, lang):
+                pair(x, y, "clipping")
                 break
 
     return Alignment(

@@ -33,14 +33,13 @@ rule that applies to two texts; hybridai.cache.verify turns it into the cache's 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
 from . import lexicon
 from .align import Alignment, align, negated, opposed
-from .reading import Reading, Token, detect, fold, language_scores, read, tables
+from .reading import Reading, Token, detect, fold, german_degree, language_scores, read, tables
 
 
 @dataclass(frozen=True)
@@ -64,15 +63,16 @@ def check(a: Reading, b: Reading, alignment: Alignment) -> Veto | None:
     """The first rule that tells ``a`` and ``b`` apart; None when none does."""
     if a.quoted != b.quoted:
         return Veto("quoted", " / ".join(sorted(a.quoted ^ b.quoted)))
-    if a.numbers != b.numbers:
-        return Veto("numbers", _difference(a.numbers, b.numbers))
-    sequence_a = [t.value for t in a.tokens if t.value is not None]
-    sequence_b = [t.value for t in b.tokens if t.value is not None]
-    if sequence_a != sequence_b:
-        return Veto("order", f"{' '.join(sequence_a)} / {' '.join(sequence_b)}")
-    if a.quantities != b.quantities:
-        return Veto("quantities", _difference([" ".join(q) for q in a.quantities],
-                                              [" ".join(q) for q in b.quantities]))
+    counted_a, counted_b = _counted(a), _counted(b)
+    if counted_a != counted_b:
+        counted_a, counted_b = _counted(a, articles=True), _counted(b, articles=True)
+    if counted_a[0] != counted_b[0]:
+        return Veto("numbers", _difference(counted_a[0], counted_b[0]))
+    if counted_a[1] != counted_b[1]:
+        return Veto("order", f"{' '.join(counted_a[1])} / {' '.join(counted_b[1])}")
+    if counted_a[2] != counted_b[2]:
+        return Veto("quantities", _difference([" ".join(q) for q in counted_a[2]],
+                                              [" ".join(q) for q in counted_b[2]]))
     if a.negations != b.negations:
         return Veto("negation", f"{a.negations} / {b.negations}")
     if a.degree != b.degree:
@@ -80,6 +80,8 @@ def check(a: Reading, b: Reading, alignment: Alignment) -> Veto | None:
     if a.questions and b.questions and a.questions != b.questions:
         return Veto("question", f"{'+'.join(sorted(a.questions))} / "
                                 f"{'+'.join(sorted(b.questions))}")
+    if a.scope and b.scope and a.scope != b.scope:
+        return Veto("scope", f"{'+'.join(sorted(a.scope))} / {'+'.join(sorted(b.scope))}")
     if (case := _case(a, b)) is not None:
         return case
     if (opposite := _opposites(alignment, a.lang)) is not None:
@@ -95,6 +97,25 @@ def check(a: Reading, b: Reading, alignment: Alignment) -> Veto | None:
                     " ".join(t.text for t in alignment.only_a) + " / "
                     + " ".join(t.text for t in alignment.only_b))
     return None
+
+
+def _counted(r: Reading, articles: bool = False) -> tuple[
+        tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """A reading's numbers, their sequence and its quantities; with ``articles``, an
+    article before a unit counts one ("one ounce", "a kilogram", "une cuillère à soupe"), so
+    that "1 ounce" is "one ounce" while "a cup of tea" still holds no number for "tea"."""
+    if not articles:
+        return r.numbers, tuple(t.value for t in r.tokens if t.value is not None), r.quantities
+    one = tables(r.lang).one
+    sequence: list[str] = []
+    quantities = list(r.quantities)
+    for token, following in zip(r.tokens, [*r.tokens[1:], None], strict=True):
+        if token.value is not None:
+            sequence.append(token.value)
+        elif token.fold in one and following is not None and following.unit:
+            sequence.append("1")
+            quantities.append(("1", following.unit))
+    return tuple(sorted(sequence)), tuple(sequence), tuple(sorted(quantities))
 
 
 def conflict(a: str, b: str) -> str | None:
@@ -147,21 +168,6 @@ def _opposites(alignment: Alignment, lang: str) -> Veto | None:
     return None
 
 
-_GERMAN_SUPERLATIVE = re.compile(r"(?:e?st)(?:e|en|er|es|em)?$")
-_GERMAN_COMPARATIVE = re.compile(r"er(?:e|en|er|es|em)$")
-_UMLAUTS = str.maketrans("äöü", "aou")
-
-
-def _german_degree(word: str, base: str) -> int:
-    """0, 1 or 2: "groß"/"großes", "größer"/"größeres", "größte"/"am größten"."""
-    if _GERMAN_SUPERLATIVE.search(word) and not base.endswith("st"):
-        return 2
-    if _GERMAN_COMPARATIVE.search(word) or (
-            word.endswith("er") and word.translate(_UMLAUTS) != word):
-        return 1
-    return 0
-
-
 def _grades(alignment: Alignment, lang: str) -> Veto | None:
     """German adjectives share a stem across degrees (Snowball: "größer" is "gross"): an
     adjective of the lexicon paired with another degree of itself is not the same word."""
@@ -172,11 +178,16 @@ def _grades(alignment: Alignment, lang: str) -> Veto | None:
         if how == "concept" or x.fold == y.fold or x.stem not in adjectives:
             continue
         base = x.stem
-        one = _german_degree(x.text.casefold(), base)
-        other = _german_degree(y.text.casefold(), base)
+        one = german_degree(x.text.casefold(), base)
+        other = german_degree(y.text.casefold(), base)
         if one != other:
             return Veto("degree", f"{x.text} / {y.text}")
     return None
+
+
+_CONTRACTED = {"aufs": "auf", "ins": "in", "im": "in", "zum": "zu", "zur": "zu", "vom": "von",
+               "al": "a", "au": "a", "aux": "a"}
+"""A preposition fused with its article, as the connective it holds ("vom" is "von")."""
 
 
 @cache
@@ -184,15 +195,18 @@ def _connectives(lang: str) -> frozenset[str]:
     return frozenset(fold(w) for w in lexicon.CONNECTIVES[lang].split())
 
 
+def _connectives_between(tokens: tuple[Token, ...], lang: str) -> set[str]:
+    return {_CONTRACTED.get(t.fold, t.fold) for t in tokens} & _connectives(lang)
+
+
 def _order(a: Reading, b: Reading, alignment: Alignment) -> Veto | None:
-    connectives = _connectives(a.lang)
     pairs = [(x, y) for x, y, _ in alignment.pairs if not x.function and not y.function]
     for i, (x1, y1) in enumerate(pairs):
         for x2, y2 in pairs[i + 1:]:
             if not (x1.position < x2.position and y1.position > y2.position):
                 continue
-            between_a = {t.fold for t in a.tokens[x1.position + 1:x2.position]} & connectives
-            between_b = {t.fold for t in b.tokens[y2.position + 1:y1.position]} & connectives
+            between_a = _connectives_between(a.tokens[x1.position + 1:x2.position], a.lang)
+            between_b = _connectives_between(b.tokens[y2.position + 1:y1.position], a.lang)
             if between_a & between_b:
                 return Veto("order", f"{x1.text} … {x2.text} / {y1.text} … {y2.text}")
     return None

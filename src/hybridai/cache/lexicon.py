@@ -49,6 +49,7 @@ able mind appreciate trying try go going idea briefly overview between
 happen happens happened occur occurs occurred usually generally typically normally ever
 now currently nowadays using all every each people similar list suggest recommend advise propose
   good great work works purpose function role
+  sorry bother bothering excuse yo wondered
 """,
     "de": """
 der die das den dem des ein eine einen einem einer eines dieser diese dieses diesen diesem
@@ -69,6 +70,8 @@ erkläre erklär erkläre erklären erklärt erkläre beschreibe beschreiben sag
 sagt wissen weiß gern gerne kurz frage hallo hi hey danke helfen hilf hilft verstehen
 verraten verrate möglich art weise schritte zwischen heißt heißen lautet geht ging gehen
 passiert geschieht passieren geschehen gibt jetzt gerade derzeit momentan
+entschuldigung entschuldigen entschuldige sorry kurze nenn nenne nennen zeig zeige zeigen
+wüsste wüssten gewusst hätte interessiert weißt wisst nen ner
 """,
     "fr": """
 le la les l un une des du de d au aux ce cet cette ces c ça cela ceci je j tu il elle on
@@ -81,6 +84,8 @@ ou mais donc si aussi très vraiment exactement merci bonjour salut svp stp pla�
 explique expliquer expliquez explique-moi décris décrire décrivez dis dire dites savoir
 sais aimerais voudrais connaître aide aider comprendre possible façon manière étapes
 question rapide petite entre faire fais fait passe arrive actuellement maintenant
+excusez excuse pardon désolé désolée indiquer indique indiquez donne donnez donner montre
+montrez montrer demandais demande auriez gentillesse
 """,
     "es": """
 el la los las lo un una unos unas del al de a en con por para sobre entre y o u e pero si
@@ -94,6 +99,8 @@ decir dígame saber sé quisiera quiero gustaría querría ayuda ayúdame ayudar
 posible forma manera pasos pregunta rápida explicarme hacer hago hace haces pasa ocurre ahora
   mismo actualmente
 tengo tiene tienen tener
+disculpe disculpa perdón perdone perdona oye oiga dame deme decirme dígame enséñame
+muéstrame indícame cuéntame preguntaba pregunto usted ustedes vosotros
 """,
 }
 
@@ -108,9 +115,9 @@ NEGATIONS: dict[str, str] = {
 
 DEGREE: dict[str, str] = {
     "en": "more most less least",
-    "de": "mehr meisten meiste am weniger wenigsten",
-    "fr": "plus moins aussi autant",
-    "es": "más mas menos tan tanto",
+    "de": "mehr meisten meiste weniger wenigsten",
+    "fr": "plus moins aussi autant trop assez",
+    "es": "más mas menos tan tanto demasiado",
 }
 """Words that grade an adjective: "plus grand" is not "grand", nor "aussi grand"."""
 
@@ -128,11 +135,49 @@ QUESTION: dict[str, str] = {
 """Question words that ask for different things; "what year" may still stand for "when",
 so these are compared only when both questions use one."""
 
+SCOPE: dict[str, str] = {
+    "en": "all:all every always|some:some several sometimes few",
+    "de": "all:alle aller allen alles jeder jede jedes jeden immer|some:einige manche "
+          "mancher manchmal",
+    "fr": "all:tous toutes chaque toujours|some:quelques certains certaines parfois",
+    "es": "all:todos todas cada siempre|some:algunos algunas algún alguna a_veces",
+}
+"""Quantifiers of a question's scope: "all bees" and "some bees" do not share an answer;
+compared only when both questions use one ("Suggest some names" is "Suggest names")."""
+
+BOUND_PREFIXES = (
+    "sub sous sur over under pre pré re ré co self non anti ex post mini micro super semi "
+    "multi auto contre contra inter out")
+"""Prefixes that, joined to a word by a hyphen, make another word ("sous-louer" is not
+"louer", "pre-order" not "order"): the hyphenated form is read as one word."""
+
+BOUND_PARTICLES = "in out on off up down over"
+"""Particles that, joined after a word by a hyphen, make another word ("check-in",
+"check-out"): read as one word with it."""
+
+ONE: dict[str, str] = {
+    "en": "a an one", "de": "ein eine einen einem einer eines", "fr": "un une",
+    "es": "un una uno"}
+"""The articles that count one before a unit: "a kilogram" is "1 kg"."""
+
+MODIFYING_PREFIXES: dict[str, tuple[str, ...]] = {
+    "en": ("sub", "re", "pre", "over", "under", "co", "self", "mini", "micro", "super",
+           "semi", "multi", "post", "inter", "out", "ex"),
+    "de": ("unter", "über", "vor", "nach", "mit", "wieder", "rück", "neben", "haupt", "ur",
+           "um"),
+    "fr": ("sous", "sur", "re", "ré", "pré", "co", "super", "mini", "semi", "contre", "auto",
+           "inter"),
+    "es": ("sub", "sobre", "re", "pre", "co", "super", "mini", "semi", "contra", "auto",
+           "inter"),
+}
+"""Prefixes that make a word into another one (vermieten/untervermieten, louer/sous-louer,
+order/preorder): a word is never a synonym of itself under one of these."""
+
 CONNECTIVES: dict[str, str] = {
     "en": "to into from than versus vs over",
-    "de": "nach in zu als gegen von",
+    "de": "nach in zu als gegen von auf bis",
     "fr": "en vers à a que contre",
-    "es": "a al en hacia que contra",
+    "es": "a al en hacia que contra desde hasta",
 }
 
 PARTICLES = (
@@ -249,6 +294,10 @@ kilobyte: kb kilobyte kilobytes
 megabyte: mb megabyte megabytes
 gigabyte: gb gigabyte gigabytes
 calorie: calorie calories kalorie kalorien calorías caloría kcal
+tablespoon: tbsp tablespoon tablespoons esslöffel el cucharada cucharadas|cuillère à soupe|
+  cuillères à soupe|cuillere a soupe
+teaspoon: tsp teaspoon teaspoons teelöffel tl cucharadita cucharaditas|cuillère à café|
+  cuillères à café|cuillere a cafe
 """
 """``unit: name name|phrase phrase``: single names before the first ``|``, phrases after; a
 line that starts with spaces goes on the line before (as in ``CONCEPTS``)."""
@@ -357,7 +406,7 @@ man|men|male|males / woman|women|female|females
 boy|boys / girl|girls
 beginner|beginners|novice|novices|newbie|newbies|starter / intermediate / advanced|experienced|
   expert|experts|professional|professionals|pro
-checked|check-in|hold / carry-on|hand|cabin
+checked|checkin|hold / carryon|hand|cabin
 seller|vendor / buyer|purchaser
 employer / employee
 teacher / student
@@ -555,6 +604,7 @@ unterschied|unterschiede|unterscheiden|unterscheidet
 erfinder|erfunden|erfand
 """,
     "fr": """
+~auriez vous la gentillesse de|auriez vous la gentillesse|avoir la gentillesse de
 grand|gros|énorme|immense|vaste / petit|minuscule
 haut|élevé|élevée|élevés / bas|basse|faible
 long|longue / court|courte
@@ -663,6 +713,7 @@ compter|compte|contient|y a
 cuire|faire cuire|cuisiner|préparer
 """,
     "es": """
+~sería tan amable de|seria tan amable de|sería usted tan amable de|tan amable de
 grande|gran|enorme|inmenso|mayor|más grande / pequeño|pequeña|chico|diminuto|menor|más pequeño
 alto|alta|elevado|elevada / bajo|baja
 largo|larga / corto|corta

@@ -36,6 +36,10 @@ _TOKEN = re.compile(
         (?P<suffix>st|nd|rd|th|er|re|ère|ème|eme|e|º(?!\s?[cCfF]\b)|ª|o|a|\.(?=\s+\w))?
       | (?P<word>[^\W\d_]+)
       | (?P<stop>[.!?¿¡:;,()"“”«»„])""", re.VERBOSE)
+_BOUND_BEFORE = re.compile(
+    rf"(?i)\b({'|'.join(lexicon.BOUND_PREFIXES.split())})-(?=[^\W\d_])")
+_BOUND_AFTER = re.compile(
+    rf"(?i)(?<=[^\W\d_])-({'|'.join(lexicon.BOUND_PARTICLES.split())})\b")
 _ROMAN = re.compile(r"(?=[IVX])(X{0,3})(IX|IV|V?I{0,3})(?:e|er|ème)?")
 """Roman numerals up to 39 (centuries, wars, kings, parts); L, C, D, M are left out: "CD",
 "CV", "MD" and "CLI" are acronyms far more often."""
@@ -58,10 +62,29 @@ _TIME_ORDINAL_CONTEXT = frozenset({
     "chaque", "jede", "jeder", "jedes", "eine", "einer"})
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 def fold(word: str) -> str:
-    """Case-folded, without accents: "Größe" → "grosse", "été" → "ete"."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    """Case-folded, without accents or ligatures: "Größe" → "grosse", "été" → "ete",
+    "œuf" → "oeuf"."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold().translate(_LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_GERMAN_SUPERLATIVE = re.compile(r"(?:e?st)(?:e|en|er|es|em)?$")
+_GERMAN_COMPARATIVE = re.compile(r"er(?:e|en|er|es|em)$")
+_UMLAUTS = str.maketrans("äöü", "aou")
+
+
+def german_degree(word: str, base: str) -> int:
+    """0, 1 or 2: "groß"/"großes", "größer"/"größeres", "größte"/"am größten"."""
+    if _GERMAN_SUPERLATIVE.search(word) and not base.endswith("st"):
+        return 2
+    if _GERMAN_COMPARATIVE.search(word) or (
+            word.endswith("er") and word.translate(_UMLAUTS) != word):
+        return 1
+    return 0
 
 
 @dataclass(frozen=True)
@@ -105,6 +128,8 @@ class Reading:
     negations: int
     degree: tuple[str, ...]
     questions: frozenset[str]
+    scope: frozenset[str]
+    """"all" or "some" where a quantifier says which (hybridai.cache.lexicon.SCOPE)."""
     writes_case: bool
     """Whether the writer uses capitals at all: all-lowercase text says nothing by case."""
 
@@ -121,6 +146,8 @@ class _Tables:
     negations: frozenset[str]
     degree: frozenset[str]
     questions: dict[str, str]
+    scope: dict[str, str]
+    one: frozenset[str]
     small_numbers: dict[str, str]
     case_sensitive: frozenset[str]
     single: dict[str, frozenset[str]]
@@ -175,6 +202,9 @@ def tables(lang: str) -> _Tables:
         kind, words = group.split(":")
         for word in words.split():
             questions[fold(word).replace("_", " ")] = kind
+    scope = {fold(word).replace("_", " "): kind
+             for group in lexicon.SCOPE[lang].split("|")
+             for kind, words in [group.split(":")] for word in words.split()}
     small = {}
     for item in lexicon.SMALL_NUMBERS[lang].split():
         word, value = item.split(":")
@@ -233,6 +263,7 @@ def tables(lang: str) -> _Tables:
     function |= negations | degree | {w for q in questions for w in q.split()}
     return _Tables(
         function=function, negations=negations, degree=degree, questions=questions,
+        scope=scope, one=frozenset(_words(lexicon.ONE[lang])),
         small_numbers=small,
         case_sensitive=frozenset(_words(lexicon.CASE_SENSITIVE[lang] + " "
                                         + lexicon.CASE_SENSITIVE["en"])),
@@ -299,6 +330,7 @@ def read(text: str, lang: str) -> Reading:
     """``text`` read as a question in ``lang``."""
     table = tables(lang)
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    text = _BOUND_AFTER.sub(r"\1", _BOUND_BEFORE.sub(r"\1", text))
     quoted = frozenset(fold(q) for q in _QUOTED.findall(text))
     if lang == "en":
         for pattern, replacement in _CONTRACTIONS:
@@ -319,7 +351,8 @@ def read(text: str, lang: str) -> Reading:
         quantities=tuple(quantities), quoted=quoted,
         negations=_negations(words, lang, table),
         degree=tuple(sorted(w for w in words if w in table.degree)),
-        questions=_question_words(words, table), writes_case=any(c.isupper() for c in text))
+        questions=_question_words(words, table), scope=_scope(words, table),
+        writes_case=any(c.isupper() for c in text))
 
 
 _Word = tuple[str, bool, str | None, str | None]
@@ -447,6 +480,13 @@ def _negations(words: list[str], lang: str, table: _Tables) -> int:
     if not any(w in ("ne", "n") for w in words):
         count += sum(w in _FRENCH_SECOND_HALVES for w in words)
     return count
+
+
+def _scope(words: list[str], table: _Tables) -> frozenset[str]:
+    kinds = {table.scope[w] for w in words if w in table.scope}
+    kinds |= {table.scope[f"{a} {b}"] for a, b in zip(words, words[1:], strict=False)
+              if f"{a} {b}" in table.scope}
+    return frozenset(kinds)
 
 
 def _question_words(words: list[str], table: _Tables) -> frozenset[str]:

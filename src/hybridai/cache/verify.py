@@ -5,9 +5,10 @@ candidate (``cache.threshold``, set low enough for paraphrases in German, French
 Spanish, which all-MiniLM-L6-v2 reads poorly, and for typos, which cost a paraphrase 0.3 of
 cosine). ``verify`` then reads both questions in their language and gives the answer only
 when every content word of each is accounted for by the other (same word, stem, ending,
-synonym, compound or typo: hybridai.cache.align) and no rule of hybridai.cache.guard tells
-them apart (numbers, quantities, negations, degree, question words, case-sensitive words,
-opposites, swapped order). A miss says which rule and which words, so a decision can be
+lemma, lexicon or thesaurus synonym, compound, acronym, clipping or typo:
+hybridai.cache.align) and no rule of hybridai.cache.guard tells them apart (numbers,
+quantities, negations, degree, question words, scope, case-sensitive words, opposites,
+swapped order). A miss says which rule and which words, so a decision can be
 explained. bench/bench_cache.py measures paraphrase recall and wrong hits over thresholds.
 """
 
