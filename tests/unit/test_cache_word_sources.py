@@ -40,6 +40,7 @@ SAME_BY_CLIPPING_OR_FRAMING = [
     ("es", "Disculpe, ¿dónde se compra el abono de transporte?",
      "¿Dónde se compra el abono de transporte?"),
     ("en", "How many grams are in 1 pound?", "How many grams are in one pound?"),
+    ("fr", "Peut-on congeler du fromage ?", "Est-ce qu'on peut congeler du fromage ?"),
     ("fr", "Combien de grammes dans 1 cuillère à soupe de farine ?",
      "Combien de grammes dans une cuillère à soupe de farine ?"),
 ]

@@ -85,7 +85,7 @@ explique expliquer expliquez explique-moi décris décrire décrivez dis dire di
 sais aimerais voudrais connaître aide aider comprendre possible façon manière étapes
 question rapide petite entre faire fais fait passe arrive actuellement maintenant
 excusez excuse pardon désolé désolée indiquer indique indiquez donne donnez donner montre
-montrez montrer demandais demande auriez gentillesse
+montrez montrer demandais demande auriez gentillesse savez savent
 """,
     "es": """
 el la los las lo un una unos unas del al de a en con por para sobre entre y o u e pero si
@@ -152,8 +152,8 @@ BOUND_PREFIXES = (
 "louer", "pre-order" not "order"): the hyphenated form is read as one word."""
 
 BOUND_PARTICLES = "in out on off up down over"
-"""Particles that, joined after a word by a hyphen, make another word ("check-in",
-"check-out"): read as one word with it."""
+"""English particles that, joined after a word by a hyphen, make another word ("check-in",
+"check-out"): read as one word with it (French "peut-on" is a verb and its pronoun)."""
 
 ONE: dict[str, str] = {
     "en": "a an one", "de": "ein eine einen einem einer eines", "fr": "un une",

@@ -330,7 +330,9 @@ def read(text: str, lang: str) -> Reading:
     """``text`` read as a question in ``lang``."""
     table = tables(lang)
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
-    text = _BOUND_AFTER.sub(r"\1", _BOUND_BEFORE.sub(r"\1", text))
+    text = _BOUND_BEFORE.sub(r"\1", text)
+    if lang == "en":  # French "peut-on", "dis-moi": a hyphen before a pronoun
+        text = _BOUND_AFTER.sub(r"\1", text)
     quoted = frozenset(fold(q) for q in _QUOTED.findall(text))
     if lang == "en":
         for pattern, replacement in _CONTRACTIONS:
