@@ -63,7 +63,8 @@ _YEAR = r"(?:1[89]\d\d|20\d\d)"
 DATE = re.compile(
     rf"(?i)(?<![\w./-])(?:"
     rf"(?P<iso>{_YEAR})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})"
-    rf"|(?P<a>\d{{1,2}})(?P<sep>[-/.])[ \t]?(?P<b>\d{{1,2}})(?P=sep)[ \t]?(?P<y>{_YEAR}|\d\d)"
+    rf"|(?P<a>\d{{1,2}})(?P<sep>[-/.])[ \t]?(?P<b>\d{{1,2}})(?:(?P=sep)[ \t]?|[ \t]+(?={_YEAR}))"
+    rf"(?P<y>{_YEAR}|\d\d)"
     rf"|(?P<compact>(?:19|20)\d{{6}})"
     rf"|(?:the[ \t]+)?(?P<dd>{_DAY})[ \t]+(?:of[ \t]+|de[ \t]+)?(?P<dm>{_MONTH}),?"
     rf"(?:[ \t]+(?:de[ \t]+|del[ \t]+)?(?P<dy>{_YEAR}))?"
@@ -80,14 +81,14 @@ _BIRTH = (r"(?:date[ \t_-]?of[ \t_-]?birth|dateofbirth|birth[ \t_-]?date|birthda
           r"fecha[ \t]+de[ \t]+nacimiento|f\.[ \t]?nac\.?|nacid[oa]|nací|cumpleaños|"
           r"data[ \t]+di[ \t]+nascita|nat[oa]|compleanno|"
           r"geboortedatum|verjaardag|data[ \t]+de[ \t]+nascimento|nascid[oa]|nasci|"
-          r"aniversário|data[ \t]+urodzenia|urodzon[ya]|urodziłe[mś]|födelsedatum|född|"
-          r"fødselsdato|født|doğum[ \t]+tarihi|"
+          r"aniversário|data[ \t]+urodzenia|urodzon[ya]|urodził(?:a|am|aś|e[mś])|födelsedatum|född|"
+          r"fødselsdato|født|doğum[ \t]+tarih(?:i|im|in)|doğdum|doğdu|"
           # Finnish, Icelandic, Estonian, Hungarian, Czech, Slovak, Croatian, Slovenian,
           # Indonesian and Malay
           r"fødselsdag|födelsedag|fecha[ \t]+(?:de[ \t]+)?nac\.?|nascimento|"
           r"syntymäaika|syntymäpäivä|syntynyt|syntyi|fæðingardagur|fæddur|fædd|fødd|"
           r"sünniaeg|sünnipäev|sündinud|születési[ \t]+(?:dátum|idő)|született|"
-          r"datum[ \t]+narození|narozen[aý]?|dátum[ \t]+narodenia|narodený|narodená|"
+          r"datum[ \t]+narození|narozen[aý]?|narodil[ai]?|dátum[ \t]+narodenia|narodený|narodená|"
           r"datum[ \t]+rođenja|rođen[ao]?|datum[ \t]+rojstva|rojen[ao]?|"
           r"tanggal[ \t]+lahir|tarikh[ \t]+lahir|lahir|"
           # Romanian, Lithuanian, Latvian, Greek, Russian, Ukrainian, Bulgarian
@@ -97,7 +98,7 @@ _BIRTH = (r"(?:date[ \t_-]?of[ \t_-]?birth|dateofbirth|birth[ \t_-]?date|birthda
           r"дата[ \t]+на[ \t]+раждане|роден[ао]?)")
 # A cue, then up to 60 characters within its sentence; or a value on the cue's next line.
 _BIRTH_BEFORE = re.compile(rf"(?i)(?<![\w]){_BIRTH}(?![\w])(?:[^\n.!?;\d]|\.(?=\S))"
-                           rf"{{0,60}}(?:\n[ \t]*)?$")
+                           rf"{{0,60}}(?:\?[ \t]*)?(?:\n[ \t]*)?$")
 _BIRTH_AFTER = re.compile(rf"(?i)^[ \t]*[,(–-]?[ \t]*(?:\(?(?:my|his|her|their|d'|de|di)?"
                           rf"[ \t]*{_BIRTH}(?!\w)|(?:is|was|ist|est|es|è)[ \t]+(?:my|his|her|"
                           rf"their|mein|meine|mon|ma|mi|il[ \t]+mio)?[ \t]*{_BIRTH}|"
@@ -125,7 +126,8 @@ class DateOfBirthDetector:
     _words = set_of("""birth born dob bday day geb geboren geburtsdatum geburtstag
     naissance né née anniversaire nacimiento nac nacido nacida nací cumpleaños nascita nato
     nata compleanno geboortedatum verjaardag nascimento nascido nascida nasci aniversário
-    urodzenia urodzony urodzona urodziłem urodziłam födelsedatum född fødselsdato født doğum
+    urodzenia urodzony urodzona urodziłem urodziłam urodziła urodziłaś doğdum doğdu narodil
+    narodila födelsedatum född fødselsdato født doğum
     dateofbirth birthdate birthday datum syntymäaika syntymäpäivä syntynyt syntyi
     fødselsdag födelsedag fecha nascimento fæðingardagur fæddur fædd fødd sünniaeg sünnipäev
     sündinud születési született narození

@@ -167,14 +167,16 @@ class CardDetector(RunDetector):
 
 
 class SsnDetector:
-    """``123-45-6789`` (dashes or spaces), or nine bare digits right after "SSN"."""
+    """``123-45-6789`` (dashes or spaces), or nine bare digits right after "SSN" or
+    "social"."""
     hint = r"\d"
 
     kind = "ssn"
     _grouped = re.compile(r"(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d-])")
     # "SSN 536221234", "SSN: 536221234", "my SSN is 536221234", "SSN no. 536221234".
-    _bare = re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?)\W{0,6}"
-                       r"(?:(?:is|was|number|no\.?|#)\W{1,3}){0,2}(\d{9})(?!\d)")
+    # "my social is 130093050", "SSN field: 606302280": up to two short words between.
+    _bare = re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?|social)\W{0,6}"
+                       r"(?:(?:is|was|number|no\.?|#|field|nr|num)\W{1,3}){0,2}(\d{9})(?!\d)")
 
     def find(self, text: str) -> Iterator[Span]:
         for match in self._grouped.finditer(text):

@@ -134,10 +134,16 @@ class PhoneDetector:
     def __init__(self, region: str) -> None:
         self.region = region
 
+    # An extension printed after the number belongs to it: "438.241.8468 ext. 4394".
+    _extension = re.compile(r"(?i)[ \t]*,?[ \t]*(?:ext\.?|extension|x|durchwahl|dw\.?|poste|"
+                            r"interno|int\.|anexo)[ \t]*:?[ \t]*\d{1,6}(?!\d)")
+
     def find(self, text: str) -> Iterator[Span]:
         if sum(map(str.isdigit, text)) < 7:
             return  # nothing to find; spares the matcher's start-up
-        yield from _Reading(self.region, text).spans()
+        for start, end in _Reading(self.region, text).spans():
+            extension = self._extension.match(text, end)
+            yield start, extension.end() if extension else end
 
 
 class _Reading(RunDetector):
@@ -156,7 +162,11 @@ class _Reading(RunDetector):
                       r"(?:\W{1,3}[^\W\d_]{1,5}){0,3}\W{0,30}$")
     # "number", "contact", "reach" and "text" also precede order and tracking numbers.
     _weak_cues = frozenset({"number", "contact", "reach", "text"})
-    _date = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+    # A calendar date, not "+55-11-93726-3074" (55 is no day, 9372 no year).
+    _date = re.compile(
+        r"(?<!\d)(?:(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])"
+        r"|(?:0?[1-9]|[12]\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)\d\d"
+        r"|(?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])[-./](?:19|20)\d\d)(?!\d)")
     _groups = re.compile(r"[\d()]+")
     _glued = re.compile(r"[A-Za-z0-9][-_/]$")  # "ORD-555-123-4567": part of an identifier
     _block = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{4}(?: [A-Za-z0-9]{4}){3,}")
