@@ -1,7 +1,7 @@
 """Values the development set (bench/make_privacy_dev.py) showed the screen missing, written
 here in sentences of their own: international numbers printed with dashes, extensions, bare
-SSNs after "social", and birth dates in Swedish, Czech, Turkish and Polish or after a
-question."""
+SSNs after "social", birth dates in Swedish, Czech, Turkish and Polish or after a question,
+national IDs after their cues in more countries, and compact numbers after a phone word."""
 
 from __future__ import annotations
 
@@ -24,9 +24,21 @@ FOUND = [
     ("Doğum tarihim 1991-02-11, yardım eder misiniz?", "date_of_birth", "1991-02-11"),
     ("Urodziłam się 1983-12-30 w Gdańsku.", "date_of_birth", "1983-12-30"),
     ("How old am I if I was born? 21.08.1979", "date_of_birth", "21.08.1979"),
+    ("Mon NAS est 046 454 286, est-ce grave ?", "id_number", "046 454 286"),
+    ("Mi DNI es 12.345.678-Z, ¿la letra es correcta?", "id_number", "12.345.678-Z"),
+    ("Reisepassnummer CFGHJ1234 läuft bald ab.", "id_number", "CFGHJ1234"),
+    ("Mój NIP to 123-456-32-18, czy to dobrze?", "id_number", "123-456-32-18"),
+    ("Numer dowodu osobistego: ABS 123456. Kiedy wygasa?", "id_number", "ABS 123456"),
+    ("TC Kimlik No: 10000000146", "id_number", "10000000146"),
+    ("Mi RFC es GODE561231GR8, ¿cómo lo actualizo?", "id_number", "GODE561231GR8"),
+    ("Bel me op 0612345678 als je er bent.", "phone", "0612345678"),
+    ("mándame un whatsapp al 612345678 cuando llegues", "phone", "612345678"),
+    ("M: 07700 900123", "phone", "07700 900123"),
 ]
 NOT_FOUND = [
     "Shipped on 12.03.2024, order 2024-556559.",
+    "Order number 4711251422 shipped yesterday.",
+    "My account number is 0612345678, is the transfer done?",
     "The meeting moved from 03-04-2025 to 04-04-2025.",
     "We measured 11-12-13 units in the lab.",
 ]

@@ -46,6 +46,8 @@ _VALIDATORS: dict[str, Callable[[str], bool]] = {
     "au.tfn": _stdnum("au.tfn"), "ro.cnp": _stdnum("ro.cnp"), "tr.tc": _stdnum("tr.tckimlik"),
     "il.id": _stdnum("il.idnr"), "pk.cnic": _stdnum("pk.cnic"), "my.nric": _stdnum("my.nric"),
     "jp.mynumber": _stdnum("jp.in_"), "id.nik": _stdnum("id.nik"), "ar.dni": _stdnum("ar.dni"),
+    "pl.nip": _stdnum("pl.nip"), "mx.rfc": _stdnum("mx.rfc"), "ru.inn": _stdnum("ru.inn"),
+    "gr.amka": _stdnum("gr.amka"), "fr.nif": _stdnum("fr.nif"),
 }
 
 # Formats distinctive enough to count without a cue, once their checksum passes.
@@ -104,8 +106,8 @@ _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
     (r"cpf", "", ("br.cpf",), (11, 14)),
     ("", r"NHS", ("gb.nhs",), (10, 12)),
     (r"national[ \t]+insurance|nino", r"NI(?=[ \t]+(?:[Nn]umber|[Nn]o))", ("gb.nino",), (9, 13)),
-    (r"social[ \t]+insurance|num[ée]ro[ \t]+d['’]assurance[ \t]+sociale", r"SIN", ("ca.sin",),
-     (9, 11)),
+    (r"social[ \t]+insurance|num[ée]ro[ \t]+d['’]assurance[ \t]+sociale", r"SIN|NAS",
+     ("ca.sin",), (9, 11)),
     (r"pesel", "", ("pl.pesel",), (11, 11)),
     (r"personnummer|personnr", "", ("se.pnr", "no.fnr"), (10, 13)),
     (r"curp", "", ("mx.curp",), (18, 18)),
@@ -114,8 +116,8 @@ _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
     (r"hetu|henkilötunnus", "", ("fi.hetu",), (11, 11)),
     (r"resident[ \t]+registration", r"RRN", ("kr.rrn",), (13, 14)),
     ("", r"AHV|AVS", ("ch.ahv",), (13, 16)),
-    (r"rijksregisternummer|num[ée]ro[ \t]+national|national[ \t]+register", "", ("be.nn",),
-     (11, 15)),
+    (r"rijksregisternummer|num[ée]ro[ \t]+national|national[ \t]+register|"
+     r"registre[ \t]+national", "", ("be.nn",), (11, 15)),
     (r"cart[aã]o[ \t]+de[ \t]+cidad[aã]o", "", ("pt.cc",), (12, 14)),
     (r"fødselsnummer|fodselsnummer", "", ("no.fnr",), (11, 12)),
     ("", r"ITIN", ("us.itin",), (9, 11)),
@@ -128,12 +130,21 @@ _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
     (r"mykad", r"NRIC", ("my.nric",), (12, 14)),
     (r"my[ \t]+number|マイナンバー|individual[ \t]+number", "", ("jp.mynumber",), (12, 14)),
     ("", r"NIK", ("id.nik",), (16, 16)),
+    ("", r"NIP", ("pl.nip",), (10, 13)),
+    ("", r"RFC", ("mx.rfc",), (12, 13)),
+    (r"инн", "", ("ru.inn",), (10, 12)),
+    (r"amka|αμκα", r"AMKA|ΑΜΚΑ", ("gr.amka",), (11, 11)),
+    (r"num[ée]ro[ \t]+fiscal|num[ée]ro[ \t]+d['’]identification[ \t]+fiscale", "",
+     ("fr.nif",), (13, 13)),
+    (r"(?:renten|sozial)?versicherungsnummer|rvnr", r"SVNR|RVNR", (), (12, 16)),
+    (r"medicare(?:[ \t]+card)?", "", (), (10, 12)),
+    (r"dvla(?:[ \t]+(?:driving[ \t]+)?licen[cs]e)?", "", (), (16, 18)),
     (r"(?:national|citizen)[ \t_-]?id(?:entity|entification)?(?:[ \t]+card)?|id[ \t]+card|"
      r"identity[ \t]+(?:card|number|document)|id(?:entification)?[ \t_]*(?:number|no\.?|#|nr)|"
      r"personalausweis(?:nummer)?|ausweis(?:nummer|-?nr\.?)?|carte[ \t]+d['’]identit[ée]|"
      r"num[ée]ro[ \t]+d['’]identit[ée]|documento[ \t]+de[ \t]+identidad|c[ée]dula(?:[ \t]+de"
      r"[ \t]+(?:identidad|ciudadan[ií]a))?|carta[ \t]+d['’]identit[àa]|identiteitskaart|"
-     r"identiteitsbewijs|bilhete[ \t]+de[ \t]+identidade|dowód[ \t]+osobisty",
+     r"identiteitsbewijs|bilhete[ \t]+de[ \t]+identidade|dow[óo]d(?:u)?[ \t]+osobist(?:y|ego)",
      r"CNI|RG|NIN|ID(?=[ \t]*(?:[Nn]umber|[Nn]o\b|#|[Cc]ard))", ("*",), (6, 20)),
 ]
 # Words one of the cue words holds (text split at punctuation, "_" and "-"): without any,
@@ -148,14 +159,16 @@ cprnummer hetu henkilötunnus resident rijksregisternummer numéro numero cartã
 fødselsnummer fodselsnummer personal tax kimlik teudat mykad マイナンバー individual citizen
 identity identification identidad identidade personalausweis personalausweisnummer ausweis
 ausweisnummer carte identité cédula cedula carta identità identiteitskaart identiteitsbewijs
-bilhete dowód id idnumber""")
+bilhete dowód dowodu id idnumber tc инн amka αμκα fiscal registre versicherungsnummer
+rentenversicherungsnummer sozialversicherungsnummer rvnr medicare dvla social""")
 # The acronyms in lower case: where one is a word of the text, the acronyms are looked for.
 _ACRONYM_GATE = set_of("""dl cnh nif nie nir insee uidai pan c idnr nhs ni sin rut run cpr rrn
-ahv avs itin pps ppsn tfn cnp tckn cnic nric nik cni rg nin id""")
+ahv avs itin pps ppsn tfn cnp tckn cnic nric nik cni rg nin id nas nip rfc amka svnr rvnr""")
 _BETWEEN = (r"(?:[ \t_-]?(?:numbers?|nummer|num[ée]ro|numero|num|nr|no|id)\b\.?)?(?![^\W\d_])"
             # what stands between a cue and its value: "is", "no.", "n°", ":", quotes, "#"…
             r"(?:[ \t:#=()\[\]\"'’_.\-–]|\b(?:n[°ºo]?|nr|no|num(?:ber|[ée]ro|ero)?|is|was|ist|"
-            r"est|es|è|lautet|de|del|di|du|to|as)(?![^\W\d_])){0,8}(?=[A-Za-z0-9])")
+            r"est|es|è|é|är|er|jest|este|je|lautet|de|del|di|du|to|as|mon|ma|mi|mein|meine|"
+            r"mój|moje)(?![^\W\d_])){0,8}(?=[A-Za-z0-9])")
 _CUE_WORDS = re.compile(
     r"(?<![\w])(?:" + "|".join(f"(?P<c{i}>{w})" for i, (w, _, _, _) in enumerate(_CUES) if w)
     + ")" + _BETWEEN)
@@ -164,7 +177,7 @@ _CUE_ACRONYMS = re.compile(
                                         if a) + ")" + "(?i:" + _BETWEEN + ")")
 # A value: tokens holding a digit (up to six letters before it: "MORGA657054SM9IJ"), or of
 # one to three capitals (NINO's "AB … C"), joined by single separators.
-_VALUE = re.compile(r"(?:[A-Za-z]{0,6}\d[A-Za-z0-9]*|[A-Z]{1,3}(?![a-z]))(?:[ .\-/](?:"
+_VALUE = re.compile(r"(?:[A-Za-z]{0,9}\d[A-Za-z0-9]*|[A-Z]{1,3}(?![a-z]))(?:[ .\-/](?:"
                     r"[A-Za-z]{0,6}\d[A-Za-z0-9]*|[A-Z]{1,3}(?![a-z])))*")
 
 
@@ -227,7 +240,8 @@ class IdNumberDetector:
         cuts = [len(raw)] + [i for i in range(len(raw) - 1, 0, -1) if raw[i] in " .-/"]
         for cut in cuts:  # the longest prefix that a named scheme's checksum accepts
             piece = raw[:cut].rstrip(" .-/")
-            if any(_VALIDATORS[n](piece) for n in names):
+            if any(_VALIDATORS[n](candidate) for n in names
+                   for candidate in dict.fromkeys((piece, piece.replace(".", "")))):
                 return value.start(), value.start() + len(piece)
         for cut in cuts:
             piece = raw[:cut].rstrip(" .-/")

@@ -157,7 +157,7 @@ class _Reading(RunDetector):
                       r"portable|num[ée]ro|appel(?:er|ez)?|tel[ée]fono|m[óo]vil|celular|"
                       r"llam(?:ar|e)|telefone|cellulare|chiam(?:are|a)|nummer|bellen|"
                       r"puh|puhelin|tlf|mob|gsm|s[íi]mi|telefonsz[áa]m|numer|[čc][íi]slo|"
-                      r"broj|ph)\b\.?"
+                      r"broj|ph|bel|appelle|suna[țt]i|suna|ring|m(?=:))\b\.?"
                       # "call me on", "ruf mich an:", "appelez-moi au": a few short words
                       r"(?:\W{1,3}[^\W\d_]{1,5}){0,3}\W{0,30}$")
     # "number", "contact", "reach" and "text" also precede order and tracking numbers.
@@ -199,10 +199,15 @@ class _Reading(RunDetector):
             return True
         formatted = piece.startswith("+") or any(c in piece for c in " -./()")
         cue = self._cue.search(line_before(text, start, 40))
-        if not (formatted and cue):
+        if cue is None:
             return False
-        if any(_valid(piece, region) for region in _COMMON_REGIONS):
+        # After a phone word proper ("Tel.", "call", "WhatsApp"), a number of one of the
+        # common regions counts however it is printed ("Tel. 2004334964" in Mexico).
+        if (formatted or self._strong(cue)) and any(_valid(piece, region)
+                                                    for region in _COMMON_REGIONS):
             return True
+        if not formatted:
+            return False
         # Right after a phone word ("Tel.:", "phone number:"), a number printed as a phone
         # is one, even when no country's plan validates it: people write their numbers with
         # a digit too many or too few, and under redact it is theirs all the same.
