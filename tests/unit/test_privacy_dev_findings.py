@@ -1,7 +1,9 @@
 """Values the development set (bench/make_privacy_dev.py) showed the screen missing, written
 here in sentences of their own: international numbers printed with dashes, extensions, bare
 SSNs after "social", birth dates in Swedish, Czech, Turkish and Polish or after a question,
-national IDs after their cues in more countries, and compact numbers after a phone word."""
+national IDs after their cues in more countries, compact numbers after a phone word, and
+addresses with slashed and dashed house numbers, several units, building names, Eircodes,
+Brazilian neighbourhood lines and a postcode on a line of its own."""
 
 from __future__ import annotations
 
@@ -34,6 +36,23 @@ FOUND = [
     ("Bel me op 0612345678 als je er bent.", "phone", "0612345678"),
     ("mándame un whatsapp al 612345678 cuando llegues", "phone", "612345678"),
     ("M: 07700 900123", "phone", "07700 900123"),
+    ("Wysyłka: ul. Długa 12/4, 80-831 Gdańsk.", "address", "ul. Długa 12/4, 80-831 Gdańsk"),
+    ("we moved to 3/41 Wattle Road last week", "address", "3/41 Wattle Road"),
+    ("Wir wohnen im Anna-Seghers-Ring 14.", "address", "Anna-Seghers-Ring 14"),
+    ("Envíalo a Calle Mayor, 7, piso 3, puerta 2, 28013 Madrid, gracias.", "address",
+     "Calle Mayor, 7, piso 3, puerta 2, 28013 Madrid"),
+    ("Deliver to Flat 12, Green Acres, 5th Cross Road, please.", "address",
+     "Flat 12, Green Acres, 5th Cross Road"),
+    ("Post it to 7 Orchard Lawn, Galway H91 E2K3 by Friday.", "address",
+     "7 Orchard Lawn, Galway H91 E2K3"),
+    ("Moro na Rua das Flores, 210, 1.º Dto., 4050-262 Porto.", "address",
+     "Rua das Flores, 210, 1.º Dto., 4050-262 Porto"),
+    ("Domiciliu: Strada Lungă nr. 9, bl. A2, ap. 4, 500035 Brașov.", "address",
+     "Strada Lungă nr. 9, bl. A2, ap. 4, 500035 Brașov"),
+    ("Rua Augusta, 50\nCentro - Curitiba/PR\nCEP 80030-000", "address",
+     "Rua Augusta, 50\nCentro - Curitiba/PR\nCEP 80030-000"),
+    ("Ship to:\n12 Acacia Mews\nLeeds\nLS6 2AB\nThanks", "address",
+     "12 Acacia Mews\nLeeds\nLS6 2AB"),
 ]
 NOT_FOUND = [
     "Shipped on 12.03.2024, order 2024-556559.",

@@ -36,7 +36,7 @@ _EN_TYPES = (r"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|C
              r"Pines|Plains|Point|Prairie|Ranch|Rnch|Rapids|River|Riv|Route|Rte|Run|Shore|"
              r"Shores|Skyway|Spring|Springs|Spg|Spgs|Station|Sta|Stravenue|Stra|Stream|Strm|"
              r"Summit|Smt|Trace|Trce|Tunnel|Turnpike|Tpke|Valley|Vly|Viaduct|View|Vw|Village|"
-             r"Vlg|Ville|Vista|Vis")
+             r"Vlg|Ville|Vista|Vis|Lawn|Parade|Pde")
 # Lower-case prose ("5 miles down the road") is only an address with a full-word type.
 _EN_TYPES_LOWER = (r"street|avenue|road|boulevard|lane|drive|terrace|crescent|parkway|"
                    r"highway")
@@ -46,41 +46,49 @@ _FIRST_TYPES = (r"rue|avenue|av\.?|boulevard|bd|blvd|chemin|allée|allee|impasse
                 r"route|cours|passage|faubourg|esplanade|promenade|calle|c/|avenida|avda\.?|"
                 r"paseo|plaza|carrera|cra\.?|carretera|ctra\.?|camino|ronda|travesía|rambla|"
                 r"viale|piazza|piazzale|corso|largo|vicolo|strada|rua|travessa|praça|"
-                r"alameda|estrada")
+                r"alameda|estrada|pasaje|intrarea|aleea|bulevardul|calea|șoseaua|soseaua|splaiul")
 # Types that are also everyday words ("via email", "first place", "the route", "largo")
 # count before a name and a number only when capitalised, as in an address.
 _FIRST_TYPES_CAPITAL = r"Via|Place|Route|Passage|Cours|Largo|Plaza|Paseo|Camino|Ronda|Corso"
 _FIRST_TYPES_PLAIN = (r"rue|avenue|av\.?|boulevard|bd|blvd|chemin|allée|allee|impasse|quai|"
                       r"faubourg|esplanade|promenade|calle|c/|avenida|avda\.?|carrera|cra\.?|"
                       r"carretera|ctra\.?|travesía|rambla|viale|piazza|piazzale|vicolo|strada|"
-                      r"rua|travessa|praça|alameda|estrada")
+                      r"rua|travessa|praça|alameda|estrada|pasaje|intrarea|aleea|bulevardul|calea|"
+                      r"șoseaua|soseaua|splaiul")
 _LINK = r"(?:(?:de\s+la|de\s+las|de\s+los|de\s+l['’]|del|de|du|des|d['’]|l['’]|la|le|les|"
 _LINK += r"dei|della|delle|degli|do|da|dos|das|aux|au)\s*)"
 # German, Dutch and Nordic street names are compounds ending in their type.
 _SUFFIXES = (r"straße|strasse|str\.|gasse|weg|platz|allee|damm|ufer|chaussee|pfad|steig|"
              r"graben|straat|laan|plein|gracht|kade|singel|dijk|steeg|gatan|gata|vägen|väg|"
-             r"veien|vej|gade|katu")
+             r"veien|vej|gade|katu|ring|dreef")
 _POSTCODE = (r"(?:(?:[A-Z]{1,2}-)?\d{5}(?:-\d{3,4})?|\d{4}\s?[A-Z]{2}|\d{4}-\d{3}|"
              r"(?:[A-Z]{1,2}-)?\d{4}|\d{2}-\d{3}|\d{3}\s\d{2}|\d{3}-\d{4}|\d{6}|"
-             r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)")
+             r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|"
+             # Ireland's Eircode: a routing key ("D6W", "R95") and four letters or digits
+             r"[AC-FHKNPRTV-Y]\d[\dW]\s?[AC-FHKNPRTV-Y\d]{4})")
 # The shapes a postcode takes where it stands before the town (Europe's "1051 Budapest",
 # "00-238 Warszawa", "1100-048 Lisboa", "110 00 Praha", "101 Reykjavík").
-_POSTCODE_FIRST = (r"(?:(?:[A-Z]{1,2}-)?\d{4,5}|\d{4}-\d{3}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|"
+_POSTCODE_FIRST = (r"(?:(?:[A-Z]{1,2}-)?\d{4,6}|\d{4}-\d{3}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|"
                    r"\d{4}[ \t]?[A-Z]{2}|\d{3})")
 _UNIT_WORDS = (r"Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|Appt|Bât|"
                r"Étage|Etage|Whg|Wohnung|Piso|Puerta|Planta|Depto|Dpto|Scala|Interno|Int|"
-               r"Piano|Box")
+               r"Piano|Box|Apto|Bus|Bl|Sc|Ap|Et")
+_FLOOR_WORDS = r"Bajo|Bajos|Entlo|Entresuelo|Ático|Atico|Esq|Dto|Dir|Frt|Rc|R/c"
 # A town: capitalised words (not a unit's word: "Suite 400" on the next line is no town).
-_CITY = (rf"(?!(?:{_UNIT_WORDS})\b){UP}{LET}+(?:['’.-]{LET}+)*(?:[ \t]+(?:(?:am|an|de|del|"
+_CITY = (rf"(?!(?:{_UNIT_WORDS})\b)(?:(?:St|Ste|Sta|Sto|Mt|Ft)\.[ \t]+)?"
+         rf"{UP}{LET}+(?:['’.-]{LET}+)*(?:[ \t]+(?:(?:am|an|de|del|"
          rf"do|da|di|sur|upon|on|la|le|en|im|ob)[ \t]+)?{UP}{LET}+(?:['’.-]{LET}+)*){{0,2}}"
          # a district after the town: "Praha 1", "København N", "Aarhus C"
-         rf"(?:[ \t](?:\d{{1,2}}|[A-ZØ]{{1,2}}))?(?![\w])")
+         rf"(?:[ \t](?:\d{{1,2}}[A-Z]?|[A-ZØ]{{1,2}}))?(?![\w])")
 _POSTCODE_TOWN = rf"{_POSTCODE_FIRST}[ \t]+{_CITY}"
+# Postcodes that letters and digits together tell from other numbers: British, Canadian.
+_LETTERED_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]\d[A-Z]\d)"
 # A unit after the street, on its line or the next ("\nApt. 18"): a unit word and its number,
 # "# 12", "3º B", or a floor as Germans and Danes write it ("2. OG", "1. tv", "st. th.").
-_UNIT = (rf"(?:(?:,?[ \t]*|[ \t]*,?[ \t]*\r?\n[ \t]*)(?:{_UNIT_WORDS})\.?[ \t]*#?[ \t]*"
+_UNIT = (rf"(?:(?:,?[ \t]*|[ \t]*,?[ \t]*\r?\n[ \t]*)(?i:{_UNIT_WORDS})\.?[ \t]*#?[ \t]*"
          r"[\w-]{1,5}\b|,?[ \t]*#[ \t]*\d{1,5}[A-Za-z]?\b|"
-         r",?[ \t]*\d{1,2}[ \t]?[º°ª][ \t]?[A-Za-z]?\b|"
+         rf",?[ \t]*\d{{1,2}}\.?[ \t]?[º°ª]\.?[ \t]?(?:(?i:{_FLOOR_WORDS})\b\.?|[A-Za-z]\b)?|"
+         rf",[ \t]*(?i:{_FLOOR_WORDS})\b\.?|"
          r",[ \t]*(?:\d{1,2}\.|st\.)[ \t]?(?:OG|UG|EG|DG|Stock|Etage|tv|th|mf|sal)\b\.?)")
 
 
@@ -102,6 +110,9 @@ class AddressDetector:
         rf"(?:[ \t]+{_DIR}(?![\w]))?"
         rf"|(?i:{_FIRST_TYPES})[ \t]+{_LINK}*{_STREET_WORD}(?:[ \t]+{_LINK}*"
         rf"{_STREET_WORD}){{0,3}})")
+    _building = re.compile(
+        rf"{_NUM},[ \t]+(?:{_STREET_WORD}[ \t]+){{0,3}}{_STREET_WORD},[ \t]+"
+        rf"(?:{_STREET_WORD}[ \t]+){{1,4}}(?i:{_EN_TYPES})\b\.?")
     _lower = re.compile(rf"(?<![\w.,/-]){_NUM}[ \t]+((?:[a-z][a-z'’-]+[ \t]+){{1,3}})"
                         rf"(?:{_EN_TYPES_LOWER})\b")
     _type_first = re.compile(
@@ -109,11 +120,11 @@ class AddressDetector:
         rf"(?:{_STREET_WORD}|\d{{1,3}}[A-Z]?)(?:[ \t]+{_LINK}*{_STREET_WORD}){{0,4}}"
         rf"|(?:(?i:{_FIRST_TYPES_PLAIN})|{_FIRST_TYPES_CAPITAL})[ \t]+\d{{1,3}}[A-Z]?"
         rf"(?:[ \t]+(?:Sur|Norte|Este|Oeste|Bis))?)"
-        rf",?[ \t]+(?:(?:n[º°o]\.?|#|No\.?|nº)[ \t]*)?\d{{1,5}}[A-Za-z]?"
+        rf",?[ \t]+(?:(?:n[º°o]\.?|#|No\.?|nº|nr\.?|Nr\.?)[ \t]*)?\d{{1,5}}[A-Za-z]?"
         rf"(?:[ \t]*[-–][ \t]*\d{{1,4}})?(?![\d.,]\d)")
     _compound = re.compile(
         rf"(?<![\w-])(?:(?:{UP}{LET}*[ \t]+){{1,2}}(?i:{_SUFFIXES})|{LET}{{2,}}(?:-{LET}+)*"
-        rf"(?i:{_SUFFIXES}))[ \t]+\d{{1,4}}[ \t]?[a-zA-Z]?(?:[ \t]?[-/][ \t]?\d{{1,4}}"
+        rf"-?(?i:{_SUFFIXES}))[ \t]+\d{{1,4}}[ \t]?[a-zA-Z]?(?:[ \t]?[-/][ \t]?\d{{1,4}}"
         rf"[a-zA-Z]?)?(?![\w.,]\w)")
     _po_box = re.compile(
         r"(?i)(?<![\w])(?:P\.?[ \t]?O\.?[ \t]?Box|Post[ \t]+Office[ \t]+Box|Postfach|Boîte[ \t]+"
@@ -125,12 +136,19 @@ class AddressDetector:
     _unit = re.compile(_UNIT)
     # What follows a street: ", 75002 Paris", ", Springfield, IL 62704", "\nLondon NW1 6XE".
     _tail_same = re.compile(
-        rf"(?:,[ \t]*|[ \t]+[-–][ \t]+)(?:{_POSTCODE_TOWN}|{_CITY}(?:,?[ \t]+(?:[A-Z]{{2,3}}"
-        rf"(?:[ \t]+{_POSTCODE})?|{_POSTCODE})(?![\w]))?|{_POSTCODE}(?![\w]))"
+        rf"(?:,[ \t]*|[ \t]+[-–][ \t]+)(?:{_POSTCODE_TOWN}(?:,[ \t]*{UP}{LET}{{1,4}}\.)?|"
+        rf"{_CITY}(?:/[A-Z]{{2}}\b)?(?:,?[ \t]+(?:[A-Z]{{2,3}}"
+        rf"(?:[ \t]+{_POSTCODE})?|{_POSTCODE})(?![\w]))?|(?:CEP|CP|PLZ)?[ \t]*{_POSTCODE}(?![\w]))"
         rf"|[ \t]+{_POSTCODE}(?![\w])(?:[ \t]+{_CITY})?")
     _tail_next = re.compile(
-        rf"[ \t]*,?[ \t]*\r?\n[ \t]*(?:{_POSTCODE_TOWN}|{_CITY},?[ \t]+(?:[A-Z]{{2,3}}"
-        rf"(?:[ \t]+{_POSTCODE})?|{_POSTCODE}))(?![\w])")
+        rf"[ \t]*,?[ \t]*\r?\n[ \t]*(?:{_POSTCODE_TOWN}(?:,[ \t]*{UP}{LET}{{1,4}}\.)?|"
+        rf"{_CITY},?[ \t]+(?:[A-Z]{{2,3}}(?:[ \t]+{_POSTCODE})?|{_POSTCODE})"
+        # a line of its own: "Jardim Europa - Brasília/DF", "Col. Roma Norte", "CEP 70607-383",
+        # or a postcode only letters and digits together make ("N5 9PZ", "H3C 5R8")
+        rf"|{_CITY}[ \t]+[-–][ \t]+{_CITY}/[A-Z]{{2}}|Col\.[ \t]+{_CITY}"
+        rf"|(?:CEP|CP|PLZ)[ \t]*{_POSTCODE}|{_LETTERED_POSTCODE}"
+        # a town's line with such a postcode on the line after it ("London\nN5 9PZ")
+        rf"|{_CITY}[ \t]*,?[ \t]*\r?\n[ \t]*{_LETTERED_POSTCODE})(?![\w])")
     _places = frozenset({"GPE", "LOC"})
     # A street with no type word ("Ilica 204", "Na Příkopě 12", "Imaneq 3") is an address
     # when the postcode and town follow it: "Ilica 204a, 10000 Zagreb".
@@ -148,8 +166,9 @@ class AddressDetector:
     # (Each pattern tried at every position starts with the character class it needs, and
     # looks behind only after it: several times faster than the other way round.)
     _house_number = re.compile(r"[0-9](?<![\w.,/:-][0-9])[0-9]{0,4}(?:[A-Za-z](?![A-Za-z]))?"
-                               r"(?![0-9]|[.,:/-][0-9])")
+                               r"(?![0-9]|[.,:][0-9])")
     _unit_before = re.compile(r"(?:Flat|Apt|Unit|Suite|No)\.?[ \t]*\w{1,5},?[ \t]+$")
+    _unit_word_before = re.compile(r"(?<![\w])(?:Flat|Apt|Apartment|Unit|Suite)\.?[ \t]*#?[ \t]*$")
     _word = re.compile(r"[^\s(\"']+")
     _first_words = frozenset(re.sub(r"\\\.|\?", "", _FIRST_TYPES).split("|")
                              + _FIRST_TYPES_CAPITAL.lower().split("|"))
@@ -164,6 +183,10 @@ class AddressDetector:
         before: bool | None = None  # whether the text has a type or box word to begin one
         for number in self._house_number.finditer(text):
             at = number.start()
+            if (unit_word := self._unit_word_before.search(text, max(0, at - 12), at)) and (
+                    m := self._building.match(text, at)):
+                spans.append((unit_word.start(), m.end()))
+                continue
             for pattern in (self._number_first, self._lower):
                 m = pattern.match(text, at)
                 if m and (pattern is self._number_first or not _lower_prose(m.group(1))):
@@ -236,21 +259,28 @@ class AddressDetector:
         return start, tail.end()
 
     def _extend(self, text: str, end: int, places: list[Entity]) -> int:
-        unit = self._unit.match(text, end)
-        if unit:
-            end = unit.end()
-        for _ in range(3):
-            tail = self._tail_same.match(text, end) or (self._tail_next.match(text, end)
-                                                        if "\n" in text[end:end + 3] else None)
-            if tail is None:
+        for _ in range(4):  # ", piso 2, puerta 1", ", bl. B7, sc. 2, ap. 1"
+            unit = self._unit.match(text, end)
+            if unit is None:
                 break
-            end = tail.end()
-        while True:  # "…, Springfield, Illinois": NER's places on the same or next line
+            end = unit.end()
+        for _ in range(4):  # a tail, or NER's place, then perhaps another tail
+            start = end
+            for _ in range(3):
+                tail = self._tail_same.match(text, end) or (
+                    self._tail_next.match(text, end) if "\n" in text[end:end + 3] else None)
+                if tail is None:
+                    break
+                end = tail.end()
+            # "…, Springfield, Illinois", "\nLondon\nN5 9PZ": NER's places on the same or
+            # next line
             nxt = next((e.end for e in places if e.start >= end and re.fullmatch(
                 r"[ \t]*,?[ \t]*\n?[ \t]*", text[end:e.start])), None)
-            if nxt is None:
-                return end
-            end = nxt
+            if nxt is not None:
+                end = nxt
+            if end == start:
+                break
+        return end
 
 
 _TYPE_WORDS = frozenset(re.split(r"\|", _EN_TYPES.lower() + "|" + _EN_TYPES_LOWER))
