@@ -219,9 +219,15 @@ class IpDetector:
                                 r"update[sd]?|firmware|driver|sdk|package|library|lib|bump|"
                                 r"changelog|semver|assembly|fileversion|productversion|"
                                 r"versión|versione|fassung)\b")
+    # "from" speaks of a host only where no version word does ("upgrade from 5.20.23.29").
     _host_words = re.compile(r"(?i)\b(?:ip|ipv4|host|hostname|server|address|addr|ping|ssh|"
-                             r"connect(?:ed|ion)?|from|gateway|dns|subnet|client|peer|"
+                             r"connect(?:ed|ion)?|gateway|dns|subnet|client|peer|"
                              r"remote|listen(?:ing)?|bind|route|nmap|firewall)\b")
+    # "Section 4.2.1.3", "Clause 12.4.3.1", "§ 3.1.2.4": a numbered part of a document.
+    _part_mark = re.compile(r"(?i)(?:\b(?:section|sec|clause|chapter|ch|paragraph|para|"
+                            r"article|art|rule|step|item|figure|fig|table|appendix|annex|"
+                            r"abschnitt|kapitel|artikel|absatz|punkt|chapitre|artículo|"
+                            r"apartado|capítulo|sezione|articolo|capitolo)\.?|§)\W{0,3}$")
 
     def find(self, text: str) -> Iterator[Span]:
         for match in self._v4.finditer(text):
@@ -234,7 +240,7 @@ class IpDetector:
 
     def _names_a_version(self, text: str, start: int) -> bool:
         before = line_before(text, start, 60)
-        if self._version_mark.search(before):
+        if self._version_mark.search(before) or self._part_mark.search(before):
             return True
         return bool(self._version_words.search(before)) and not self._host_words.search(before)
 

@@ -81,12 +81,13 @@ def _stop_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def reads_as_english(text: str) -> bool:
-    """Whether as many of the text's words are English stop words as are stop words of the
-    other languages only."""
+    """Whether the text holds English stop words, and as many as stop words of the other
+    languages only."""
     english, other = _stop_words()
     tokens = re.findall(r"[^\W\d_]+", text.lower())
     en = sum(t in english for t in tokens)
-    return en >= sum(t in other and t not in english for t in tokens)
+    # No stop word of any listed language either ("Kim był Mikołaj Kopernik?"): not English.
+    return en > 0 and en >= sum(t in other and t not in english for t in tokens)
 
 
 def function_word(word: str) -> bool:

@@ -57,6 +57,22 @@ _PLACEHOLDER = re.compile(r"(?i)^(?:(?:your|my|first|last|full|user|customer)\s*
                           r"x+|n/?a|tbd|john\s+q\.?\s+public)$")
 
 
+# Words of streets, places and documents that a recognizer's PERSON may swallow.
+_PLACE_WORDS = set_of("""avenida avenue av calle rua rue via strada straße strasse gate gata
+gade vej plaza praça piazza platz ciudad cidade città ville stadt hbf bahnhof station airport
+aeropuerto aéroport flughafen nr no rechnung factura facture invoice""")
+
+
+def _everyday_word(word: str) -> bool:
+    """A word English uses often (once in 10,000 words) that is not also a given name."""
+    from wordfreq import zipf_frequency  # its data loads on first use
+
+    from .name_lists import load
+
+    low = word.lower()
+    return zipf_frequency(low, "en") >= 4.0 and low not in load()[0]
+
+
 def _name_words(candidate: str) -> list[str]:
     return [w for w in re.split(r"[ \t]+", candidate) if w]
 
@@ -351,6 +367,8 @@ class PersonDetector:
             if len(words) == 1 and (self._version.match(text, end) or re.search(
                     rf"(?<![\w]){re.escape(words[0].lower())}(?![\w])", text)):
                 continue  # "Python 3.12", "Docker … docker run": a product, or a word
+            if any(w.lower().rstrip(".") in _PLACE_WORDS for w in words):
+                continue  # "Avenida Paulista", "Hamburg Hbf", "Ciudad de México", "Rechnung Nr"
             if len(words) == 1:
                 if english is None:
                     english = reads_as_english(text)
@@ -358,4 +376,6 @@ class PersonDetector:
                 # capitalised nouns and sentence openers ("Necesito", "Grüßen").
                 if not english:
                     continue
+                if opens_sentence(text, start) and _everyday_word(words[0]):
+                    continue  # "Library says…": a sentence's first word, not a name
             yield start, end
