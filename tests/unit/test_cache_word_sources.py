@@ -41,6 +41,8 @@ SAME_BY_CLIPPING_OR_FRAMING = [
      "¿Dónde se compra el abono de transporte?"),
     ("en", "How many grams are in 1 pound?", "How many grams are in one pound?"),
     ("fr", "Peut-on congeler du fromage ?", "Est-ce qu'on peut congeler du fromage ?"),
+    ("en", "I was wondering what a hedge fund is.", "What is a hedge fund?"),
+    ("en", "Why won't my bread dough rise?", "Why is my bread dough not rising?"),
     ("fr", "Combien de grammes dans 1 cuillère à soupe de farine ?",
      "Combien de grammes dans une cuillère à soupe de farine ?"),
 ]
@@ -63,6 +65,8 @@ DIFFERENT = [
     ("de", "Wie schicke ich Bilder vom Tablet aufs Handy?",
      "Wie schicke ich Bilder vom Handy aufs Tablet?"),
     ("fr", "La cuisine est-elle trop grande ?", "La cuisine est-elle assez grande ?"),
+    ("en", "Is Ceres a planet?", "Was Ceres a planet?"),
+    ("en", "What did the Vikings drink?", "What do the Vikings drink?"),
 ]
 
 

@@ -80,6 +80,8 @@ def check(a: Reading, b: Reading, alignment: Alignment) -> Veto | None:
     if a.questions and b.questions and a.questions != b.questions:
         return Veto("question", f"{'+'.join(sorted(a.questions))} / "
                                 f"{'+'.join(sorted(b.questions))}")
+    if a.tense and b.tense and a.tense != b.tense:
+        return Veto("tense", f"{'+'.join(sorted(a.tense))} / {'+'.join(sorted(b.tense))}")
     if a.scope and b.scope and a.scope != b.scope:
         return Veto("scope", f"{'+'.join(sorted(a.scope))} / {'+'.join(sorted(b.scope))}")
     if (case := _case(a, b)) is not None:

@@ -130,6 +130,9 @@ class Reading:
     questions: frozenset[str]
     scope: frozenset[str]
     """"all" or "some" where a quantifier says which (hybridai.cache.lexicon.SCOPE)."""
+    tense: frozenset[str]
+    """English: "past" or "present" as its auxiliaries and copulas say ("Is Pluto a planet?"
+    / "Was Pluto a planet?"); empty in the other languages and without one."""
     writes_case: bool
     """Whether the writer uses capitals at all: all-lowercase text says nothing by case."""
 
@@ -354,6 +357,7 @@ def read(text: str, lang: str) -> Reading:
         negations=_negations(words, lang, table),
         degree=tuple(sorted(w for w in words if w in table.degree)),
         questions=_question_words(words, table), scope=_scope(words, table),
+        tense=_tense(words) if lang == "en" else frozenset(),
         writes_case=any(c.isupper() for c in text))
 
 
@@ -482,6 +486,19 @@ def _negations(words: list[str], lang: str, table: _Tables) -> int:
     if not any(w in ("ne", "n") for w in words):
         count += sum(w in _FRENCH_SECOND_HALVES for w in words)
     return count
+
+
+_TENSES = {**dict.fromkeys(("was", "were", "did", "had"), "past"),
+           **dict.fromkeys(("is", "are", "am", "do", "does", "has", "have", "will"), "present")}
+"""Past against the rest: "Why won't it rise?" asks what "Why is it not rising?" does."""
+_FRAMING_VERBS = frozenset({"wondering", "hoping", "thinking", "trying", "curious", "told",
+                            "wanted", "asked"})
+"""After "I was …" the tense is the framing's, not the question's ("I was wondering…")."""
+
+
+def _tense(words: list[str]) -> frozenset[str]:
+    return frozenset(_TENSES[w] for w, after in zip(words, [*words[1:], ""], strict=True)
+                     if w in _TENSES and after not in _FRAMING_VERBS)
 
 
 def _scope(words: list[str], table: _Tables) -> frozenset[str]:
