@@ -36,6 +36,9 @@ FOUND = [
     ("Bel me op 0612345678 als je er bent.", "phone", "0612345678"),
     ("mándame un whatsapp al 612345678 cuando llegues", "phone", "612345678"),
     ("M: 07700 900123", "phone", "07700 900123"),
+    ("My new number is 07700900456, please save it.", "phone", "07700900456"),
+    ("Is 02079460123 a mobile or a landline?", "phone", "02079460123"),
+    ("how do I block calls from 2125550143? they ring daily", "phone", "2125550143"),
     ("Wysyłka: ul. Długa 12/4, 80-831 Gdańsk.", "address", "ul. Długa 12/4, 80-831 Gdańsk"),
     ("we moved to 3/41 Wattle Road last week", "address", "3/41 Wattle Road"),
     ("Wir wohnen im Anna-Seghers-Ring 14.", "address", "Anna-Seghers-Ring 14"),
@@ -58,6 +61,7 @@ NOT_FOUND = [
     "Shipped on 12.03.2024, order 2024-556559.",
     "Order number 4711251422 shipped yesterday.",
     "My account number is 0612345678, is the transfer done?",
+    "my order number is 02079460123, where is it?",
     "The meeting moved from 03-04-2025 to 04-04-2025.",
     "We measured 11-12-13 units in the lab.",
 ]

@@ -157,11 +157,18 @@ class _Reading(RunDetector):
                       r"portable|num[ée]ro|appel(?:er|ez)?|tel[ée]fono|m[óo]vil|celular|"
                       r"llam(?:ar|e)|telefone|cellulare|chiam(?:are|a)|nummer|bellen|"
                       r"puh|puhelin|tlf|mob|gsm|s[íi]mi|telefonsz[áa]m|numer|[čc][íi]slo|"
-                      r"broj|ph|bel|appelle|suna[țt]i|suna|ring|m(?=:))\b\.?"
+                      r"broj|ph|bel|appelle|suna[țt]i|suna|ring|calls|m(?=:))\b\.?"
                       # "call me on", "ruf mich an:", "appelez-moi au": a few short words
-                      r"(?:\W{1,3}[^\W\d_]{1,5}){0,3}\W{0,30}$")
+                      r"(?:\W{1,3}[^\W\d_]{1,6}){0,3}\W{0,30}$")
     # "number", "contact", "reach" and "text" also precede order and tracking numbers.
     _weak_cues = frozenset({"number", "contact", "reach", "text"})
+    # ...but not as "my new number", "contact no.": a person's own number.
+    _own = re.compile(r"(?i)\bmy[ \t]+(?:new[ \t]+|own[ \t]+|personal[ \t]+|private[ \t]+)?$")
+    _contact_no = re.compile(r"(?i)contact[ \t]+(?:no|nr|number)\b")
+    # A phone word after the number: "Is 01564153643 a mobile?", "0412 734 881 (mobile)".
+    _cue_after = re.compile(r"(?i)[ \t]*(?:is[ \t]+|was[ \t]+)?(?:a|my|the|your)?[ \t]*"
+                            r"(?:mobile|cell(?:phone)?|landline|phone)\b|[ \t]*\((?:mobile|"
+                            r"cell|home|work|landline|mob|tel)\.?\)")
     # A calendar date, not "+55-11-93726-3074" (55 is no day, 9372 no year).
     _date = re.compile(
         r"(?<!\d)(?:(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])"
@@ -198,13 +205,17 @@ class _Reading(RunDetector):
         if _valid(piece, self.region) or any(_valid(piece, r) for r in self.implied):
             return True
         formatted = piece.startswith("+") or any(c in piece for c in " -./()")
-        cue = self._cue.search(line_before(text, start, 40))
+        before = line_before(text, start, 40)
+        cue = self._cue.search(before)
         if cue is None:
-            return False
+            # "Is 01564153643 a mobile?": a phone word after it, and a common region's plan
+            return bool(self._cue_after.match(text, start + len(piece),
+                                               start + len(piece) + 30)) and any(
+                _valid(piece, region) for region in _COMMON_REGIONS)
         # After a phone word proper ("Tel.", "call", "WhatsApp"), a number of one of the
         # common regions counts however it is printed ("Tel. 2004334964" in Mexico).
-        if (formatted or self._strong(cue)) and any(_valid(piece, region)
-                                                    for region in _COMMON_REGIONS):
+        if (formatted or self._strong(cue, before)) and any(_valid(piece, region)
+                                                            for region in _COMMON_REGIONS):
             return True
         if not formatted:
             return False
@@ -212,12 +223,17 @@ class _Reading(RunDetector):
         # is one, even when no country's plan validates it: people write their numbers with
         # a digit too many or too few, and under redact it is theirs all the same.
         digits = sum(c.isdigit() for c in piece)
-        return (self._strong(cue) and 7 <= digits <= 15 and self._printed.fullmatch(piece)
+        return (self._strong(cue, before) and 7 <= digits <= 15
+                and self._printed.fullmatch(piece)
                 is not None and cue.end() - cue.start() <= 32)
 
-    def _strong(self, cue: re.Match[str]) -> bool:
-        """A phone word proper, not one that also names order numbers ("number", "text")."""
-        return cue.group().split()[0].lower().rstrip(".:") not in self._weak_cues
+    def _strong(self, cue: re.Match[str], before: str = "") -> bool:
+        """A phone word proper, not one that also names order numbers ("number", "text"),
+        unless a person's own ("my new number", "contact no.")."""
+        word = cue.group().split()[0].lower().rstrip(".:")
+        return word not in self._weak_cues or bool(
+            self._own.search(before, 0, cue.start())) or bool(
+            self._contact_no.match(cue.group()))
 
     def _plausible(self, text: str, start: int, raw: str) -> bool:
         if self._date.search(raw):
@@ -229,11 +245,12 @@ class _Reading(RunDetector):
             return False  # inside "PL89 7890 2320 3833 …": a printed IBAN or card
         before = line_before(text, start, 40)
         cue = self._cue.search(text, max(0, start - 40), start)
-        strong = cue is not None and self._strong(cue)
+        strong = cue is not None and self._strong(cue, text)
         if not strong and (ID_CUE.search(before) or self._glued.search(before)):
             return False
         formatted = raw.startswith("+") or any(c in raw for c in " -./()")
-        return formatted or cue is not None
+        return formatted or cue is not None or bool(
+            self._cue_after.match(text, start + len(raw), start + len(raw) + 30))
 
 
 def _valid(candidate: str, region: str) -> bool:
