@@ -159,9 +159,11 @@ def _parts_match(part: str, token: Token, lang: str) -> bool:
 def _compound(word: Token, others: tuple[Token, ...], lang: str) -> list[Token] | None:
     """The words of ``others`` that ``word`` is written together from, if any."""
     text = word.fold
-    for left, right in zip(others, others[1:], strict=False):  # "wi fi", "e mail"
-        if left.value is None and right.value is None and text == left.fold + right.fold:
-            return [left, right]
+    for size in (2, 3):  # "wi fi", "e mail", "E-Mail-Adresse" / "Emailadresse"
+        for at in range(len(others) - size + 1):
+            run = others[at:at + size]
+            if all(t.value is None for t in run) and text == "".join(t.fold for t in run):
+                return list(run)
     if len(text) < 7:
         return None
     for cut in range(3, len(text) - 2):

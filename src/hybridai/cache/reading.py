@@ -36,6 +36,7 @@ _TOKEN = re.compile(
         (?P<suffix>st|nd|rd|th|er|re|ère|ème|eme|e|º(?!\s?[cCfF]\b)|ª|o|a|\.(?=\s+\w))?
       | (?P<word>[^\W\d_]+)
       | (?P<stop>[.!?¿¡:;,()"“”«»„])""", re.VERBOSE)
+_DOTTED_ACRONYM = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,5}(?![\w])")
 _BOUND_BEFORE = re.compile(
     rf"(?i)\b({'|'.join(lexicon.BOUND_PREFIXES.split())})-(?=[^\W\d_])")
 _BOUND_AFTER = re.compile(
@@ -333,6 +334,7 @@ def read(text: str, lang: str) -> Reading:
     """``text`` read as a question in ``lang``."""
     table = tables(lang)
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    text = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", ""), text)  # "S.L." is "SL"
     text = _BOUND_BEFORE.sub(r"\1", text)
     if lang == "en":  # French "peut-on", "dis-moi": a hyphen before a pronoun
         text = _BOUND_AFTER.sub(r"\1", text)
