@@ -39,6 +39,9 @@ FOUND = [
     ("My new number is 07700900456, please save it.", "phone", "07700900456"),
     ("Is 02079460123 a mobile or a landline?", "phone", "02079460123"),
     ("how do I block calls from 2125550143? they ring daily", "phone", "2125550143"),
+    ("hey its amber hayes from the gym, can u help", "person", "amber hayes"),
+    ("Family tree: Józef Nowak, b. 14/02/1921, farmer.", "date_of_birth", "14/02/1921"),
+    ("Their passports are X12345678 and Y87654321.", "id_number", "X12345678"),
     ("Wysyłka: ul. Długa 12/4, 80-831 Gdańsk.", "address", "ul. Długa 12/4, 80-831 Gdańsk"),
     ("we moved to 3/41 Wattle Road last week", "address", "3/41 Wattle Road"),
     ("Wir wohnen im Anna-Seghers-Ring 14.", "address", "Anna-Seghers-Ring 14"),
@@ -91,6 +94,8 @@ QUIET = [
     "Wie komme ich vom Flughafen zum Hamburg Hbf?",
     "Qual é a história da Avenida Atlântica?",
     "Kim był Kopernik?",
+    "See appendix b. 12/03/2024 for the deadline.",
+    "its really hot today, any tips?",
 ]
 
 

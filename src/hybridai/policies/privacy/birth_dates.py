@@ -76,6 +76,9 @@ DATE = re.compile(
     rf")(?!(?!T\d)[\w/]|[.-]\d)")  # a time may follow: "1985-03-14T00:00:00"
 _BIRTH = (r"(?:date[ \t_-]?of[ \t_-]?birth|dateofbirth|birth[ \t_-]?date|birthdate|"
           r"birth[ \t_-]?day|birth|d\.[ \t]?o\.[ \t]?b\.?|dob|b-?day|born|"
+          # genealogy's "b. 10/06/1926" (a "b." right before a date)
+          r"(?<![\w.])(?<!appendix )(?<!annex )(?<!option )(?<!plan )(?<!part )"
+          r"(?<!section )(?<!item )(?<!step )b\.(?=[ \t]?\d|[ \t]?$)|"
           r"geburtsdatum|geb\.-?datum|geboren|geb\.|geburtstag|"
           r"date[ \t]+de[ \t]+naissance|née?(?:\(e\))?|anniversaire|"
           r"fecha[ \t]+de[ \t]+nacimiento|f\.[ \t]?nac\.?|nacid[oa]|nací|cumpleaños|"
@@ -123,7 +126,7 @@ class DateOfBirthDetector:
     # Substrings one of the cues holds: without any, there is nothing to look for.
     # Words one of the cues holds (text split at punctuation, "_" and "-" too: "dateOfBirth",
     # "date_of_birth", "D.O.B." all leave one): without any, there is nothing to look for.
-    _words = set_of("""birth born dob bday day geb geboren geburtsdatum geburtstag
+    _words = set_of("""birth born dob bday day b geb geboren geburtsdatum geburtstag
     naissance né née anniversaire nacimiento nac nacido nacida nací cumpleaños nascita nato
     nata compleanno geboortedatum verjaardag nascimento nascido nascida nasci aniversário
     urodzenia urodzony urodzona urodziłem urodziłam urodziła urodziłaś doğdum doğdu narodil

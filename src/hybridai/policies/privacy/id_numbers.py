@@ -85,7 +85,7 @@ _STANDALONE_SCHEMES = {"es_dni": "es.dni", "es_nie": "es.nie", "it_cf": "it.cf",
 # matched in the lower-cased text; acronyms as written, in capitals, since several are also
 # words ("PAN", "SIN", "RUN", "NIE").
 _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
-    (r"passport|reisepass|pass(?=[ \t-]*(?:nr|nummer|no)\b)|passeport|pasaporte|passaporto|"
+    (r"passports?|reisepass|pass(?=[ \t-]*(?:nr|nummer|no)\b)|passeport|pasaporte|passaporto|"
      r"paspoort|passaporte|paszport|pasaport|pass(?:nummer|-nr\.?)", "", (), (6, 10)),
     (r"driver['’]?s?[ \t]+licen[cs]e|driving[ \t]+licen[cs]e|licen[cs]e[ \t]+(?:number|no\.?|#)|"
      r"führerschein(?:nummer)?|permis[ \t]+de[ \t]+conduire|licencia[ \t]+de[ \t]+conduc(?:ir|"
@@ -149,7 +149,8 @@ _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
 ]
 # Words one of the cue words holds (text split at punctuation, "_" and "-"): without any,
 # the words' pattern is not tried.
-_CUE_GATE = set_of("""passport reisepass reisepassnummer pass passnummer passeport pasaporte
+_CUE_GATE = set_of("""passport passports reisepass reisepassnummer pass passnummer passeport
+pasaporte
 passaporto paspoort paspoortnummer passaporte paszport pasaport driver drivers driving licence
 license führerschein führerscheinnummer permis licencia carnet carné patente rijbewijs
 rijbewijsnummer carteira dni documento sécurité securite aadhaar aadhar permanent codice bsn
@@ -167,7 +168,8 @@ ahv avs itin pps ppsn tfn cnp tckn cnic nric nik cni rg nin id nas nip rfc amka 
 _BETWEEN = (r"(?:[ \t_-]?(?:numbers?|nummer|num[ée]ro|numero|num|nr|no|id)\b\.?)?(?![^\W\d_])"
             # what stands between a cue and its value: "is", "no.", "n°", ":", quotes, "#"…
             r"(?:[ \t:#=()\[\]\"'’_.\-–]|\b(?:n[°ºo]?|nr|no|num(?:ber|[ée]ro|ero)?|is|was|ist|"
-            r"est|es|è|é|är|er|jest|este|je|lautet|de|del|di|du|to|as|mon|ma|mi|mein|meine|"
+            r"est|es|è|é|är|er|jest|este|je|lautet|de|del|di|du|to|as|are|sind|sont|son|"
+            r"mon|ma|mi|mein|meine|"
             r"mój|moje)(?![^\W\d_])){0,8}(?=[A-Za-z0-9])")
 _CUE_WORDS = re.compile(
     r"(?<![\w])(?:" + "|".join(f"(?P<c{i}>{w})" for i, (w, _, _, _) in enumerate(_CUES) if w)

@@ -20,6 +20,7 @@ from .name_entities import (
     strip_entity,
 )
 from .name_lists import listed_names
+from .name_lists import load as load_name_lists
 from .ner import Entity, NamedEntities
 from .words import LET, LOWERS, UP, Span, facts, occurrences, set_of
 
@@ -124,9 +125,10 @@ class PersonDetector:
         r"nazywam\s+się|mam\s+na\s+imię|jag\s+heter|jeg\s+hed(?:d)?er|jeg\s+heter|"
         r"benim\s+adım)\s*[:,]?\s+")
     _weak_words = set_of("suis soy sono ben sou")
-    _weak_phrases = ("i am", "i'm", "i’m", "this is", "je suis", "soy", "sono", "ik ben", "sou")
+    _weak_phrases = ("i am", "i'm", "i’m", "this is", "je suis", "soy", "sono", "ik ben", "sou",
+                     "it's", "it’s", "its")
     _weak = re.compile(r"(?<![\w'’])(?:i\s+am|i['’]m|this\s+is|je\s+suis|soy|sono|ik\s+ben|"
-                       r"eu\s+sou|sou)\s+")
+                       r"eu\s+sou|sou|it['’]?s)\s+")
     _title_words = set_of("""mr mrs ms mx miss dr prof sir dame lord lady rev herr frau mme
     mlle sr sra srta dña sig signor signora signorina dhr mevr señor señora monsieur madame
     mademoiselle senhor senhora hr fr dott avv ing""")
@@ -225,7 +227,8 @@ class PersonDetector:
         # for the cues that start before that word).
         seen: set[int] = set()
         weak_cue = (("i" in words and ("am" in words or "m" in words))
-                    or ("this" in words and "is" in words) or not words.isdisjoint(
+                    or ("this" in words and "is" in words) or "its" in words or (
+                        "it" in words and "s" in words) or not words.isdisjoint(
                         self._weak_words))
         for cue, anchors, weak in ((self._strong, words & self._strong_words, False),
                                    (self._weak, self._weak_phrases if weak_cue else (), True)):
@@ -236,8 +239,9 @@ class PersonDetector:
                             continue
                         seen.add(m.end())
                         span = self._name_at(text, m.end(), min_words=1)
-                        if span is None and not weak:
-                            span = self._lower_name_at(text, m.end())
+                        if span is None:
+                            span = (self._listed_lower_name_at(text, m.end()) if weak
+                                    else self._lower_name_at(text, m.end()))
                         if span and (not weak or self._weak_end.match(text, span[1])):
                             yield (*span, weak)
         for word in words & self._title_words | ({"m"} if "M." in text else set()):
@@ -325,6 +329,19 @@ class PersonDetector:
         words = text[e.start:e.end].split()
         return (2 <= len(words) <= 4 and words[0].lower() in PERSON_VERBS
                 and opens_sentence(text, e.start) and all(w[:1].isupper() for w in words))
+
+    _two_lower = re.compile(rf"([{LOWERS}]+)[ \t]+([{LOWERS}]+(?:-[{LOWERS}]+)?)(?![\w])")
+
+    def _listed_lower_name_at(self, text: str, at: int) -> Span | None:
+        """After a weak cue, a name typed in lower case only as a listed given name and a
+        listed surname ("hey its amber hayes from the shop"), neither a function word."""
+        m = self._two_lower.match(text, at)
+        if m is None or any(w in _FUNCTION_WORDS or w in NOT_NAMES for w in m.groups()):
+            return None
+        given, surnames = load_name_lists()
+        if m.group(1) in given and m.group(2) in surnames and not _everyday_word(m.group(2)):
+            return m.span()
+        return None
 
     def _lower_name_at(self, text: str, at: int) -> Span | None:
         """A name typed in lower case after an introduction ("my name is tomás garcía"): up
