@@ -33,7 +33,7 @@ def same_pair(pair: object) -> frozenset[str]:
     return frozenset(normalize(q).casefold() for q in (pair.a, pair.b))  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("name", ["own", "dev", "heldout"])
+@pytest.mark.parametrize("name", ["own", "dev", "heldout", "fresh"])
 def test_each_set_parses_with_known_labels_and_no_repeats(bench: ModuleType, name: str) -> None:
     pair_set = next(s for s in bench.SETS if s.name == name)
     pairs = bench.load_pairs(pair_set)
@@ -59,7 +59,8 @@ def test_heldout_set_is_large_balanced_and_four_languages(bench: ModuleType) -> 
 
 
 @pytest.mark.parametrize(("one", "other"), [("OWN", "HELDOUT"), ("DEV", "HELDOUT"),
-                                            ("OWN", "DEV")])
+                                            ("OWN", "DEV"), ("OWN", "FRESH"), ("DEV", "FRESH"),
+                                            ("HELDOUT", "FRESH")])
 def test_no_pair_is_in_two_sets(bench: ModuleType, one: str, other: str) -> None:
     first = {same_pair(p) for p in bench.load_pairs(getattr(bench, one))}
     shared = [(p.a, p.b) for p in bench.load_pairs(getattr(bench, other))
