@@ -285,8 +285,9 @@ def plot(results: dict[str, Any], kinds: list[str], path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("own", "dev", "heldout", "both", "all"),
-                        default="all", help="both: own and held-out; all: the dev set too")
+    parser.add_argument("--set", choices=("own", "dev", "heldout", "fresh", "both", "all"),
+                        default="all",
+                        help="both: own and held-out; all: the dev and fresh sets too")
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--note",
                         help="only the cases whose note starts with this (results not saved)")
@@ -295,7 +296,7 @@ def main() -> None:
                         "default: whoever tunes the detectors must not read the held-out "
                         "set's cases)")
     args = parser.parse_args()
-    names = {"both": ["own", "heldout"], "all": ["own", "dev", "heldout"]}.get(
+    names = {"both": ["own", "heldout"], "all": ["own", "dev", "heldout", "fresh"]}.get(
         args.set, [args.set])
     loaded = {name: load(SETS[name], args.note) for name in names}
     kinds = kinds_in(list(loaded.values()))
