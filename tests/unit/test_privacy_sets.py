@@ -1,5 +1,5 @@
-"""The two labeled privacy sets bench/bench_privacy.py scores: well formed, and the held-out
-set as large as docs/benchmarks.md says."""
+"""The labeled privacy sets bench/bench_privacy.py scores (own, dev, held-out, fresh): well
+formed, no text in two of them, and the held-out set as large as docs/benchmarks.md says."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from hybridai.schema.privacy import BUILTIN_KINDS
 ROOT = Path(__file__).resolve().parents[2]
 OWN = ROOT / "tests" / "data" / "privacy_cases.jsonl"
 HELDOUT = ROOT / "bench" / "data" / "privacy_heldout.jsonl"
+DEV = ROOT / "bench" / "data" / "privacy_dev.jsonl"
+FRESH = ROOT / "bench" / "data" / "privacy_fresh.jsonl"
+SETS = {"own": OWN, "dev": DEV, "heldout": HELDOUT, "fresh": FRESH}
 # Kinds issue 15 adds; the held-out set labels them whether or not they are built in yet.
 NEW_KINDS = {"person", "address", "date_of_birth", "id_number"}
 HELDOUT_KINDS = ("email", "phone", "card", "iban", "ssn", "ip", "secret", "person", "address",
@@ -25,7 +28,7 @@ def cases(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-@pytest.mark.parametrize("path", [OWN, HELDOUT], ids=["own", "heldout"])
+@pytest.mark.parametrize("path", list(SETS.values()), ids=list(SETS))
 def test_every_case_is_well_formed(path: Path) -> None:
     known = set(BUILTIN_KINDS) | NEW_KINDS
     for n, case in enumerate(cases(path), start=1):
@@ -60,5 +63,8 @@ def test_heldout_labels_hold_values_not_padding() -> None:
             assert value == value.strip() and value.strip(",;\"'") == value, (case, span)
 
 
-def test_the_sets_share_no_text() -> None:
-    assert not {c["text"] for c in cases(OWN)} & {c["text"] for c in cases(HELDOUT)}
+@pytest.mark.parametrize(("one", "other"), [("own", "heldout"), ("own", "dev"),
+                                            ("dev", "heldout"), ("own", "fresh"),
+                                            ("dev", "fresh"), ("heldout", "fresh")])
+def test_the_sets_share_no_text(one: str, other: str) -> None:
+    assert not {c["text"] for c in cases(SETS[one])} & {c["text"] for c in cases(SETS[other])}
