@@ -56,9 +56,13 @@ from hybridai.schema.request import ChatRequest, Message
 ROOT = Path(__file__).resolve().parents[1]
 SETS = {"own": ROOT / "tests" / "data" / "privacy_cases.jsonl",
         "dev": ROOT / "bench" / "data" / "privacy_dev.jsonl",
-        "heldout": ROOT / "bench" / "data" / "privacy_heldout.jsonl"}
+        "heldout": ROOT / "bench" / "data" / "privacy_heldout.jsonl",
+        "fresh": ROOT / "bench" / "data" / "privacy_fresh.jsonl"}
 """``dev``: written apart from the detectors by bench/make_privacy_dev.py (Faker values in
-templates of its own) and then used to tune them: reported, but not held out."""
+templates of its own) and then used to tune them: reported, but not held out. ``heldout`` and
+``fresh`` (bench/make_privacy_fresh.py, a fourth writer's) are never used to tune them."""
+HELD_OUT = frozenset({"heldout", "fresh"})
+"""Sets whose missed values and flagged negatives are never printed, whatever ``--show`` says."""
 RESULTS = Path(__file__).parent / "results"
 SWITCHED_OFF = {"pipeline": "not built: Scanner.scan and PrivacyGuard.screen are called "
                             "directly (no response cache, router, budget or cloud)"}
@@ -292,9 +296,9 @@ def main() -> None:
     parser.add_argument("--note",
                         help="only the cases whose note starts with this (results not saved)")
     parser.add_argument("--show", type=int, default=0,
-                        help="missed values per kind and flagged negatives to print (0 by "
-                        "default: whoever tunes the detectors must not read the held-out "
-                        "set's cases)")
+                        help="missed values per kind and flagged negatives to print for the "
+                        "own and dev sets (never for held-out and fresh: whoever tunes the "
+                        "detectors must not read their cases)")
     args = parser.parse_args()
     names = {"both": ["own", "heldout"], "all": ["own", "dev", "heldout", "fresh"]}.get(
         args.set, [args.set])
@@ -319,9 +323,10 @@ def main() -> None:
         entry: dict[str, Any] = {
             "file": str(SETS[name].relative_to(ROOT)), "cases": len(cases),
             "labeled_spans": sum(len(c["spans"]) for c in cases)}
+        show = 0 if name in HELD_OUT else args.show
         for scanner, scan in scanners.items():
-            entry[scanner] = evaluate(scan, cases, kinds, args.show)
-        entry["restoration"] = restoration(guard, cases, seed=15, show=args.show)
+            entry[scanner] = evaluate(scan, cases, kinds, show)
+        entry["restoration"] = restoration(guard, cases, seed=15, show=show)
         results["sets"][name] = entry
     # As shipped (with the entity recognizer when one is installed), and without it.
     plain = settings.model_copy(update={"ner": "off"})
