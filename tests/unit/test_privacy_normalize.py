@@ -29,7 +29,7 @@ def with_iban_check(country: str, bban: str) -> str:
 
 
 CARD = with_check_digit("453914880343646")          # Visa, 16 digits
-AMEX = with_check_digit("37828224631000")           # 15 digits
+AMEX = with_check_digit("37912345678901")           # 15 digits (not a test number)
 IBAN_DE = with_iban_check("DE", "370400440532013000")
 IBAN_GB = with_iban_check("GB", "WEST12345698765432")
 SSN = "536-22-1234"

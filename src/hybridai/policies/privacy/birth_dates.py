@@ -117,8 +117,9 @@ class DateOfBirthDetector:
     """A date (ISO, day/month/year either way round, dotted, written with month names in
     twenty-odd languages, or month and year) with a birth cue before it in its sentence or on the
     line above ("born", "DOB", "date of birth", "geboren am", "né le", "fecha de
-    nacimiento", "data di nascita"…), or after it ("(DOB)", "is my birthday"); and the
-    dates in a table's birth-date column. A date without a cue is not one."""
+    nacimiento", "data di nascita"…), or after it ("(DOB)", "is my birthday"). A date in a
+    table's birth-date column has its header as its cue: the scanner reads each cell after
+    its header (hybridai.policies.privacy.tables). A date without a cue is not one."""
 
     kind = "date_of_birth"
     hint = r"\d"
@@ -144,13 +145,12 @@ class DateOfBirthDetector:
         if (words.isdisjoint(self._words) and not {"d", "o", "b"} <= words) or not (
                 _ANY_BIRTH_LOW.search(low)):
             return
-        column = _birth_columns(text)
         for m in DATE.finditer(text):
             if not _plausible_birth_date(m):
                 continue
             start, end = m.span()
             if (_BIRTH_BEFORE.search(text, max(0, start - 64), start)
-                    or _BIRTH_AFTER.match(text[end:end + 40]) or (start, end) in column):
+                    or _BIRTH_AFTER.match(text[end:end + 40])):
                 yield start, end
 
 
@@ -193,29 +193,3 @@ def _valid(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return date(1900, 1, 1) <= born <= date.today()
-
-
-def _birth_columns(text: str) -> set[Span]:
-    """Cells under a birth-date header in CSV, TSV or Markdown/pipe tables."""
-    cells: set[Span] = set()
-    lines = list(re.finditer(r"[^\n]+", text))
-    for i, header in enumerate(lines):
-        line = header.group()
-        sep = next((s for s in ("\t", "|", ";", ",") if line.count(s) >= 1), None)
-        if sep is None or not _ANY_BIRTH.search(line):
-            continue
-        names = line.split(sep)
-        columns = [k for k, name in enumerate(names)
-                   if _ANY_BIRTH.fullmatch(name.strip(" \"'`*"))]
-        for row in lines[i + 1:]:
-            values = row.group().split(sep)
-            if len(values) != len(names):
-                break
-            offset = row.start()
-            for k, value in enumerate(values):
-                if k in columns:
-                    m = DATE.search(value)
-                    if m:
-                        cells.add((offset + m.start(), offset + m.end()))
-                offset += len(value) + len(sep)
-    return cells

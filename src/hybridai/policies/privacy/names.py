@@ -97,6 +97,15 @@ def _trim(text: str, start: int, end: int) -> Span:
     return start + words[0].start(), start + words[-1].end()
 
 
+PLACEHOLDER_NAMES = frozenset({
+    "john doe", "jane doe", "john q. public", "john q public", "joe bloggs", "jane bloggs",
+    "joe public", "richard roe", "max mustermann", "erika mustermann", "ola nordmann",
+    "kari nordmann"})
+"""The names forms and manuals print as the example person ("John Doe", "Max Mustermann"):
+nobody's, so not masked, unless someone introduces themselves by one ("My name is Jane
+Doe"). Common real names used as examples ("Mario Rossi") are not here."""
+
+
 class PersonDetector:
     """Names: after cue words (in several languages) and, with NER, spaCy's PERSON entities.
 
@@ -213,7 +222,16 @@ class PersonDetector:
             if weak and any(self._vetoes(e, start, end, text) for e in ents):
                 continue
             found.append((start, end))
-        yield from found
+        for start, end in found:
+            if (" ".join(text[start:end].split()).casefold() not in PLACEHOLDER_NAMES
+                    or self._introduced(text.lower(), start)):
+                yield start, end
+
+    def _introduced(self, low: str, start: int) -> bool:
+        """Whether a self-introduction ends at ``start`` ("my name is …"): a placeholder name
+        someone gives as their own is theirs."""
+        return any(m.end() == start
+                   for m in self._strong.finditer(low, max(0, start - 48), start))
 
     def _vetoes(self, e: Entity, start: int, end: int, text: str) -> bool:
         if not (e.start < end and start < e.end):

@@ -6,8 +6,10 @@ prose and code hold far more bare runs than quoted ones. Both must be gibberish 
 library's gibberish filter (a character-bigram model trained on RFCs, shipped with
 detect-secrets, run by ``gibberish-detector``): "PLATLIB/pywin32_system32" has entropy but
 is made of words. Not secrets either, whatever their entropy: hex (git SHAs, digests,
-UUIDs), sequential strings, the body of a public key or certificate, base64 of prose, file
-paths, lock files' hashes, values named as IDs and typed object IDs (``call_…``, ``msg_…``).
+UUIDs), sequential strings, public material (the body of a public key or certificate, an
+OpenSSH public key line, a ``data:`` URI's payload, a Stripe publishable key, which Stripe
+means for web pages), base64 of prose, file paths, lock files' hashes, values named as IDs and
+typed object IDs (``call_…``, ``msg_…``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ _LONG = re.compile(r"\S{24}")
 _BARE = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_=-])")
 _PUBLIC_BLOCK = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*(?:PUBLIC KEY|CERTIFICATE)-----"
                            r"[\s\S]*?-----END [A-Z0-9 ]+-----")
+# Public by design: an OpenSSH public key line ("ssh-ed25519 AAAAC3Nza… user@host"), the
+# payload of a data: URI (an inlined image or font), a Stripe publishable key.
+_PUBLIC_INLINE = re.compile(
+    r"(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d{3}|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)"
+    r"@openssh\.com)[ \t]+AAAA[A-Za-z0-9+/]+={0,3}"
+    r"|data:[\w.+-]+/[\w.+-]+(?:;[\w.+-]+=[\w.+-]+)*;base64,[A-Za-z0-9+/]+={0,2}"
+    r"|(?<![A-Za-z0-9_])pk_(?:live|test)_[A-Za-z0-9]{16,}")
 # Lock files and manifests pin packages by hash ("integrity": "sha512-…", hash = "sha256:…").
 _HASH_CONTEXT = re.compile(r"(?i)(?:sha\d{1,3}|md5|blake2b?)[-:]$|(?:integrity|checksum|hash|"
                            r"digest|etag)[\"']?\s*[:=]\s*[\"']?$")
@@ -65,6 +74,7 @@ class RandomStrings:
         if longest_word < 24:
             return
         public = [m.span() for m in _PUBLIC_BLOCK.finditer(text)] if "-----" in text else []
+        public += [m.span() for m in _PUBLIC_INLINE.finditer(text)]
         for start, end in lines.around(m.start() for m in _LONG.finditer(text)):
             for match in self._quoted.finditer(text, start, end):
                 a, b = match.span(2)

@@ -7,16 +7,21 @@ changed; what they find there is mapped back to the smallest span of the origina
 covers it, the line break or separator inside included, so redaction masks all of it.
 Overlaps are merged rather than one side dropped, so no part of a value can slip out next to
 a placeholder; a merged span is named after its most specific kind.
+
+In a table (hybridai.policies.privacy.tables) the detectors also read each cell not found
+yet after its column's header, since that header is the cue a value's kind is told by
+("mobile" above "541.522.5709"); what they find inside the cell counts.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import normalize
+from . import normalize, tables
 from .catalog import builtin_detector
 from .detectors import Detector, KeywordDetector, PatternDetector
 
@@ -67,6 +72,7 @@ class Scanner:
                         continue  # the view is the original here: found there, if at all
                     found += [(a, b, rank) for a, b in view.pieces(
                         text, original_start, original_end, covered)]
+        found += self._in_cells(text, normalize.Coverage((a, b) for a, b, _ in found))
         merged: list[list[int]] = []
         for start, end, rank in sorted(found):
             if merged and start < merged[-1][1]:
@@ -75,6 +81,34 @@ class Scanner:
             else:
                 merged.append([start, end, rank])
         return [Finding(self.detectors[rank].kind, start, end) for start, end, rank in merged]
+
+    def _in_cells(self, text: str, covered: normalize.Coverage
+                  ) -> list[tuple[int, int, int]]:
+        """What the detectors find in the cells of the text's tables not found yet, each
+        read as "header: value" on a line of its own (all of them in one text, one pass)."""
+        lines: list[str] = []
+        places: list[tuple[int, int, int]] = []  # (value's start in the lines, its length, start)
+        at = 0
+        for cell in tables.cells(text):
+            if covered.covers(cell.start, cell.end):
+                continue
+            prefix = f"{cell.header}: "
+            lines.append(prefix + text[cell.start:cell.end])
+            places.append((at + len(prefix), cell.end - cell.start, cell.start))
+            at += len(lines[-1]) + 1
+        if not lines:
+            return []
+        starts = [place[0] for place in places]
+        found = []
+        for start, end, rank in self._find("\n".join(lines)):
+            i = bisect_right(starts, start) - 1
+            if i < 0:
+                continue
+            value_start, length, original = places[i]
+            low, high = max(start, value_start), min(end, value_start + length)
+            if high > low:
+                found.append((original + low - value_start, original + high - value_start, rank))
+        return found
 
     def _find(self, text: str) -> list[tuple[int, int, int]]:
         """``(start, end, rank)`` of everything any detector finds in ``text``."""
