@@ -59,6 +59,12 @@ FOUND = [
      "Rua Augusta, 50\nCentro - Curitiba/PR\nCEP 80030-000"),
     ("Ship to:\n12 Acacia Mews\nLeeds\nLS6 2AB\nThanks", "address",
      "12 Acacia Mews\nLeeds\nLS6 2AB"),
+    ("Telefonnummer: 0176 12345678", "phone", "0176 12345678"),
+    ("Meine Handynummer ist 0176 12345678", "phone", "0176 12345678"),
+    ("His number is 0176 12345678, call after six.", "phone", "0176 12345678"),
+    ("Reach me on 0612345678 tonight", "phone", "0612345678"),
+    ("su número es 612 34 56 78", "phone", "612 34 56 78"),
+    ("Kontakt: 0176 12345678", "phone", "0176 12345678"),
 ]
 NOT_FOUND = [
     "Shipped on 12.03.2024, order 2024-556559.",
@@ -67,6 +73,12 @@ NOT_FOUND = [
     "my order number is 02079460123, where is it?",
     "The meeting moved from 03-04-2025 to 04-04-2025.",
     "We measured 11-12-13 units in the lab.",
+    "Your order number is 2024-556559.",
+    "Bestelnummer 2024-556559 staat al een week op 'verzonden'.",
+    "Meine Bestellnummer lautet 2024-556559, wo bleibt das Paket?",
+    "Kundennr. 2024-556559",
+    "el número de pedido es 2024-556559",
+    "numero d'ordine 2024-556559",
 ]
 
 

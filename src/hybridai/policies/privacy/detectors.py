@@ -26,12 +26,21 @@ def merge_spans(spans: Iterable[Span]) -> list[Span]:
             merged.append([start, end])
     return [(start, end) for start, end in merged]
 
+
+ID_COMPOUND_PREFIX = (r"(?:bestell?|auftrags|rechnungs|sendungs|kunden|vorgangs|ticket|referenz|"
+                      r"order|factuur|klant|zaak|dossier)")
+"""German and Dutch words an order's or a customer's number is compounded with
+("Bestellnummer", "Bestelnummer", "Kundennr."): such a number is that thing's, not a phone."""
 # Words that say a number is an identifier of a thing (an order, a ticket, a part), not a
 # person's phone or card, unless the sentence says it is one of those.
 ID_CUE = re.compile(r"(?i)(?:\b(?:order|invoice|ticket|case|ref(?:erence)?|tracking|shipment|"
                      r"parcel|sku|part|serial|model|item|po|rma|bestellung|commande|pedido|"
-                     r"rechnung|facture|factura)\b(?:\s*(?:no\.?|number|nr\.?|id|#))?)"
-                     r"[\s:.#-]{0,4}$")
+                     r"rechnung|facture|factura|ordine|fattura|bestelling|factuur)\b"
+                     r"(?:\s*(?:no\.?|number|nr\.?|id|#))?"
+                     # German and Dutch compounds: "Bestellnummer", "Bestelnummer", "Kundennr."
+                     rf"|\b{ID_COMPOUND_PREFIX}(?:nummer|nr\.?)"
+                     # "order number is", "Bestellnummer lautet"
+                     r")(?:\s+(?:is|was|ist|lautet|est|es|è|é))?[\s:.#-]{0,4}$")
 
 
 def line_before(text: str, start: int, width: int) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .detectors import ID_CUE, RunDetector, Span, line_before
+from .detectors import ID_COMPOUND_PREFIX, ID_CUE, RunDetector, Span, line_before
 
 # Cues in a text, and the regions they point to. Each is a whole word (or a symbol).
 _REGION_CUES: dict[str, tuple[str, ...]] = {
@@ -154,14 +154,15 @@ class _Reading(RunDetector):
     run = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,}\d(?!\w)")
     _cue = re.compile(r"(?i)(?:phone|tel|call|mobile|cell|fax|whatsapp|text|sms|number|reach|"
                       r"contact|dial|telefon|rufnummer|handy|mobil|anrufen|t[ée]l[ée]phone|"
-                      r"portable|num[ée]ro|appel(?:er|ez)?|tel[ée]fono|m[óo]vil|celular|"
+                      r"portable|num[ée]ro|n[úu]mero|appel(?:er|ez)?|tel[ée]fono|m[óo]vil|celular|"
                       r"llam(?:ar|e)|telefone|cellulare|chiam(?:are|a)|nummer|bellen|"
                       r"puh|puhelin|tlf|mob|gsm|s[íi]mi|telefonsz[áa]m|numer|[čc][íi]slo|"
-                      r"broj|ph|bel|appelle|suna[țt]i|suna|ring|calls|m(?=:))\b\.?"
+                      r"broj|ph|bel|appelle|suna[țt]i|suna|ring|calls|kontakt|m(?=:))\b\.?"
                       # "call me on", "ruf mich an:", "appelez-moi au": a few short words
                       r"(?:\W{1,3}[^\W\d_]{1,6}){0,3}\W{0,30}$")
     # "number", "contact", "reach" and "text" also precede order and tracking numbers.
-    _weak_cues = frozenset({"number", "contact", "reach", "text"})
+    _weak_cues = frozenset({"number", "contact", "reach", "text", "kontakt", "número",
+                            "numero"})
     # ...but not as "my new number", "contact no.": a person's own number.
     _own = re.compile(r"(?i)\bmy[ \t]+(?:new[ \t]+|own[ \t]+|personal[ \t]+|private[ \t]+)?$")
     _contact_no = re.compile(r"(?i)contact[ \t]+(?:no|nr|number)\b")
@@ -227,10 +228,18 @@ class _Reading(RunDetector):
                 and self._printed.fullmatch(piece)
                 is not None and cue.end() - cue.start() <= 32)
 
+    _id_compound = re.compile(rf"(?i)(?<![^\W\d_]){ID_COMPOUND_PREFIX}$")
+
     def _strong(self, cue: re.Match[str], before: str = "") -> bool:
         """A phone word proper, not one that also names order numbers ("number", "text"),
-        unless a person's own ("my new number", "contact no.")."""
-        word = cue.group().split()[0].lower().rstrip(".:")
+        unless a person's own ("my new number", "contact no."); nor the end of an order's
+        or customer's compound ("Bestellnummer", unlike "Telefonnummer")."""
+        if self._id_compound.search(before, 0, cue.start()):
+            return False
+        words = cue.group().lower().split()
+        word = words[0].rstrip(".:")
+        if len(words) > 1 and words[1].rstrip(".:,") in ("me", "us"):
+            return True  # "reach me on", "text us at": a person's own
         return word not in self._weak_cues or bool(
             self._own.search(before, 0, cue.start())) or bool(
             self._contact_no.match(cue.group()))
