@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from .ner import Entity, NamedEntities
 from .words import LET, UP, Span, facts, set_of
 
-_NUM = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?(?:[ \t](?:bis|ter|quater)\b)?"
+_NUM = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?){0,2}(?:[ \t](?:bis|ter|quater)\b)?"
 _DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
 # Street types written after the street's name (English): the USPS's standard suffixes
 # (Publication 28) and their abbreviations, less the plurals and short forms that are
@@ -125,7 +125,7 @@ class AddressDetector:
     _compound = re.compile(
         rf"(?<![\w-])(?:(?:{UP}{LET}*[ \t]+){{1,2}}(?i:{_SUFFIXES})|{LET}{{2,}}(?:-{LET}+)*"
         rf"-?(?i:{_SUFFIXES}))[ \t]+\d{{1,4}}[ \t]?[a-zA-Z]?(?:[ \t]?[-/][ \t]?\d{{1,4}}"
-        rf"[a-zA-Z]?)?(?![\w.,]\w)")
+        rf"[a-zA-Z]?){{0,2}}(?![\w.,]\w)")
     _po_box = re.compile(
         r"(?i)(?<![\w])(?:P\.?[ \t]?O\.?[ \t]?Box|Post[ \t]+Office[ \t]+Box|Postfach|Boîte[ \t]+"
         r"postale|Apartado(?:[ \t]+de[ \t]+correos)?|Apdo\.?|Casilla(?:[ \t]+de[ \t]+correos?)?|"
@@ -137,6 +137,7 @@ class AddressDetector:
     # What follows a street: ", 75002 Paris", ", Springfield, IL 62704", "\nLondon NW1 6XE".
     _tail_same = re.compile(
         rf"(?:,[ \t]*|[ \t]+[-–][ \t]+)(?:{_POSTCODE_TOWN}(?:,[ \t]*{UP}{LET}{{1,4}}\.)?|"
+        rf"(?:Col\.|Colonia|Bairro|Barrio)[ \t]+{_CITY}|"
         rf"{_CITY}(?:/[A-Z]{{2}}\b)?(?:,?[ \t]+(?:[A-Z]{{2,3}}"
         rf"(?:[ \t]+{_POSTCODE})?|{_POSTCODE})(?![\w]))?|(?:CEP|CP|PLZ)?[ \t]*{_POSTCODE}(?![\w]))"
         rf"|[ \t]+{_POSTCODE}(?![\w])(?:[ \t]+{_CITY})?")
@@ -154,7 +155,8 @@ class AddressDetector:
     # when the postcode and town follow it: "Ilica 204a, 10000 Zagreb".
     _postal_tail = re.compile(
         rf"(?:[ \t]*[-/][ \t]*\d{{1,4}}[A-Za-z]?)?{_UNIT}?(?:,[ \t]*|[ \t]*,?[ \t]*\r?\n[ \t]*)"
-        rf"{_POSTCODE_TOWN}")
+        # the postcode before the town, or after it as Greeks and Russians write it
+        rf"(?:{_POSTCODE_TOWN}|{_CITY}[ \t]+(?:\d{{6}}|\d{{3}}[ \t]\d{{2}})(?![\w]))")
     _street_word = re.compile(rf"{UP}{LET}*(?:['’.-]{LET}*)*\.?")
 
     def __init__(self, entities: NamedEntities | None = None) -> None:
@@ -187,24 +189,27 @@ class AddressDetector:
                     m := self._building.match(text, at)):
                 spans.append((unit_word.start(), m.end()))
                 continue
+            numbered = False
             for pattern in (self._number_first, self._lower):
                 m = pattern.match(text, at)
                 if m and (pattern is self._number_first or not _lower_prose(m.group(1))):
                     unit = self._unit_before.search(text, max(0, at - 20), at)
                     spans.append((unit.start() if unit else at, m.end()))
+                    numbered = True
                     break
-            else:
-                if before is None:
-                    before = (not words.isdisjoint(self._first_words) or any(
-                        suffix in low for suffix in self._suffix_words) or not words.isdisjoint(
-                        self._box_names) or ("box" in words and ("po" in words or "office"
-                                                                 in words or "p" in words
-                                                                 or "psc" in words or "cmr"
-                                                                 in words or "unit" in words)))
-                span = ((self._street_before(text, number) if before else None)
-                        or self._street_then_town(text, number))
-                if span:
-                    spans.append(span)
+            if before is None:
+                before = (not words.isdisjoint(self._first_words) or any(
+                    suffix in low for suffix in self._suffix_words) or not words.isdisjoint(
+                    self._box_names) or ("box" in words and ("po" in words or "office"
+                                                             in words or "p" in words
+                                                             or "psc" in words or "cmr"
+                                                             in words or "unit" in words)))
+            # A street before the number too, when one after it matched: "Avenida Paulista
+            # 1578, Bela Vista" is a street first, whatever "Bela Vista" reads as.
+            span = ((self._street_before(text, number) if before else None)
+                    or (None if numbered else self._street_then_town(text, number)))
+            if span:
+                spans.append(span)
         places = ([e for e in self.entities(text) if e.label in self._places]
                   if self.entities is not None and spans else [])
         for start, end in spans:
@@ -295,7 +300,8 @@ dollars euro euros pound pounds cent cents percent times people years days weeks
 # Lower-case words inside a street's name: types written before it, links between its words.
 _STREET_PARTS = set_of("""ul. ul al. al os. os pl. nám. náměstí nábřeží třída ulica utca u.
 út tér trg cesta ulice tänav mnt maantee puiestee tie katu rue via calle de la las los del di
-da do dos das du des le grada od na pod nad pri ob ve v u""")
+da do dos das du des le grada od na pod nad pri ob ve v u gate gata gatan vei veien vegen
+veg vej gade väg vägen allé prospekt prospekt. pr. ulitsa""")
 # Counted things a number follows ("Chapter 12"), which a postcode-shaped year may follow.
 _COUNTED = set_of("""chapter section page figure fig table version build level track
 episode season room step part volume vol issue windows iphone android python java ios macos

@@ -1,0 +1,43 @@
+"""Street addresses as other countries write them: Nordic streets with the type as a word of
+its own ("Karl Johans gate"), the town before its postcode (Greece, Russia), Austrian stair
+and door numbers (77/3/12), a street-first address whose neighbourhood reads like an English
+street type ("Avenida Paulista 1578, Bela Vista"), and Mexico's colonia on the street's line."""
+
+from __future__ import annotations
+
+import pytest
+
+from hybridai.config import PrivacySettings
+from hybridai.policies.privacy.scanner import Scanner
+
+
+@pytest.fixture(scope="module")
+def scanner() -> Scanner:
+    return Scanner.from_settings(PrivacySettings(ner="off"))
+
+
+@pytest.mark.parametrize("address", [
+    "Karl Johans gate 22, 0159 Oslo",
+    "Bygdøy allé 5, 0257 Oslo",
+    "Nevsky Prospekt 28, St Petersburg 191186",
+    "Ermou 15, Athina 105 63",
+    "Mariahilfer Straße 77/3/12, 1060 Wien",
+    "Avenida Paulista 1578, Bela Vista, São Paulo - SP, 01310-200",
+    "Av. Insurgentes Sur 1602, Col. Crédito Constructor, 03940 Ciudad de México, CDMX",
+])
+@pytest.mark.parametrize("sentence", ["Ship it to {} please.", "My address: {}"])
+def test_the_whole_address_is_found(scanner: Scanner, address: str, sentence: str) -> None:
+    text = sentence.format(address)
+    start = text.index(address)
+    assert [(f.kind, f.start, f.end) for f in scanner.scan(text)] == [
+        ("address", start, start + len(address))]
+
+
+@pytest.mark.parametrize("text", [
+    "Boarding at gate 22, 0159 passengers waited",
+    "Take the Kings Road gate 22, then turn left.",
+    "Chapter 12, Moscow 191186 copies were printed",
+    "Version 3, Build 22631",
+])
+def test_gates_chapters_and_builds_are_no_address(scanner: Scanner, text: str) -> None:
+    assert scanner.scan(text) == []
