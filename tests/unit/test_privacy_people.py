@@ -113,6 +113,10 @@ def test_names_after_cues_without_ner(text, name):
     ("Please update Lukas Novák's address.", "Lukas Novák"),
     ("The account of Mehmet Yılmaz-Demir was locked.", "Mehmet Yılmaz-Demir"),
     ("Berg, Anna: account closed", "Berg, Anna"),
+    # one word listed, the other in no list and no language's words
+    ("Meeting notes: Eleni Papadopoulou raised the budget issue.", "Eleni Papadopoulou"),
+    ("Meeting notes: Sigríður Jónsdóttir raised the budget issue.", "Sigríður Jónsdóttir"),
+    ("Please forward the contract to Olumide Adeyemi by Friday.", "Olumide Adeyemi"),
 ])
 def test_full_names_from_the_name_lists_without_a_cue_or_ner(text, name):
     assert covered(text, "person", name)
@@ -125,6 +129,9 @@ def test_full_names_from_the_name_lists_without_a_cue_or_ner(text, name):
     "Mercedes Benz reported earnings today.",
     "The Grace Period ends on Friday.",
     "I grew up in Paris, Texas.",
+    "Install Docker and Kubernetes on Ubuntu 24.04.",
+    "Is Xiaomi Redmi better than Samsung Galaxy?",
+    "Visit Lake Titicaca in Peru.",
 ])
 def test_given_names_that_are_words_or_places_are_not_names_without_a_cue(text):
     assert [v for k, v in found(text) if k == "person"] == []

@@ -6,7 +6,10 @@ locales) are written from Faker's person providers by ``scripts/make_name_lists.
 of two to four capitalised words is a name when its first word is a given name and its last a
 surname (or another given name), none of them a stop word of the languages spaCy lists, a word
 the name detector never takes for a name, or a given name that is more often an English word
-("Will Power", "German Shepherd", "Grace Period").
+("Will Power", "German Shepherd", "Grace Period"). Two words alone are a name, too, when one
+is listed (a given name first, or a surname last) and the other is in no list and is no word
+of English, German, French, Spanish, Italian, Dutch or Portuguese by wordfreq ("Eleni
+Papadopoulou", "Olumide Adeyemi": cultures the lists lack).
 """
 
 from __future__ import annotations
@@ -53,6 +56,11 @@ alberta regina victoria adelaide florence sydney austin dallas houston orlando p
 savannah charlotte madison chelsea brooklyn india china jordan israel kenya chad paris london
 lincoln denver tyrone""")
 _POSSESSIVE = re.compile(r"['’]s?$")
+# Two capitalised words alone (not inside a longer run): an unknown one, then a listed surname.
+_HALF_LISTED = re.compile(rf"(?<![\w@#/.-])(?<!{UP}{LET}[ \t])({UP}{LET}{{2,}})[ \t]+"
+                          rf"({UP}{LET}+(?:['’]s)?)(?![\w@-]|[ \t]+{UP})")
+_WORD_ZIPF = 2.0  # under once in 10 million words: no word, in the languages below
+_WORD_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt")
 _SURNAME_FIRST = re.compile(rf"(?<![\w@#/.-])({UP}{LET}+(?:-{UP}{LET}+)?),[ \t]+({UP}{LET}+)"
                             rf"(?![\w@-]|[ \t]+{UP})")
 
@@ -94,12 +102,34 @@ def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
         last = _POSSESSIVE.sub("", last)  # "Lukas Novák's address"
         if _listed_surname(last.lower(), surnames, given):
             yield name[0][0], at + len(last)
+        elif len(name) == 2 and _unknown_word(last, given, surnames, not_names):
+            yield name[0][0], at + len(last)  # "Eleni Papadopoulou", "Sigríður Jónsdóttir"
+    for m in _HALF_LISTED.finditer(text):  # "Olumide Adeyemi": a surname the lists know
+        first_name, surname = m.group(1), _POSSESSIVE.sub("", m.group(2))
+        if (_unknown_word(first_name, given, surnames, not_names)
+                and surname.lower() in surnames and surname.lower() not in not_names
+                and surname.lower() not in _PLACES_LAST):
+            yield m.start(), m.start(2) + len(surname)
     for m in _SURNAME_FIRST.finditer(text):  # "Berg, Anna" in a list or a record
         surname, first_name = m.group(1), m.group(2)
         if (_listed_surname(surname.lower(), surnames, frozenset())
                 and _given(first_name, given, not_names) and surname.lower() not in not_names
                 and first_name.lower() not in _PLACE_NAMES):
             yield m.span()
+
+
+def _unknown_word(word: str, given: frozenset[str], surnames: frozenset[str],
+                  not_names: frozenset[str]) -> bool:
+    """A capitalised word that no list has and no language here uses as a word (a name from
+    a culture the lists lack: "Papadopoulou", "Jónsdóttir", "Olumide"): beside a listed
+    given name or surname it completes a name. Brands and coinages are words in the web text
+    word frequencies come from ("Kubernetes", "Xiaomi") and are not taken."""
+    from wordfreq import zipf_frequency  # its data loads on first use
+
+    low = word.lower()
+    return (len(low) >= 3 and not word.isupper() and low not in given and low not in surnames
+            and low not in not_names and low not in _PLACES_LAST and not function_word(word)
+            and all(zipf_frequency(low, lang) < _WORD_ZIPF for lang in _WORD_LANGUAGES))
 
 
 def _listed_surname(word: str, surnames: frozenset[str], given: frozenset[str]) -> bool:
