@@ -41,3 +41,39 @@ def test_the_whole_address_is_found(scanner: Scanner, address: str, sentence: st
 ])
 def test_gates_chapters_and_builds_are_no_address(scanner: Scanner, text: str) -> None:
     assert scanner.scan(text) == []
+
+
+@pytest.mark.parametrize("street", [
+    "Kralická 1023", "Hlíðarhjalli 87", "Kossuth Lajos út 12", "Prešernova ulica 12",
+    "ul. Tverskaya 7", "Am Schlossberg 7", "Via Santa Lucia, 42", "C/ Rosales, 31",
+    "94, rue Banaudon"])
+@pytest.mark.parametrize("sentence", [
+    "Address: {}", '{{"street_address": "{}"}}', "I live at {} and need a plumber.",
+    "Please send the parcel to {}.", "Ship to: {}", "Anschrift: {}", "Ich wohne in der {}.",
+    "Dirección: {}"])
+def test_after_an_address_cue_a_street_needs_no_type_word(scanner: Scanner, street: str,
+                                                           sentence: str) -> None:
+    text = sentence.format(street)
+    start = text.index(street)
+    spans = [(f.start, f.end) for f in scanner.scan(text) if f.kind == "address"]
+    assert any(a <= start and start + len(street) <= b for a, b in spans), (text, spans)
+
+
+def test_a_cued_streets_postcode_and_town_come_with_it(scanner: Scanner) -> None:
+    text = "I live at Kralická 1023, 110 00 Praha 1"
+    assert [(f.kind, text[f.start:f.end]) for f in scanner.scan(text)] == [
+        ("address", "Kralická 1023, 110 00 Praha 1")]
+
+
+@pytest.mark.parametrize("text", [
+    "I live in Texas, 5 miles from Austin.",
+    "I live in Berlin since 2019.",
+    "I live at Chapter 12 of my life, honestly.",
+    "Address: see section 4.2",
+    "I live on Windows 11 basically.",
+    "send it to Windows 11 users",
+    "forward it to Team 2 please",
+    "We ship to EU 27 countries.",
+])
+def test_a_cue_before_a_count_or_a_product_is_no_address(scanner: Scanner, text: str) -> None:
+    assert [f for f in scanner.scan(text) if f.kind == "address"] == []

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from .ner import Entity, NamedEntities
-from .words import LET, UP, Span, facts, set_of
+from .words import LET, UP, Span, facts, occurrences, set_of
 
 _NUM = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?){0,2}(?:[ \t](?:bis|ter|quater)\b)?"
 _DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
@@ -74,6 +74,32 @@ _UNIT_WORDS = (r"Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Buildin
                r"Étage|Etage|Whg|Wohnung|Piso|Puerta|Planta|Depto|Dpto|Scala|Interno|Int|"
                r"Piano|Box|Apto|Bus|Bl|Sc|Ap|Et")
 _FLOOR_WORDS = r"Bajo|Bajos|Entlo|Entresuelo|Ático|Atico|Esq|Dto|Dir|Frt|Rc|R/c"
+# The lower-case words inside streets' names ("Prešernova ulica", "Kossuth Lajos út", "Karl
+# Johans gate", "ul. Tverskaya", "Piazza Trento e Trieste", "Avda. Los llanos").
+_STREET_PART_WORDS = (r"ulica|ulice|utca|út|tér|trg|cesta|gate|gata|gatan|vei|veien|vegen|veg|vej|"
+                      r"gade|väg|vägen|allé|ul\.|al\.|os\.|pl\.|prospekt|pr\.|ulitsa|tie|katu|"
+                      r"sura|sut|de|la|las|los|del|du|des|di|da|do|dos|das|dei|della|e|y|et|und|"
+                      r"van|von|der|den|het|c/")
+# What says an address follows: a field ("Address:", "street_address =", "Anschrift:",
+# "Dirección:", "address is") or a sentence ("I live at", "wohne in der", "j'habite au",
+# "vivo en la", "woon aan de", "bor på").
+_ADDRESS_CUE = (
+    r"(?i)(?<![\w])(?:(?:(?:home|street|postal|mailing|billing|shipping|delivery|residential|"
+    r"current|new|old|my|his|her|their|our|your)[ _-]?)?(?:address(?:[ _-]?(?:line)?[ _-]?1)?"
+    r"|addr|street|adresse|anschrift|wohnort|straße|strasse|dirección|direccion|domicilio|"
+    r"indirizzo|endereço|endereco|morada|adres|adress|osoite|adresa|cím|lakcím)"
+    r"[\"']?[ \t]*(?:[:=]|is|was|ist|lautet|est|es|è|é)[ \t]*[\"']?[ \t]*"
+    r"|(?:i[ \t]+(?:now[ \t]+)?live|i['’]m[ \t]+living|living|lives|(?:i[ \t]+)?reside|resides|"
+    r"residing|(?:we|they)[ \t]+live)[ \t]+(?:at|on|in)(?:[ \t]+the)?[ \t]+"
+    r"|(?:ich[ \t]+)?wohne[ \t]+(?:in[ \t]+der|im|am|in)[ \t]+"
+    r"|j['’]habite(?:[ \t]+(?:au|à|a))?[ \t]+|(?:vivo|resido)[ \t]+en(?:[ \t]+(?:la|el))?[ \t]+"
+    r"|abito[ \t]+in[ \t]+|moro[ \t]+na[ \t]+"
+    # sending there: "ship to", "deliver it to", "send the parcel to", "mail the letter to"
+    r"|(?:(?:ship(?:ped)?|deliver(?:ed)?)(?:[ \t]+(?:it|this|them))?|(?:send|sent|mail|post|"
+    r"forward)[ \t]+(?:the|my|a|your|our|this)[ \t]+(?:parcels?|packages?|letters?|box|boxes|"
+    r"gifts?|goods|shipment|delivery|postcard))[ \t]+to[ \t]*:?[ \t]+(?:me[ \t]+at[ \t]+)?"
+    r"|(?:ik[ \t]+)?woon[ \t]+(?:aan[ \t]+de|op|aan|in[ \t]+de)[ \t]+|(?:jag|jeg)[ \t]+bor[ \t]+"
+    r"(?:på|i)[ \t]+)")
 # A town: capitalised words (not a unit's word: "Suite 400" on the next line is no town).
 _CITY = (rf"(?!(?:{_UNIT_WORDS})\b)(?:(?:St|Ste|Sta|Sto|Mt|Ft)\.[ \t]+)?"
          rf"{UP}{LET}+(?:['’.-]{LET}+)*(?:[ \t]+(?:(?:am|an|de|del|"
@@ -98,8 +124,9 @@ class AddressDetector:
 
     ``1600 Pennsylvania Avenue NW, Washington, DC 20500``, ``221B Baker St``, ``12 rue de la
     Paix, 75002 Paris``, ``Calle Mayor 12, 3º B``, ``Via Roma 12``, ``Hauptstraße 5, 10115
-    Berlin``, ``Kalverstraat 92``, ``P.O. Box 1234``. With NER, a place right after a found
-    street extends it; a city or country alone is never one.
+    Berlin``, ``Kalverstraat 92``, ``P.O. Box 1234``. After an address cue ("Address:", "I
+    live at", "Anschrift:", "ship to") a street needs no type word: ``Kralická 1023``. With
+    NER, a place right after a found street extends it; a city or country alone is never one.
     """
 
     kind = "address"
@@ -158,6 +185,19 @@ class AddressDetector:
         # the postcode before the town, or after it as Greeks and Russians write it
         rf"(?:{_POSTCODE_TOWN}|{_CITY}[ \t]+(?:\d{{6}}|\d{{3}}[ \t]\d{{2}})(?![\w]))")
     _street_word = re.compile(rf"{UP}{LET}*(?:['’.-]{LET}*)*\.?")
+    _cue = re.compile(_ADDRESS_CUE)
+    _cue_words = ("addr", "street", "adres", "anschrift", "wohn", "straße", "strasse",
+                  "direcc", "domicilio", "indirizzo", "endere", "morada", "osoite", "adresa",
+                  "cím", "live", "living", "resid", "habite", "vivo", "abito", "moro", "woon",
+                  "bor ", "ship", "deliver", "parcel", "package", "letter", "box", "gift",
+                  "goods", "shipment", "delivery", "postcard")
+    _cued_word = rf"(?:{_STREET_WORD}|(?i:{_STREET_PART_WORDS})(?![\w]))"
+    # After the cue: words of a street's name, then its number ("Kralická 1023", "Via Santa
+    # Lucia, 42", "ul. Tverskaya 7"), or the number first ("94, rue Banaudon").
+    _cued_street = re.compile(
+        rf"{_cued_word}(?:[ \t]+{_cued_word}){{0,4}},?[ \t]+(?:(?:n[º°o]|nr|no)\.?[ \t]*|#[ \t]*)?"
+        rf"{_NUM}(?![\w.,]\w|\d)"
+        rf"|{_NUM},?[ \t]+{_cued_word}(?:[ \t]+{_cued_word}){{0,4}}(?=[ \t]*(?:[,.;\n]|$))")
 
     def __init__(self, entities: NamedEntities | None = None) -> None:
         self.entities = entities
@@ -210,10 +250,33 @@ class AddressDetector:
                     or (None if numbered else self._street_then_town(text, number)))
             if span:
                 spans.append(span)
+        spans += self._after_cue(text, low)
         places = ([e for e in self.entities(text) if e.label in self._places]
                   if self.entities is not None and spans else [])
         for start, end in spans:
             yield start, self._extend(text, end, places)
+
+    def _after_cue(self, text: str, low: str) -> Iterator[Span]:
+        """Streets right after an address cue, type word or postcode or not (the cue is
+        looked for only around the words it holds)."""
+        ends: set[int] = set()
+        for word in self._cue_words:
+            for at in occurrences(low, word):
+                for cue in self._cue.finditer(text, max(0, at - 40), at + 40):
+                    ends.add(cue.end())
+        for end in sorted(ends):
+            m = self._cued_street.match(text, end)
+            if m is None:
+                continue
+            words = m.group().replace(",", " ").split()
+            named = [w for w in words if not w[0].isdigit()]
+            after = re.match(r"[ \t]*([^\W\d_]+)", text[m.end():m.end() + 20])
+            if (not any(w[0].isupper() for w in named)
+                    or named[-1].lower().rstrip(".") in _COUNTED
+                    or named[0].lower() in _PROSE
+                    or (after is not None and after.group(1).lower() in _MEASURES | _COUNTED)):
+                continue  # "in Texas, 5 miles", "at Chapter 12", "to Windows 11 users": no
+            yield m.span()
 
     def _street_before(self, text: str, number: re.Match[str]) -> Span | None:
         """A street type or box written before ``number`` ("Calle Mayor 12", "Hauptstraße 5",
@@ -302,6 +365,11 @@ _STREET_PARTS = set_of("""ul. ul al. al os. os pl. nám. náměstí nábřeží 
 út tér trg cesta ulice tänav mnt maantee puiestee tie katu rue via calle de la las los del di
 da do dos das du des le grada od na pod nad pri ob ve v u gate gata gatan vei veien vegen
 veg vej gade väg vägen allé prospekt prospekt. pr. ulitsa""")
+# What a number counts after a place ("I live in Texas, 5 miles from Austin").
+_MEASURES = set_of("""miles mile minutes minute mins min hours hour hrs km kilometres
+kilometers metres meters m blocks block feet ft yards steps years year days day weeks week
+months month times people users percent stops floors storeys stories countries pallets
+items pieces units boxes packages parcels orders copies""")
 # Counted things a number follows ("Chapter 12"), which a postcode-shaped year may follow.
 _COUNTED = set_of("""chapter section page figure fig table version build level track
 episode season room step part volume vol issue windows iphone android python java ios macos
