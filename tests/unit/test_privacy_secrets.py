@@ -167,7 +167,7 @@ FOUND: list[tuple[str, list[str]]] = [
     # named values that are not passwords by shape
     ('api_key = "2f5ae96cb5584c7ba590a501ae1c3f6c"', ["2f5ae96cb5584c7ba590a501ae1c3f6c"]),
     ("token: nonexistent-but-real-9", ["nonexistent-but-real-9"]),
-    ("PIN: 4821 and password=123456", ["123456"]),
+    ("PIN: 4821 and password=123456", ["4821", "123456"]),
     # a value found once is found wherever it occurs again
     ("export PGPASSWORD=S3cr3t!x\nthen run psql, it asks for S3cr3t!x again",
      ["S3cr3t!x", "S3cr3t!x"]),

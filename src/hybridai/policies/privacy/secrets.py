@@ -5,6 +5,7 @@
     credential_syntax.py  URL passwords, Authorization and Cookie headers, tools' password
                           flags, XML elements and name/value pairs
     random_strings.py     long random-looking strings (detect-secrets' entropy limits)
+    secret_codes.py       PINs, door codes, one-time and recovery codes a word names
     secret_values.py      what is not a value: placeholders, references, types, predicates
     secret_text.py        the text folded to lowercase, and the lines that hold a word
 """
@@ -23,6 +24,7 @@ from .credential_syntax import (
 from .credentials import NamedValues
 from .detectors import RegexDetector, Span, merge_spans
 from .random_strings import RandomStrings
+from .secret_codes import codes
 from .secret_text import Lines, fold
 from .secret_values import SecretValues, looks_like_password, looks_random
 from .vendor_keys import VendorKeys
@@ -76,7 +78,7 @@ class SecretDetector:
         longest_word = max(map(len, text.split()), default=0)
         spans = [*self.vendor_keys.find(text, lowered, lines, longest_word),
                  *self.named.find(text, lowered), *self.random.find(text, lines, longest_word),
-                 *command_passwords(text, lowered, lines, self.values)]
+                 *command_passwords(text, lowered, lines, self.values), *codes(text)]
         if "://" in text:
             spans += url_passwords(text, lines)
         if "uthori" in lowered or "cookie" in lowered:
