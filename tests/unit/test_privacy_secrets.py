@@ -168,6 +168,8 @@ FOUND: list[tuple[str, list[str]]] = [
     ('api_key = "2f5ae96cb5584c7ba590a501ae1c3f6c"', ["2f5ae96cb5584c7ba590a501ae1c3f6c"]),
     ("token: nonexistent-but-real-9", ["nonexistent-but-real-9"]),
     ("PIN: 4821 and password=123456", ["4821", "123456"]),
+    # a random value after "is": a key, even where "secret is" names a virtue
+    ("The API secret is 3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e", ["3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e"]),
     # a value found once is found wherever it occurs again
     ("export PGPASSWORD=S3cr3t!x\nthen run psql, it asks for S3cr3t!x again",
      ["S3cr3t!x", "S3cr3t!x"]),

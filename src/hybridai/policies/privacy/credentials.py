@@ -19,7 +19,7 @@ from enum import Enum
 
 from .detectors import Span
 from .secret_text import occurrences
-from .secret_values import SecretValues, looks_like_password
+from .secret_values import SecretValues, looks_like_password, looks_random
 
 
 class Strength(Enum):
@@ -220,6 +220,8 @@ class NamedValues:
         if strength is Strength.WEAK:
             return values.looks_like_credential(value)
         if after.group("prose") or after.group("cjk"):
+            if values.high_entropy(value) or looks_random(value):
+                return True  # "The API secret is 3f9a1c7e…": a key, whatever names it
             if name.lower() == "secret" or values.is_predicate(value):
                 return False  # "the secret is patience", "the password is incorrect"
             verb = (after.group("verb") or "").lower()
