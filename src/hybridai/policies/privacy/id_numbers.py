@@ -177,6 +177,14 @@ _CUE_WORDS = re.compile(
 _CUE_ACRONYMS = re.compile(
     r"(?<![\w])(?=[A-Z])(?:" + "|".join(f"(?P<c{i}>{a})" for i, (_, a, _, _) in enumerate(_CUES)
                                         if a) + ")" + "(?i:" + _BETWEEN + ")")
+def cue_before(text: str, at: int) -> bool:
+    """Whether an ID number's cue ("NAS", "passport no.", "Steuer-ID:") ends right at
+    ``at``: what follows is that ID, whatever else its digits could be."""
+    low = max(0, at - 60)
+    return any(m.end() == at for pattern in (_CUE_WORDS, _CUE_ACRONYMS)
+               for m in pattern.finditer(text, low, at + 1))
+
+
 # A value: tokens holding a digit (up to six letters before it: "MORGA657054SM9IJ"), or of
 # one to three capitals (NINO's "AB … C"), joined by single separators.
 _VALUE = re.compile(r"(?:[A-Za-z]{0,9}\d[A-Za-z0-9]*|[A-Z]{1,3}(?![a-z]))(?:[ .\-/](?:"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from . import id_numbers
 from .detectors import ID_COMPOUND_PREFIX, ID_CUE, RunDetector, Span, line_before
 
 # Cues in a text, and the regions they point to. Each is a whole word (or a symbol).
@@ -175,6 +176,7 @@ class _Reading(RunDetector):
         r"(?<!\d)(?:(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])"
         r"|(?:0?[1-9]|[12]\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)\d\d"
         r"|(?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])[-./](?:19|20)\d\d)(?!\d)")
+    _national = re.compile(r"(?:\(0\d{1,4}\)[ ]?|0\d{1,4}[ ./-])\d{2,8}(?:[ .-]\d{2,8}){0,3}")
     _groups = re.compile(r"[\d()]+")
     _glued = re.compile(r"[A-Za-z0-9][-_/]$")  # "ORD-555-123-4567": part of an identifier
     _block = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{4}(?: [A-Za-z0-9]{4}){3,}")
@@ -210,9 +212,14 @@ class _Reading(RunDetector):
         cue = self._cue.search(before)
         if cue is None:
             # "Is 01564153643 a mobile?": a phone word after it, and a common region's plan
-            return bool(self._cue_after.match(text, start + len(piece),
-                                               start + len(piece) + 30)) and any(
-                _valid(piece, region) for region in _COMMON_REGIONS)
+            if self._cue_after.match(text, start + len(piece), start + len(piece) + 30):
+                return any(_valid(piece, region) for region in _COMMON_REGIONS)
+            # "020 7946 0958", "06-12345678": a national number printed as one (the trunk
+            # prefix 0, then groups) that a common region's plan validates
+            return (self._national.fullmatch(piece) is not None
+                    and 9 <= sum(c.isdigit() for c in piece) <= 12
+                    and any(_valid(piece, region) for region in _COMMON_REGIONS)
+                    and not id_numbers.cue_before(text, start))
         # After a phone word proper ("Tel.", "call", "WhatsApp"), a number of one of the
         # common regions counts however it is printed ("Tel. 2004334964" in Mexico).
         if (formatted or self._strong(cue, before)) and any(_valid(piece, region)
