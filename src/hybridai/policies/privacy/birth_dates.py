@@ -56,6 +56,13 @@ _MONTHS = {
     **dict.fromkeys(["nóvember", "listopadu", "studenoga", "marraskuuta"], 11),
     **dict.fromkeys(["desember", "detsember", "grudnia", "prosince", "prosinca",
                      "joulukuuta", "desember"], 12),
+    # Turkish
+    **dict.fromkeys(["ocak"], 1), **dict.fromkeys(["şubat", "subat"], 2),
+    **dict.fromkeys(["mart"], 3), **dict.fromkeys(["nisan"], 4),
+    **dict.fromkeys(["mayıs", "mayis"], 5), **dict.fromkeys(["haziran"], 6),
+    **dict.fromkeys(["temmuz"], 7), **dict.fromkeys(["ağustos", "agustos"], 8),
+    **dict.fromkeys(["eylül", "eylul"], 9), **dict.fromkeys(["ekim"], 10),
+    **dict.fromkeys(["kasım", "kasim"], 11), **dict.fromkeys(["aralık", "aralik"], 12),
 }
 _MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|º|°|\.)?"
@@ -98,7 +105,12 @@ _BIRTH = (r"(?:date[ \t_-]?of[ \t_-]?birth|dateofbirth|birth[ \t_-]?date|birthda
           r"data[ \t]+na[șş]terii|n[ăa]scut[ăa]?|gimimo[ \t]+data|gim[eę]s|"
           r"dzim[šs]anas[ \t]+datums|ημερομηνία[ \t]+γέννησης|γεννήθηκα|γεννήθηκε|"
           r"дата[ \t]+рождения|родил(?:ся|ась)|дата[ \t]+народження|народив(?:ся|ася)|"
-          r"дата[ \t]+на[ \t]+раждане|роден[ао]?)")
+          r"дата[ \t]+на[ \t]+раждане|роден[ао]?|"
+          # "birthday" in Polish, Czech, Hungarian, Croatian, Icelandic, Russian, Turkish;
+          # the birth date's and birthday's words of Chinese, Japanese and Korean forms
+          r"urodzin[y]?|narozenin[yá]?|születésnap(?:om|ja|od)?|rođendan|"
+          r"afmæli(?:sdagur|sdaginn|s)?|день[ \t]+рождения|doğum[ \t]+gün(?:ü|üm|ün)|"
+          r"生日|出生日期|生年月日|誕生日|생년월일|생일)")
 # A cue, then up to 60 characters within its sentence; or a value on the cue's next line.
 _BIRTH_BEFORE = re.compile(rf"(?i)(?<![\w]){_BIRTH}(?![\w])(?:[^\n.!?;\d]|\.(?=\S))"
                            rf"{{0,60}}(?:\?[ \t]*)?(?:\n[ \t]*)?$")
@@ -127,7 +139,11 @@ class DateOfBirthDetector:
     # Substrings one of the cues holds: without any, there is nothing to look for.
     # Words one of the cues holds (text split at punctuation, "_" and "-" too: "dateOfBirth",
     # "date_of_birth", "D.O.B." all leave one): without any, there is nothing to look for.
+    # Chinese, Japanese and Korean write no spaces: their cues are looked for as substrings.
+    _unspaced = ("生日", "出生日期", "生年月日", "誕生日", "생년월일", "생일")
     _words = set_of("""birth born dob bday day b geb geboren geburtsdatum geburtstag
+    urodziny urodzin narozeniny narozenin narozeniná születésnap születésnapom születésnapja
+    rođendan afmæli afmælisdagur afmælisdaginn рождения 生日 出生日期 生年月日 誕生日 생년월일 생일
     naissance né née anniversaire nacimiento nac nacido nacida nací cumpleaños nascita nato
     nata compleanno geboortedatum verjaardag nascimento nascido nascida nasci aniversário
     urodzenia urodzony urodzona urodziłem urodziłam urodziła urodziłaś doğdum doğdu narodil
@@ -142,7 +158,8 @@ class DateOfBirthDetector:
 
     def find(self, text: str) -> Iterator[Span]:
         low, words = facts(text)
-        if (words.isdisjoint(self._words) and not {"d", "o", "b"} <= words) or not (
+        if (words.isdisjoint(self._words) and not {"d", "o", "b"} <= words
+                and not any(cue in text for cue in self._unspaced)) or not (
                 _ANY_BIRTH_LOW.search(low)):
             return
         for m in DATE.finditer(text):
