@@ -121,3 +121,4 @@ def scanner_with_ner() -> Scanner:
 def test_sections_versions_places_and_questions_are_left_alone(
         scanner_with_ner: Scanner, text: str) -> None:
     assert not [(f.kind, text[f.start:f.end]) for f in scanner_with_ner.scan(text)]
+

@@ -191,6 +191,16 @@ _VALUE = re.compile(r"(?:[A-Za-z]{0,9}\d[A-Za-z0-9]*|[A-Z]{1,3}(?![a-z]))(?:[ .\
                     r"[A-Za-z]{0,6}\d[A-Za-z0-9]*|[A-Z]{1,3}(?![a-z])))*")
 
 
+# A value named after it: "533380006 is my passport number", "X1234567 was her ID card's".
+_NAMED_AFTER = re.compile(
+    r"(?<![\w./-])(?P<value>[A-Z]{0,3}\d[\dA-Z]*(?:[ .\-/]\d[\dA-Z]*){0,4})[ \t]+"
+    r"(?i:(?:is|was)[ \t]+(?:my|his|her|their|our|your|the)[ \t]+(?:(?:new|old|current)[ \t]+)?"
+    r"(?:passport|national[ \t]+id(?:entity)?(?:[ \t]+card)?|id[ \t]+card|identity[ \t]+card|"
+    r"driver['’]?s?[ \t]+licen[cs]e|driving[ \t]+licen[cs]e|tax[ \t]+(?:id|number|code)|"
+    r"social[ \t]+insurance|national[ \t]+insurance|nhs|personal[ \t]+(?:id|number)|dni|nie|"
+    r"bsn|aadhaar|cpf|codice[ \t]+fiscale|personnummer|pesel))(?![\w])")
+
+
 class IdNumberDetector:
     """Passport, national ID, tax ID and driver's licence numbers.
 
@@ -233,6 +243,10 @@ class IdNumberDetector:
             span = self._after_cue(text, cue)
             if span:
                 yield span
+        if "is" in words or "was" in words:  # "533380006 is my passport number"
+            for m in _NAMED_AFTER.finditer(text):
+                if sum(c.isdigit() for c in m.group("value")) >= 3:
+                    yield m.span("value")
 
     def _after_cue(self, text: str, cue: re.Match[str]) -> Span | None:
         value = _VALUE.match(text, cue.end())
