@@ -77,3 +77,20 @@ def test_a_cued_streets_postcode_and_town_come_with_it(scanner: Scanner) -> None
 ])
 def test_a_cue_before_a_count_or_a_product_is_no_address(scanner: Scanner, text: str) -> None:
     assert [f for f in scanner.scan(text) if f.kind == "address"] == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("Ship it to 3-17-1 Shinjuku, Shinjuku-ku, Tokyo 160-0022 please.",
+     "3-17-1 Shinjuku, Shinjuku-ku, Tokyo 160-0022"),
+    ("Guest: Sato Yui\nSunny Coat 808\n5-1-4 Motomachi\nNaka-ku, Yokohama 231-0882",
+     "5-1-4 Motomachi\nNaka-ku, Yokohama 231-0882"),
+    ("Adres: Fenerbahçe Mah. Halaskargazi Cad. No: 135 D: 17\n07105 Muratpaşa/Antalya",
+     "Fenerbahçe Mah. Halaskargazi Cad. No: 135 D: 17\n07105 Muratpaşa/Antalya"),
+    ("Levent Mah. Dumanlı Sok. No: 7 D: 9", "Levent Mah. Dumanlı Sok. No: 7 D: 9"),
+])
+def test_japanese_and_turkish_addresses(scanner: Scanner, text: str, address: str) -> None:
+    assert ("address", address) in [(f.kind, text[f.start:f.end]) for f in scanner.scan(text)]
+
+
+def test_a_version_before_a_ward_like_word_is_no_address(scanner: Scanner) -> None:
+    assert scanner.scan("Version 3-17-1 Release, Build-ku") == []

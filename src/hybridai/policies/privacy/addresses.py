@@ -153,6 +153,23 @@ class AddressDetector:
         rf"(?<![\w-])(?:(?:{UP}{LET}*[ \t]+){{1,2}}(?i:{_SUFFIXES})|{LET}{{2,}}(?:-{LET}+)*"
         rf"-?(?i:{_SUFFIXES}))[ \t]+\d{{1,4}}[ \t]?[a-zA-Z]?(?:[ \t]?[-/][ \t]?\d{{1,4}}"
         rf"[a-zA-Z]?){{0,2}}(?![\w.,]\w)")
+    # Japan, romanised: block numbers, the district, the ward or city ("3-17-1 Shinjuku,
+    # Shinjuku-ku, Tokyo 160-0022"), with the ward's line on its own too.
+    _japanese = re.compile(
+        rf"(?<![\w-])\d{{1,4}}(?:-\d{{1,4}}){{1,2}}[ \t]+{UP}{LET}+(?:[ \t-]{UP}?{LET}+)?"
+        rf"(?:[ \t]+\d{{1,2}}-?chome)?(?:,[ \t]*|[ \t]*\r?\n[ \t]*)"
+        rf"{UP}{LET}+-(?:ku|shi|cho|machi|gun)\b(?:,?[ \t]+{_CITY})?(?:,?[ \t]+\d{{3}}-\d{{4}})?"
+        rf"|(?<![\w-]){UP}{LET}+-(?:ku|shi|gun)\b,?[ \t]+{_CITY},?[ \t]+\d{{3}}-\d{{4}}(?![\w-])")
+    # Turkey: the neighbourhood, the street, the door and the flat ("Fenerbahçe Mah.
+    # Halaskargazi Cad. No: 135 D: 17"), then "07105 Muratpaşa/Antalya".
+    _turkish = re.compile(
+        rf"(?<![\w])(?:{UP}{LET}*[ \t]+){{1,3}}(?:Mah\.|Mahallesi|Mh\.)[ \t]+"
+        rf"(?:{UP}{LET}*[ \t]+){{1,3}}(?:Cad\.|Caddesi|Cd\.|Sok\.|Sokak|Sokağı|Sk\.|Bulvarı|"
+        rf"Blv\.)[ \t]*(?:No[:.]?[ \t]*\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?)"
+        rf"(?:[ \t]*(?:D|Daire|Kat)[:.]?[ \t]*\d{{1,3}})?"
+        rf"(?:,?[ \t]*\r?\n?[ \t]*\d{{5}}[ \t]+{UP}{LET}+(?:/{UP}{LET}+)?)?")
+    _counted_before = re.compile(r"(?i)\b(?:version|v|release|build|chapter|section|page|"
+                                 r"step|figure|table|rule|article|verse|psalm)\.?[ \t]*$")
     _po_box = re.compile(
         r"(?i)(?<![\w])(?:P\.?[ \t]?O\.?[ \t]?Box|Post[ \t]+Office[ \t]+Box|Postfach|Boîte[ \t]+"
         r"postale|Apartado(?:[ \t]+de[ \t]+correos)?|Apdo\.?|Casilla(?:[ \t]+de[ \t]+correos?)?|"
@@ -251,6 +268,12 @@ class AddressDetector:
             if span:
                 spans.append(span)
         spans += self._after_cue(text, low)
+        if "-ku" in low or "-shi" in low or "-gun" in low:
+            spans += [m.span() for m in self._japanese.finditer(text)
+                      if not self._counted_before.search(text, max(0, m.start() - 16),
+                                                         m.start())]
+        if "mah" in low:
+            spans += [m.span() for m in self._turkish.finditer(text)]
         places = ([e for e in self.entities(text) if e.label in self._places]
                   if self.entities is not None and spans else [])
         for start, end in spans:
