@@ -94,3 +94,14 @@ def test_japanese_and_turkish_addresses(scanner: Scanner, text: str, address: st
 
 def test_a_version_before_a_ward_like_word_is_no_address(scanner: Scanner) -> None:
     assert scanner.scan("Version 3-17-1 Release, Build-ku") == []
+
+
+@pytest.mark.parametrize("address", [
+    "ул. Пушкина, д. 9, кв. 9, 420163, г. Казань",
+    "ул. Ленина, д. 50, кв. 127, 630663, г. Новосибирск",
+    "вул. Хрещатик, 22, м. Київ",
+    "проспект Мира 12",
+])
+def test_cyrillic_addresses(scanner: Scanner, address: str) -> None:
+    text = f"Адрес: {address}"
+    assert ("address", address) in [(f.kind, text[f.start:f.end]) for f in scanner.scan(text)]

@@ -168,6 +168,16 @@ class AddressDetector:
         rf"Blv\.)[ \t]*(?:No[:.]?[ \t]*\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?)"
         rf"(?:[ \t]*(?:D|Daire|Kat)[:.]?[ \t]*\d{{1,3}})?"
         rf"(?:,?[ \t]*\r?\n?[ \t]*\d{{5}}[ \t]+{UP}{LET}+(?:/{UP}{LET}+)?)?")
+    # Russian and Ukrainian, in Cyrillic: the street's type first, the house ("д."), the
+    # flat ("кв."), then the postcode and the town ("ул. Пушкина, д. 9, кв. 9, 420163, г.
+    # Казань").
+    _cyrillic = re.compile(
+        rf"(?<![\w])(?:ул\.|улица|вул\.|вулиця|пр\.|пр-т|проспект|просп\.|пер\.|переулок|"
+        rf"пров\.|б-р|бульвар|ш\.|шоссе|наб\.|набережная|пл\.|площадь|мкр\.)[ \t]*"
+        rf"(?:{LET}+[ \t.-]*){{1,3}},?[ \t]*(?:д\.|дом|буд\.)?[ \t]*\d{{1,4}}[а-яА-Я]?"
+        rf"(?:/\d{{1,3}})?(?:,?[ \t]*(?:корп\.|к\.|стр\.)[ \t]*\d{{1,3}})?"
+        rf"(?:,?[ \t]*(?:кв\.|квартира)[ \t]*\d{{1,4}})?"
+        rf"(?:,?[ \t]*\d{{6}})?(?:,?[ \t]*(?:г\.|город|м\.)[ \t]*{LET}+(?:[ -]{LET}+)?)?")
     _counted_before = re.compile(r"(?i)\b(?:version|v|release|build|chapter|section|page|"
                                  r"step|figure|table|rule|article|verse|psalm)\.?[ \t]*$")
     _po_box = re.compile(
@@ -272,6 +282,9 @@ class AddressDetector:
             spans += [m.span() for m in self._japanese.finditer(text)
                       if not self._counted_before.search(text, max(0, m.start() - 16),
                                                          m.start())]
+        if any(word in low for word in ("ул", "вул", "пр", "пер", "б-р", "бульвар", "ш.",
+                                        "шоссе", "наб", "пл.", "площадь", "мкр")):
+            spans += [m.span() for m in self._cyrillic.finditer(text)]
         if "mah" in low:
             spans += [m.span() for m in self._turkish.finditer(text)]
         places = ([e for e in self.entities(text) if e.label in self._places]
