@@ -26,3 +26,13 @@ def test_an_id_named_after_its_value(scanner: Scanner, text: str, value: str) ->
                                   "12 is the passport office's floor."])
 def test_a_year_or_a_floor_before_passport_is_no_id(scanner: Scanner, text: str) -> None:
     assert [f for f in scanner.scan(text) if f.kind == "id_number"] == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("A customer from abroad gave 51868021319 as their Brazilian CPF.", "51868021319"),
+    ("A customer gave 2490904337910 as their Romanian CNP.", "2490904337910"),
+    ("Ο ΑΜΚΑ μου είναι 06038490535. Πώς κλείνω ραντεβού;", "06038490535"),
+    ("Rental form: driver's license N565-4716-0255, exp 2027.", "N565-4716-0255"),
+])
+def test_ids_after_more_cues(scanner: Scanner, text: str, value: str) -> None:
+    assert ("id_number", value) in [(f.kind, text[f.start:f.end]) for f in scanner.scan(text)]

@@ -461,3 +461,13 @@ def test_a_batch_finds_what_one_text_at_a_time_finds_and_keeps_it(entities) -> N
         if text.lower() != text:
             assert text in entities._recent  # kept: the detectors' asking does not run it
         assert list(entities(text)) == expected
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("My landlord Christian Ellis still hasn't returned the deposit.", "Christian Ellis"),
+    ("my colleague Will Power sent the report", "Will Power"),
+    ("My manager, Rose Tyler, approved it.", "Rose Tyler"),
+    ("mein Kollege Lukas Novák ist krank", "Lukas Novák"),
+])
+def test_a_person_named_by_their_relation_to_the_writer(text, name):
+    assert covered(text, "person", name)

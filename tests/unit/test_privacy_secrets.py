@@ -377,3 +377,7 @@ def test_importing_the_scanner_loads_no_detect_secrets() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"  # it loads when a scanner is built
+
+
+def test_a_url_user_named_like_a_password_is_the_users() -> None:
+    assert secrets_found("use postgres://pw:0@db.example.com:5432/app today") == ["0"]

@@ -187,6 +187,8 @@ class NamedValues:
                                                    or text[name_start - 1] in "_.$@-"):
                 name_start -= 1
             name = text[name_start:end]
+            if text.endswith("://", 0, name_start):
+                continue  # "postgres://pw:0@db…": a URL's user, its password url_passwords'
             word_before = (re.search(r"(\w+)[ \t]$", text[max(0, at - 30):at])
                            if name_start == at else None)
             strength = classify(name, keyword, group,

@@ -167,9 +167,10 @@ _ACRONYM_GATE = set_of("""dl cnh nif nie nir insee uidai pan c idnr nhs ni sin r
 ahv avs itin pps ppsn tfn cnp tckn cnic nric nik cni rg nin id nas nip rfc amka svnr rvnr""")
 _BETWEEN = (r"(?:[ \t_-]?(?:numbers?|nummer|num[ée]ro|numero|num|nr|no|id)\b\.?)?(?![^\W\d_])"
             # what stands between a cue and its value: "is", "no.", "n°", ":", quotes, "#"…
-            r"(?:[ \t:#=()\[\]\"'’_.\-–]|\b(?:n[°ºo]?|nr|no|num(?:ber|[ée]ro|ero)?|is|was|ist|"
+            r"(?:[ \t:#=()\[\]\"'’_.\-–]|\b(?:n[°ºo]|n(?![\w])|nr|no|num(?:ber|[ée]ro|ero)?|"
+            r"is|was|ist|"
             r"est|es|è|é|är|er|jest|este|je|lautet|de|del|di|du|to|as|are|sind|sont|son|"
-            r"mon|ma|mi|mein|meine|"
+            r"mon|ma|mi|mein|meine|μου|είναι|"
             r"mój|moje)(?![^\W\d_])){0,8}(?=[A-Za-z0-9])")
 _CUE_WORDS = re.compile(
     r"(?<![\w])(?:" + "|".join(f"(?P<c{i}>{w})" for i, (w, _, _, _) in enumerate(_CUES) if w)
@@ -194,11 +195,12 @@ _VALUE = re.compile(r"(?:[A-Za-z]{0,9}\d[A-Za-z0-9]*|[A-Z]{1,3}(?![a-z]))(?:[ .\
 # A value named after it: "533380006 is my passport number", "X1234567 was her ID card's".
 _NAMED_AFTER = re.compile(
     r"(?<![\w./-])(?P<value>[A-Z]{0,3}\d[\dA-Z]*(?:[ .\-/]\d[\dA-Z]*){0,4})[ \t]+"
-    r"(?i:(?:is|was)[ \t]+(?:my|his|her|their|our|your|the)[ \t]+(?:(?:new|old|current)[ \t]+)?"
+    r"(?i:(?:is|was|as)[ \t]+(?:my|his|her|their|our|your|the)[ \t]+(?:(?:new|old|current)[ \t]+)?"
+    r"(?:[A-Z][a-z]+[ \t]+)?"  # "as their Brazilian CPF"
     r"(?:passport|national[ \t]+id(?:entity)?(?:[ \t]+card)?|id[ \t]+card|identity[ \t]+card|"
     r"driver['’]?s?[ \t]+licen[cs]e|driving[ \t]+licen[cs]e|tax[ \t]+(?:id|number|code)|"
     r"social[ \t]+insurance|national[ \t]+insurance|nhs|personal[ \t]+(?:id|number)|dni|nie|"
-    r"bsn|aadhaar|cpf|codice[ \t]+fiscale|personnummer|pesel))(?![\w])")
+    r"bsn|aadhaar|cpf|cnp|codice[ \t]+fiscale|personnummer|pesel))(?![\w])")
 
 
 class IdNumberDetector:
@@ -243,7 +245,7 @@ class IdNumberDetector:
             span = self._after_cue(text, cue)
             if span:
                 yield span
-        if "is" in words or "was" in words:  # "533380006 is my passport number"
+        if not words.isdisjoint(("is", "was", "as")):  # "533380006 is my passport number"
             for m in _NAMED_AFTER.finditer(text):
                 if sum(c.isdigit() for c in m.group("value")) >= 3:
                     yield m.span("value")

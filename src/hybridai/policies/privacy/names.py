@@ -138,6 +138,22 @@ class PersonDetector:
                      "it's", "it’s", "its")
     _weak = re.compile(r"(?<![\w'’])(?:i\s+am|i['’]m|this\s+is|je\s+suis|soy|sono|ik\s+ben|"
                        r"eu\s+sou|sou|it['’]?s)\s+")
+    # A person named by their relation to the writer: "my landlord Christian Ellis", "our
+    # neighbour Jo Lind", "mein Kollege Lukas Novák", "mon voisin Paul Martin".
+    _relation_words = set_of("""friend colleague coworker co-worker boss manager landlord
+    landlady neighbour neighbor husband wife son daughter brother sister mother father mom mum
+    dad partner boyfriend girlfriend fiancé fiancée doctor teacher client patient tenant
+    lawyer roommate flatmate cousin uncle aunt nephew niece grandmother grandfather grandson
+    granddaughter kollege kollegin chef chefin vermieter vermieterin nachbar nachbarin mann
+    frau sohn tochter bruder schwester mutter vater freund freundin collègue voisin voisine
+    mari femme fils fille frère sœur mère père ami amie compañero compañera jefe jefa vecino
+    vecina marido esposa hijo hija hermano hermana madre padre amigo amiga collega vicino
+    vicina marito moglie figlio figlia fratello sorella madre padre""")
+    _relation = re.compile(
+        r"(?i:(?<![\w])(?:my|our|his|her|their|mein|meine|meinen|meinem|meiner|unser|unsere|"
+        r"mon|ma|notre|mi|nuestro|nuestra|il[ \t]+mio|la[ \t]+mia|mio|mia)[ \t]+"
+        r"(?:(?:new|old|best|former|ex-?|neuer|neue|alter|alte)[ \t]+)?"
+        r"(?P<relation>[^\W\d_]+(?:-[^\W\d_]+)?),?[ \t]+)")
     _title_words = set_of("""mr mrs ms mx miss dr prof sir dame lord lady rev herr frau mme
     mlle sr sra srta dña sig signor signora signorina dhr mevr señor señora monsieur madame
     mademoiselle senhor senhora hr fr dott avv ing""")
@@ -265,6 +281,12 @@ class PersonDetector:
         for word in words & self._title_words | ({"m"} if "M." in text else set()):
             for at in occurrences(text, word[0].upper() + word[1:]):
                 yield from self._titled(text, at)
+        if not words.isdisjoint(self._relation_words):
+            for m in self._relation.finditer(text):
+                if m.group("relation").lower() in self._relation_words:
+                    span = self._name_at(text, m.end(), min_words=2)
+                    if span:
+                        yield (*span, False)
         yield from self._fields(text, low)
         yield from self._greeted(text, low)
         signoffs: dict[int, re.Match[str]] = {}
