@@ -245,28 +245,35 @@ def latency(call: Callable[[str], object], rounds: int) -> dict[str, float]:
     return quantiles(times)
 
 
-SERIES = (("own", "hybridai", "#2b6cb0"), ("heldout", "hybridai", "#90cdf4"),
-          ("own", "regex baseline", "#4a5568"), ("heldout", "regex baseline", "#cbd5e0"))
+COLORS = {"hybridai": {"own": "#1a4e8a", "dev": "#3182ce", "heldout": "#63b3ed",
+                       "fresh": "#bee3f8"},
+          "regex baseline": {"own": "#2d3748", "dev": "#718096", "heldout": "#a0aec0",
+                             "fresh": "#e2e8f0"}}
+LABELS = {"own": "own", "dev": "dev", "heldout": "held-out", "fresh": "fresh"}
 
 
 def plot(results: dict[str, Any], kinds: list[str], path: Path) -> None:
+    """Recall per kind and the overall rates, hybridai and the baseline on every set run."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     sets = results["sets"]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(15, 4.8),
+    series = [(name, scanner) for scanner in ("hybridai", "regex baseline") for name in sets]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(18, 5.2),
                                       gridspec_kw={"width_ratios": [3, 1.3]})
-    width = 0.2
-    for n, (name, scanner, color) in enumerate(SERIES):
+    width = 0.8 / len(series)
+    offset = (len(series) - 1) / 2
+    for n, (name, scanner) in enumerate(series):
         per_kind = sets[name][scanner]["per_kind"]
-        xs = [i + (n - 1.5) * width for i, k in enumerate(kinds) if per_kind[k]["labeled"]]
+        xs = [i + (n - offset) * width for i, k in enumerate(kinds) if per_kind[k]["labeled"]]
         ys = [per_kind[k]["recall"] for k in kinds if per_kind[k]["labeled"]]
-        left.bar(xs, ys, width, color=color, label=f"{scanner}, {name} set")
+        left.bar(xs, ys, width, color=COLORS[scanner][name],
+                 label=f"{scanner}, {LABELS[name]} set")
         for x, y in zip(xs, ys, strict=True):
             if y == 0:  # a bar of height 0 would look like a kind the set does not hold
-                left.text(x, 0.01, "0", ha="center", fontsize=7)
+                left.text(x, 0.01, "0", ha="center", fontsize=6)
     left.set_xticks(range(len(kinds)), kinds, rotation=30)
     left.set_ylim(0, 1.05)
     left.set_title("recall per kind (every character of the value covered; no bar: not in "
@@ -274,16 +281,17 @@ def plot(results: dict[str, Any], kinds: list[str], path: Path) -> None:
     metrics = (("recall", "recall"), ("precision", "precision"),
                ("negatives_flagged_rate", "negatives\nflagged"),
                ("leaked_value_chars_rate", "value chars\nleaked"))
-    for n, (name, scanner, color) in enumerate(SERIES):
+    for n, (name, scanner) in enumerate(series):
         ys = [sets[name][scanner][key] or 0.0 for key, _ in metrics]
-        right.bar([i + (n - 1.5) * width for i in range(len(metrics))], ys, width, color=color)
+        right.bar([i + (n - offset) * width for i in range(len(metrics))], ys, width,
+                  color=COLORS[scanner][name])
     right.set_xticks(range(len(metrics)), [label for _, label in metrics])
     right.set_ylim(0, 1.05)
     right.set_title("overall", fontsize=10)
-    fig.suptitle(f"privacy detection: own set ({sets['own']['cases']} cases) and held-out set "
-                 f"({sets['heldout']['cases']} cases), {results['date']}")
+    counts = ", ".join(f"{LABELS[name]} {entry['cases']}" for name, entry in sets.items())
+    fig.suptitle(f"privacy detection, cases per set: {counts} ({results['date']})")
     fig.legend(*left.get_legend_handles_labels(), loc="lower center", ncol=4, fontsize=9)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     fig.savefig(path, dpi=110)
 
 
