@@ -471,3 +471,21 @@ def test_a_batch_finds_what_one_text_at_a_time_finds_and_keeps_it(entities) -> N
 ])
 def test_a_person_named_by_their_relation_to_the_writer(text, name):
     assert covered(text, "person", name)
+
+
+@pytest.mark.parametrize("text", [
+    "Is BA758 usually on time?",
+    "Case number 2024-CV-94355: what does 'CV' mean?",
+    "Når ble Karl Johans gate bygget?",
+    "The Eiffel Tower is at 48.8584° N, 2.2945° E. How far is it from the Louvre?",
+    "iPhone 15 Pro (A3102) vs Pixel 8 Pro — which has the better camera?",
+])
+def test_codes_streets_places_and_products_are_no_people(text):
+    scanner = Scanner.from_settings(PrivacySettings())
+    assert [f for f in scanner.scan(text) if f.kind == "person"] == []
+
+
+def test_an_unlisted_rare_surname_alone_is_still_a_person():
+    scanner = Scanner.from_settings(PrivacySettings())
+    text = "Please ask Okonkwo about the invoice."
+    assert ("person", "Okonkwo") in [(f.kind, text[f.start:f.end]) for f in scanner.scan(text)]

@@ -56,6 +56,9 @@ alberta regina victoria adelaide florence sydney austin dallas houston orlando p
 savannah charlotte madison chelsea brooklyn india china jordan israel kenya chad paris london
 lincoln denver tyrone""")
 _POSSESSIVE = re.compile(r"['’]s?$")
+# A street's type in lower case after the name it honours ("Karl Johans gate").
+_STREET_AFTER = re.compile(r"[ \t]+(?:gate|gata|gatan|gade|vej|veien|vei|vegen|straße|strasse|"
+                           r"allee|plads)(?![\w])")
 # Two capitalised words alone (not inside a longer run): an unknown one, then a listed surname.
 _HALF_LISTED = re.compile(rf"(?<![\w@#/.-])(?<!{UP}{LET}[ \t])({UP}{LET}{{2,}})[ \t]+"
                           rf"({UP}{LET}+(?:['’]s)?)(?![\w@-]|[ \t]+{UP})")
@@ -100,6 +103,8 @@ def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
             continue
         at, last = name[-1]
         last = _POSSESSIVE.sub("", last)  # "Lukas Novák's address"
+        if _STREET_AFTER.match(text, at + len(last)):
+            continue  # "Karl Johans gate", "Thorvald Meyers gate": a street named after one
         if _listed_surname(last.lower(), surnames, given):
             yield name[0][0], at + len(last)
         elif len(name) == 2 and _unknown_word(last, given, surnames, not_names):

@@ -74,6 +74,21 @@ def _everyday_word(word: str) -> bool:
     return zipf_frequency(low, "en") >= 4.0 and low not in load()[0]
 
 
+def _known_word_not_name(word: str) -> bool:
+    """A word the web uses (once in a million words) that the name lists do not hold: a
+    place, a product or a brand when the recognizer reads it alone as a person."""
+    from wordfreq import zipf_frequency  # its data loads on first use
+
+    from .name_lists import load
+
+    low = _POSSESSIVE_END.sub("", word).lower()
+    given, surnames = load()
+    return low not in given and low not in surnames and zipf_frequency(low, "en") >= 3.0
+
+
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+
+
 def _name_words(candidate: str) -> list[str]:
     return [w for w in re.split(r"[ \t]+", candidate) if w]
 
@@ -119,6 +134,11 @@ class PersonDetector:
     """
 
     kind = "person"
+    # Right after an entity: a street's type ("Karl Johans gate"); a digit or a code's dash.
+    _place_word_after = re.compile(r"[ \t]+(?i:gate|gata|gatan|gade|vej|veien|vei|street|"
+                                   r"st\.|road|avenue|straße|strasse|allee|platz|plads)\b")
+    _glued = re.compile(r"\d|-\w")
+    _glued_before = re.compile(r"[\w]-$|\d$")
 
     # Cue words are matched in the lower-cased text (case-sensitive patterns are several
     # times faster than case-insensitive ones), and only around the places where a word they
@@ -424,8 +444,11 @@ class PersonDetector:
             if len(words) == 1 and (self._version.match(text, end) or re.search(
                     rf"(?<![\w]){re.escape(words[0].lower())}(?![\w])", text)):
                 continue  # "Python 3.12", "Docker … docker run": a product, or a word
-            if any(w.lower().rstrip(".") in _PLACE_WORDS for w in words):
-                continue  # "Avenida Paulista", "Hamburg Hbf", "Ciudad de México", "Rechnung Nr"
+            if any(w.lower().rstrip(".") in _PLACE_WORDS for w in words) or (
+                    self._place_word_after.match(text, end)):
+                continue  # "Avenida Paulista", "Ciudad de México", "Karl Johans gate"
+            if self._glued.match(text, end) or self._glued_before.search(text, 0, start):
+                continue  # "BA758", "2024-CV-94355": part of a code, not a name
             if len(words) == 1:
                 if english is None:
                     english = reads_as_english(text)
@@ -435,4 +458,6 @@ class PersonDetector:
                     continue
                 if opens_sentence(text, start) and _everyday_word(words[0]):
                     continue  # "Library says…": a sentence's first word, not a name
+                if _known_word_not_name(words[0]):
+                    continue  # "Porto", "Louvre", "Pixel": places and products, unlisted
             yield start, end
