@@ -76,10 +76,14 @@ _UNIT_WORDS = (r"Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Buildin
 _FLOOR_WORDS = r"Bajo|Bajos|Entlo|Entresuelo|Ático|Atico|Esq|Dto|Dir|Frt|Rc|R/c"
 # The lower-case words inside streets' names ("Prešernova ulica", "Kossuth Lajos út", "Karl
 # Johans gate", "ul. Tverskaya", "Piazza Trento e Trieste", "Avda. Los llanos").
-_STREET_PART_WORDS = (r"ulica|ulice|utca|út|tér|trg|cesta|gate|gata|gatan|vei|veien|vegen|veg|vej|"
-                      r"gade|väg|vägen|allé|ul\.|al\.|os\.|pl\.|prospekt|pr\.|ulitsa|tie|katu|"
-                      r"sura|sut|de|la|las|los|del|du|des|di|da|do|dos|das|dei|della|e|y|et|und|"
-                      r"van|von|der|den|het|c/")
+_LOWER_STREET_TYPES = ("gate", "gata", "gatan", "vei", "veien", "vegen", "veg", "vej", "gade",
+                       "väg", "vägen", "allé", "prospekt", "pr.", "ulitsa")
+"""Street types written in lower case after a street's name ("Karl Johans gate", "Leninsky
+prospekt"): words of the name to both street readers below."""
+_STREET_PART_WORDS = ("|".join(map(re.escape, _LOWER_STREET_TYPES))
+                      + r"|ulica|ulice|utca|út|tér|trg|cesta|ul\.|al\.|os\.|pl\.|tie|katu|"
+                        r"sura|sut|de|la|las|los|del|du|des|di|da|do|dos|das|dei|della|e|y|et|"
+                        r"und|van|von|der|den|het|c/")
 # What says an address follows: a field ("Address:", "street_address =", "Anschrift:",
 # "Dirección:", "address is") or a sentence ("I live at", "wohne in der", "j'habite au",
 # "vivo en la", "woon aan de", "bor på").
@@ -310,7 +314,7 @@ class AddressDetector:
             if (not any(w[0].isupper() for w in named)
                     or named[-1].lower().rstrip(".") in _COUNTED
                     or named[0].lower() in _PROSE
-                    or (after is not None and after.group(1).lower() in _MEASURES | _COUNTED)):
+                    or (after is not None and after.group(1).lower() in _COUNTS)):
                 continue  # "in Texas, 5 miles", "at Chapter 12", "to Windows 11 users": no
             yield m.span()
 
@@ -399,8 +403,7 @@ dollars euro euros pound pounds cent cents percent times people years days weeks
 # Lower-case words inside a street's name: types written before it, links between its words.
 _STREET_PARTS = set_of("""ul. ul al. al os. os pl. nám. náměstí nábřeží třída ulica utca u.
 út tér trg cesta ulice tänav mnt maantee puiestee tie katu rue via calle de la las los del di
-da do dos das du des le grada od na pod nad pri ob ve v u gate gata gatan vei veien vegen
-veg vej gade väg vägen allé prospekt prospekt. pr. ulitsa""")
+da do dos das du des le grada od na pod nad pri ob ve v u prospekt.""") | set(_LOWER_STREET_TYPES)
 # What a number counts after a place ("I live in Texas, 5 miles from Austin").
 _MEASURES = set_of("""miles mile minutes minute mins min hours hour hrs km kilometres
 kilometers metres meters m blocks block feet ft yards steps years year days day weeks week
@@ -412,6 +415,9 @@ episode season room step part volume vol issue windows iphone android python jav
 ubuntu debian node psalm verse grade class item line rule article exhibit appendix phase
 stage round game week day year release update edition model series no number sample
 samples point points word words patch sprint milestone ticket order case invoice top""")
+_COUNTS = _MEASURES | _COUNTED
+"""What a number after a cued street may count instead of being its house number."""
+
 # Capitalised words after a postcode-shaped number that are not a town.
 _NOT_TOWNS = set_of("""edition update release version words points samples season remaster
 patch users people items pages records rows entries results units pieces copies euro euros

@@ -121,7 +121,6 @@ _BIRTH_AFTER = re.compile(rf"(?i)^[ \t]*[,(–-]?[ \t]*(?:\(?(?:my|his|her|their
                           rf"[ \t]+born|[^\n.!?;\d]{{0,30}}(?<![\w])(?:born|birthday|date[ \t]+"
                           rf"of[ \t]+birth|dob|geboren|née?|nacid[oa]|nat[oa]|nascid[oa])"
                           rf"(?![\w]))")
-_ANY_BIRTH = re.compile(rf"(?i)(?<![\w]){_BIRTH}(?![\w])")
 _ANY_BIRTH_LOW = re.compile(rf"(?<![\w]){_BIRTH}(?![\w])")  # in lower-cased text: faster
 
 
@@ -143,7 +142,7 @@ class DateOfBirthDetector:
     _unspaced = ("生日", "出生日期", "生年月日", "誕生日", "생년월일", "생일")
     _words = set_of("""birth born dob bday day b geb geboren geburtsdatum geburtstag
     urodziny urodzin narozeniny narozenin narozeniná születésnap születésnapom születésnapja
-    rođendan afmæli afmælisdagur afmælisdaginn рождения 生日 出生日期 生年月日 誕生日 생년월일 생일
+    rođendan afmæli afmælisdagur afmælisdaginn рождения
     naissance né née anniversaire nacimiento nac nacido nacida nací cumpleaños nascita nato
     nata compleanno geboortedatum verjaardag nascimento nascido nascida nasci aniversário
     urodzenia urodzony urodzona urodziłem urodziłam urodziła urodziłaś doğdum doğdu narodil

@@ -178,6 +178,8 @@ _CUE_WORDS = re.compile(
 _CUE_ACRONYMS = re.compile(
     r"(?<![\w])(?=[A-Z])(?:" + "|".join(f"(?P<c{i}>{a})" for i, (_, a, _, _) in enumerate(_CUES)
                                         if a) + ")" + "(?i:" + _BETWEEN + ")")
+
+
 def cue_before(text: str, at: int) -> bool:
     """Whether an ID number's cue ("NAS", "passport no.", "Steuer-ID:") ends right at
     ``at``: what follows is that ID, whatever else its digits could be."""

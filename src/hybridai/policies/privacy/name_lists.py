@@ -55,10 +55,11 @@ _PLACE_NAMES = set_of("""texas georgia virginia carolina florida montana dakota 
 alberta regina victoria adelaide florence sydney austin dallas houston orlando phoenix
 savannah charlotte madison chelsea brooklyn india china jordan israel kenya chad paris london
 lincoln denver tyrone""")
-_POSSESSIVE = re.compile(r"['’]s?$")
-# A street's type in lower case after the name it honours ("Karl Johans gate").
-_STREET_AFTER = re.compile(r"[ \t]+(?:gate|gata|gatan|gade|vej|veien|vei|vegen|straße|strasse|"
-                           r"allee|plads)(?![\w])")
+POSSESSIVE = re.compile(r"['’]s?$")
+"""A possessive's ending ("Lukas Novák's"), which is not part of the name."""
+STREET_TYPES_AFTER_NAME = r"gate|gata|gatan|gade|vej|veien|vei|straße|strasse|allee|plads"
+"""Street types written in lower case after the name a street honours ("Karl Johans gate")."""
+_STREET_AFTER = re.compile(rf"[ \t]+(?:{STREET_TYPES_AFTER_NAME}|vegen)(?![\w])")
 # Two capitalised words alone (not inside a longer run): an unknown one, then a listed surname.
 _HALF_LISTED = re.compile(rf"(?<![\w@#/.-])(?<!{UP}{LET}[ \t])({UP}{LET}{{2,}})[ \t]+"
                           rf"({UP}{LET}+(?:['’]s)?)(?![\w@-]|[ \t]+{UP})")
@@ -102,7 +103,7 @@ def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
         if len(name) < 2 or any(w.lower() in not_names for _, w in name[1:]):
             continue
         at, last = name[-1]
-        last = _POSSESSIVE.sub("", last)  # "Lukas Novák's address"
+        last = POSSESSIVE.sub("", last)  # "Lukas Novák's address"
         if _STREET_AFTER.match(text, at + len(last)):
             continue  # "Karl Johans gate", "Thorvald Meyers gate": a street named after one
         if _listed_surname(last.lower(), surnames, given):
@@ -110,7 +111,7 @@ def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
         elif len(name) == 2 and _unknown_word(last, given, surnames, not_names):
             yield name[0][0], at + len(last)  # "Eleni Papadopoulou", "Sigríður Jónsdóttir"
     for m in _HALF_LISTED.finditer(text):  # "Olumide Adeyemi": a surname the lists know
-        first_name, surname = m.group(1), _POSSESSIVE.sub("", m.group(2))
+        first_name, surname = m.group(1), POSSESSIVE.sub("", m.group(2))
         if (_unknown_word(first_name, given, surnames, not_names)
                 and surname.lower() in surnames and surname.lower() not in not_names
                 and surname.lower() not in _PLACES_LAST):

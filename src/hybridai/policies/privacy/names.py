@@ -19,7 +19,7 @@ from .name_entities import (
     reads_as_english,
     strip_entity,
 )
-from .name_lists import listed_names
+from .name_lists import POSSESSIVE, STREET_TYPES_AFTER_NAME, listed_names
 from .name_lists import load as load_name_lists
 from .ner import Entity, NamedEntities
 from .words import LET, LOWERS, UP, Span, facts, occurrences, set_of
@@ -79,14 +79,9 @@ def _known_word_not_name(word: str) -> bool:
     place, a product or a brand when the recognizer reads it alone as a person."""
     from wordfreq import zipf_frequency  # its data loads on first use
 
-    from .name_lists import load
-
-    low = _POSSESSIVE_END.sub("", word).lower()
-    given, surnames = load()
+    low = POSSESSIVE.sub("", word).lower()
+    given, surnames = load_name_lists()
     return low not in given and low not in surnames and zipf_frequency(low, "en") >= 3.0
-
-
-_POSSESSIVE_END = re.compile(r"['’]s?$")
 
 
 def _name_words(candidate: str) -> list[str]:
@@ -135,8 +130,8 @@ class PersonDetector:
 
     kind = "person"
     # Right after an entity: a street's type ("Karl Johans gate"); a digit or a code's dash.
-    _place_word_after = re.compile(r"[ \t]+(?i:gate|gata|gatan|gade|vej|veien|vei|street|"
-                                   r"st\.|road|avenue|straße|strasse|allee|platz|plads)\b")
+    _place_word_after = re.compile(rf"[ \t]+(?i:{STREET_TYPES_AFTER_NAME}|street|st\.|road|"
+                                   r"avenue|platz)\b")
     _glued = re.compile(r"\d|-\w")
     _glued_before = re.compile(r"[\w]-$|\d$")
 
@@ -168,7 +163,7 @@ class PersonDetector:
     frau sohn tochter bruder schwester mutter vater freund freundin collègue voisin voisine
     mari femme fils fille frère sœur mère père ami amie compañero compañera jefe jefa vecino
     vecina marido esposa hijo hija hermano hermana madre padre amigo amiga collega vicino
-    vicina marito moglie figlio figlia fratello sorella madre padre""")
+    vicina marito moglie figlio figlia fratello sorella""")
     _relation = re.compile(
         r"(?i:(?<![\w])(?:my|our|his|her|their|mein|meine|meinen|meinem|meiner|unser|unsere|"
         r"mon|ma|notre|mi|nuestro|nuestra|il[ \t]+mio|la[ \t]+mia|mio|mia)[ \t]+"
