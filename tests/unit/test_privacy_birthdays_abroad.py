@@ -6,13 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from hybridai.config import PrivacySettings
 from hybridai.policies.privacy.scanner import Scanner
-
-
-@pytest.fixture(scope="module")
-def scanner() -> Scanner:
-    return Scanner.from_settings(PrivacySettings(ner="off"))
 
 
 @pytest.mark.parametrize(("text", "date"), [

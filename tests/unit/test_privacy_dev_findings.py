@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from hybridai.config import PrivacySettings
 from hybridai.policies.privacy.scanner import Scanner
 
 FOUND = [
@@ -82,11 +81,6 @@ NOT_FOUND = [
 ]
 
 
-@pytest.fixture(scope="module")
-def scanner() -> Scanner:
-    return Scanner.from_settings(PrivacySettings(ner="off"))
-
-
 @pytest.mark.parametrize(("text", "kind", "value"), FOUND)
 def test_found_whole(scanner: Scanner, text: str, kind: str, value: str) -> None:
     spans = [(f.kind, text[f.start:f.end]) for f in scanner.scan(text)]
@@ -109,12 +103,6 @@ QUIET = [
     "See appendix b. 12/03/2024 for the deadline.",
     "its really hot today, any tips?",
 ]
-
-
-@pytest.fixture(scope="module")
-def scanner_with_ner() -> Scanner:
-    """As shipped: the recognizer where one is installed (scripts/setup.sh installs one)."""
-    return Scanner.from_settings(PrivacySettings())
 
 
 @pytest.mark.parametrize("text", QUIET)

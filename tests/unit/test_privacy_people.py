@@ -480,12 +480,11 @@ def test_a_person_named_by_their_relation_to_the_writer(text, name):
     "The Eiffel Tower is at 48.8584° N, 2.2945° E. How far is it from the Louvre?",
     "iPhone 15 Pro (A3102) vs Pixel 8 Pro — which has the better camera?",
 ])
-def test_codes_streets_places_and_products_are_no_people(text):
-    scanner = Scanner.from_settings(PrivacySettings())
-    assert [f for f in scanner.scan(text) if f.kind == "person"] == []
+def test_codes_streets_places_and_products_are_no_people(scanner_with_ner, text):
+    assert [f for f in scanner_with_ner.scan(text) if f.kind == "person"] == []
 
 
-def test_an_unlisted_rare_surname_alone_is_still_a_person():
-    scanner = Scanner.from_settings(PrivacySettings())
+def test_an_unlisted_rare_surname_alone_is_still_a_person(scanner_with_ner):
     text = "Please ask Okonkwo about the invoice."
-    assert ("person", "Okonkwo") in [(f.kind, text[f.start:f.end]) for f in scanner.scan(text)]
+    assert ("person", "Okonkwo") in [(f.kind, text[f.start:f.end])
+                                     for f in scanner_with_ner.scan(text)]

@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from hybridai.config import PrivacySettings
 from hybridai.policies.privacy.scanner import Scanner
 from hybridai.policies.privacy.secret_codes import codes
-
-
-@pytest.fixture(scope="module")
-def scanner() -> Scanner:
-    return Scanner.from_settings(PrivacySettings(ner="off"))
 
 
 @pytest.mark.parametrize(("text", "value"), [

@@ -6,14 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from hybridai.config import PrivacySettings
 from hybridai.policies.privacy.scanner import Scanner
 from hybridai.policies.privacy.tables import Cell, cells
-
-
-@pytest.fixture(scope="module")
-def scanner() -> Scanner:
-    return Scanner.from_settings(PrivacySettings(ner="off"))
 
 
 def found(scanner: Scanner, text: str) -> list[tuple[str, str]]:
