@@ -326,7 +326,7 @@ def test_no_id_numbers_in_look_alikes(text):
 
 @pytest.mark.parametrize(("text", "name", "listed"), [
     ("Please forward this thread to Priya Raman in accounting.", "Priya Raman", True),
-    ("Our CEO Satya Nadella will speak at 9am.", "Satya Nadella", False),
+    ("Our CEO Tendai Mukoko will speak at 9am.", "Tendai Mukoko", False),
     ("User Jessica Alvarez (id 8812) reported a bug.", "Jessica Alvarez", True),
     ("Kelly Anderson lives at 4371 Pine Court.", "Kelly Anderson", True),
     ("Call me tomorrow, Sarah.", "Sarah", False),  # one word: the lists need two

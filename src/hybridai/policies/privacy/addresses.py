@@ -72,8 +72,9 @@ _POSTCODE_FIRST = (r"(?:(?:[A-Z]{1,2}-)?\d{4,6}|\d{4}-\d{3}|\d{2}-\d{3}|\d{3}[ \
                    r"\d{4}[ \t]?[A-Z]{2}|\d{3})")
 _UNIT_WORDS = (r"Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|Appt|Bât|"
                r"Étage|Etage|Whg|Wohnung|Piso|Puerta|Planta|Depto|Dpto|Scala|Interno|Int|"
-               r"Piano|Box|Apto|Bus|Bl|Sc|Ap|Et")
-_FLOOR_WORDS = r"Bajo|Bajos|Entlo|Entresuelo|Ático|Atico|Esq|Dto|Dir|Frt|Rc|R/c"
+               r"Piano|Box|Apto|Bus|Bte|Boîte|Bl|Sc|Ap|Et")
+_FLOOR_WORDS = (r"Bajo|Bajos|Entlo|Entresuelo|Ático|Atico|Esq|Dto|Dir|Frt|Rc|R/c|Izq|Izqda|Izda|"
+                r"Izquierda|Dcha|Drcha|Dch|Der|Derecha|Ctro|Centro|Int")
 # The lower-case words inside streets' names ("Prešernova ulica", "Kossuth Lajos út", "Karl
 # Johans gate", "ul. Tverskaya", "Piazza Trento e Trieste", "Avda. Los llanos").
 _LOWER_STREET_TYPES = ("gate", "gata", "gatan", "vei", "veien", "vegen", "veg", "vej", "gade",
@@ -105,7 +106,7 @@ _ADDRESS_CUE = (
     r"|(?:ik[ \t]+)?woon[ \t]+(?:aan[ \t]+de|op|aan|in[ \t]+de)[ \t]+|(?:jag|jeg)[ \t]+bor[ \t]+"
     r"(?:på|i)[ \t]+)")
 # A town: capitalised words (not a unit's word: "Suite 400" on the next line is no town).
-_CITY = (rf"(?!(?:{_UNIT_WORDS})\b)(?:(?:St|Ste|Sta|Sto|Mt|Ft)\.[ \t]+)?"
+_CITY = (rf"(?!(?:{_UNIT_WORDS})\b)(?:(?:St|Ste|Sta|Sto|Mt|Ft|Co)\.[ \t]+)?"
          rf"{UP}{LET}+(?:['’.-]{LET}+)*(?:[ \t]+(?:(?:am|an|de|del|"
          rf"do|da|di|sur|upon|on|la|le|en|im|ob)[ \t]+)?{UP}{LET}+(?:['’.-]{LET}+)*){{0,2}}"
          # a district after the town: "Praha 1", "København N", "Aarhus C"
@@ -167,11 +168,12 @@ class AddressDetector:
     # Turkey: the neighbourhood, the street, the door and the flat ("Fenerbahçe Mah.
     # Halaskargazi Cad. No: 135 D: 17"), then "07105 Muratpaşa/Antalya".
     _turkish = re.compile(
-        rf"(?<![\w])(?:{UP}{LET}*[ \t]+){{1,3}}(?:Mah\.|Mahallesi|Mh\.)[ \t]+"
+        rf"(?<![\w])(?:(?:{UP}{LET}*[ \t]+){{1,3}}(?:Mah\.|Mahallesi|Mh\.)[ \t]+)?"
         rf"(?:{UP}{LET}*[ \t]+){{1,3}}(?:Cad\.|Caddesi|Cd\.|Sok\.|Sokak|Sokağı|Sk\.|Bulvarı|"
         rf"Blv\.)[ \t]*(?:No[:.]?[ \t]*\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?)"
         rf"(?:[ \t]*(?:D|Daire|Kat)[:.]?[ \t]*\d{{1,3}})?"
-        rf"(?:,?[ \t]*\r?\n?[ \t]*\d{{5}}[ \t]+{UP}{LET}+(?:/{UP}{LET}+)?)?")
+        rf"(?:,?[ \t]*\r?\n?[ \t]*\d{{5}}[ \t]+{UP}{LET}+(?:/{UP}{LET}+)?"
+        rf"|,[ \t]*{UP}{LET}+/{UP}{LET}+)?")
     # Russian and Ukrainian, in Cyrillic: the street's type first, the house ("д."), the
     # flat ("кв."), then the postcode and the town ("ул. Пушкина, д. 9, кв. 9, 420163, г.
     # Казань").
@@ -289,7 +291,7 @@ class AddressDetector:
         if any(word in low for word in ("ул", "вул", "пр", "пер", "б-р", "бульвар", "ш.",
                                         "шоссе", "наб", "пл.", "площадь", "мкр")):
             spans += [m.span() for m in self._cyrillic.finditer(text)]
-        if "mah" in low:
+        if any(word in low for word in ("mah", "cad", "cd.", "sok", "sk.", "bulvar", "blv")):
             spans += [m.span() for m in self._turkish.finditer(text)]
         places = ([e for e in self.entities(text) if e.label in self._places]
                   if self.entities is not None and spans else [])

@@ -67,8 +67,13 @@ _MONTHS = {
 _MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|º|°|\.)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+# A weekday may open a written date ("Thursday, March 14, 1985"): part of the date's span.
+_WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|die|donners|frei|sams|"
+            r"sonn)tag|mittwoch|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|"
+            r"martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lunedì|"
+            r"martedì|mercoledì|giovedì|venerdì|sabato|domenica),?[ \t]+")
 DATE = re.compile(
-    rf"(?i)(?<![\w./-])(?:"
+    rf"(?i)(?<![\w./-])(?:{_WEEKDAY}(?=\w+[ \t]+\d|\d+\w*[ \t]+[^\W\d]))?(?:"
     rf"(?P<iso>{_YEAR})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})"
     rf"|(?P<a>\d{{1,2}})(?P<sep>[-/.])[ \t]?(?P<b>\d{{1,2}})(?:(?P=sep)[ \t]?|[ \t]+(?={_YEAR}))"
     rf"(?P<y>{_YEAR}|\d\d)"
@@ -112,16 +117,14 @@ _BIRTH = (r"(?:date[ \t_-]?of[ \t_-]?birth|dateofbirth|birth[ \t_-]?date|birthda
           r"afmæli(?:sdagur|sdaginn|s)?|день[ \t]+рождения|doğum[ \t]+gün(?:ü|üm|ün)|"
           r"生日|出生日期|生年月日|誕生日|생년월일|생일)")
 # A cue, then up to 60 characters within its sentence; or a value on the cue's next line.
-_BIRTH_BEFORE = re.compile(rf"(?i)(?<![\w]){_BIRTH}(?![\w])(?:[^\n.!?;\d]|\.(?=\S))"
+_BIRTH_BEFORE = re.compile(rf"(?i)(?<![^\W_]){_BIRTH}(?![^\W_])(?:[^\n.!?;\d]|\.(?=\S))"
                            rf"{{0,60}}(?:\?[ \t]*)?(?:\n[ \t]*)?$")
 _BIRTH_AFTER = re.compile(rf"(?i)^[ \t]*[,(–-]?[ \t]*(?:\(?(?:my|his|her|their|d'|de|di)?"
                           rf"[ \t]*{_BIRTH}(?!\w)|(?:is|was|ist|est|es|è)[ \t]+(?:my|his|her|"
                           rf"their|mein|meine|mon|ma|mi|il[ \t]+mio)?[ \t]*{_BIRTH}|"
                           rf"(?:is|was)[ \t]+when[ \t]+(?:i|he|she|they)[ \t]+(?:was|were)"
-                          rf"[ \t]+born|[^\n.!?;\d]{{0,30}}(?<![\w])(?:born|birthday|date[ \t]+"
-                          rf"of[ \t]+birth|dob|geboren|née?|nacid[oa]|nat[oa]|nascid[oa])"
-                          rf"(?![\w]))")
-_ANY_BIRTH_LOW = re.compile(rf"(?<![\w]){_BIRTH}(?![\w])")  # in lower-cased text: faster
+                          rf"[ \t]+born|[^\n.!?;\d]{{0,30}}(?<![\w]){_BIRTH}(?![\w]))")
+_ANY_BIRTH_LOW = re.compile(rf"(?<![^\W_]){_BIRTH}(?![^\W_])")  # in lower-cased text: faster
 
 
 class DateOfBirthDetector:

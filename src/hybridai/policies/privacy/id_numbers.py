@@ -90,8 +90,8 @@ _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
     (r"driver['’]?s?[ \t]+licen[cs]e|driving[ \t]+licen[cs]e|licen[cs]e[ \t]+(?:number|no\.?|#)|"
      r"führerschein(?:nummer)?|permis[ \t]+de[ \t]+conduire|licencia[ \t]+de[ \t]+conduc(?:ir|"
      r"ción)|carn[eé]t?[ \t]+de[ \t]+conducir|patente[ \t]+di[ \t]+guida|rijbewijs(?:nummer)?|"
-     r"carteira[ \t]+de[ \t]+habilitação", r"DL(?=[ \t]*(?:#|[Nn]o\.?|[Nn]umber))|CNH",
-     (), (5, 20)),
+     r"carteira[ \t]+de[ \t]+habilitação|(?:state[ \t]+)?licen[cs]e(?=[ \t]*[:#]?[ \t]*"
+     r"[a-z0-9]{0,9}\d)", r"DL|CNH", (), (5, 20)),
     (r"dni|d\.n\.i\.?|documento[ \t]+nacional[ \t]+de[ \t]+identidad", r"N\.?I\.?F",
      ("es.dni", "ar.dni"), (7, 10)),
     ("", r"N\.?I\.?E", ("es.nie",), (9, 11)),
@@ -137,7 +137,15 @@ _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
     (r"num[ée]ro[ \t]+fiscal|num[ée]ro[ \t]+d['’]identification[ \t]+fiscale", "",
      ("fr.nif",), (13, 13)),
     (r"(?:renten|sozial)?versicherungsnummer|rvnr", r"SVNR|RVNR", (), (12, 16)),
-    (r"medicare(?:[ \t]+card)?", "", (), (10, 12)),
+    (r"medicare(?:[ \t]+(?:card|number|beneficiary[ \t]+identifier))?", r"MBI", (), (10, 12)),
+    # Health and medical records: a patient's record number, an insurance member's number.
+    (r"medical[ \t]+record(?:[ \t]+(?:number|no\.?|#))?|patient[ \t]+(?:id|number|no\.?)|"
+     r"health[ \t]+(?:insurance|card|plan)[ \t]+(?:id|number|no\.?|#)|insurance[ \t]+(?:id|"
+     r"member[ \t]+id)|krankenversicherungsnummer|versichertennummer|carte[ \t]+vitale|"
+     r"tarjeta[ \t]+sanitaria|tessera[ \t]+sanitaria", r"MRN", (), (5, 16)),
+    # Tax numbers where no scheme is named ("tax ID", "TIN", a sole trader's "EIN").
+    (r"tax[ \t]+(?:id(?:entification)?|identification[ \t]+number)|taxpayer[ \t]+(?:id|"
+     r"number)", r"TIN|EIN", (), (8, 15)),
     (r"dvla(?:[ \t]+(?:driving[ \t]+)?licen[cs]e)?", "", (), (16, 18)),
     (r"(?:national|citizen)[ \t_-]?id(?:entity|entification)?(?:[ \t]+card)?|id[ \t]+card|"
      r"identity[ \t]+(?:card|number|document)|id(?:entification)?[ \t_]*(?:number|no\.?|#|nr)|"
@@ -161,10 +169,13 @@ fødselsnummer fodselsnummer personal tax kimlik teudat mykad マイナンバー
 identity identification identidad identidade personalausweis personalausweisnummer ausweis
 ausweisnummer carte identité cédula cedula carta identità identiteitskaart identiteitsbewijs
 bilhete dowód dowodu id idnumber tc инн amka αμκα fiscal registre versicherungsnummer
-rentenversicherungsnummer sozialversicherungsnummer rvnr medicare dvla social""")
+rentenversicherungsnummer sozialversicherungsnummer rvnr medicare dvla social state medical
+patient health krankenversicherungsnummer versichertennummer vitale tarjeta tessera
+taxpayer""")
 # The acronyms in lower case: where one is a word of the text, the acronyms are looked for.
 _ACRONYM_GATE = set_of("""dl cnh nif nie nir insee uidai pan c idnr nhs ni sin rut run cpr rrn
-ahv avs itin pps ppsn tfn cnp tckn cnic nric nik cni rg nin id nas nip rfc amka svnr rvnr""")
+ahv avs itin pps ppsn tfn cnp tckn cnic nric nik cni rg nin id nas nip rfc amka svnr rvnr mbi
+mrn tin ein""")
 _BETWEEN = (r"(?:[ \t_-]?(?:numbers?|nummer|num[ée]ro|numero|num|nr|no|id)\b\.?)?(?![^\W\d_])"
             # what stands between a cue and its value: "is", "no.", "n°", ":", quotes, "#"…
             r"(?:[ \t:#=()\[\]\"'’_.\-–]|\b(?:n[°ºo]|n(?![\w])|nr|no|num(?:ber|[ée]ro|ero)?|"

@@ -22,6 +22,7 @@ from .name_entities import (
 from .name_lists import POSSESSIVE, STREET_TYPES_AFTER_NAME, listed_names
 from .name_lists import load as load_name_lists
 from .ner import Entity, NamedEntities
+from .public_names import public
 from .words import LET, LOWERS, UP, Span, facts, occurrences, set_of
 
 # A name word: capitalised, with apostrophes and hyphens inside (O'Connor, Jean-Luc), or an
@@ -107,15 +108,6 @@ def _trim(text: str, start: int, end: int) -> Span:
     return start + words[0].start(), start + words[-1].end()
 
 
-PLACEHOLDER_NAMES = frozenset({
-    "john doe", "jane doe", "john q. public", "john q public", "joe bloggs", "jane bloggs",
-    "joe public", "richard roe", "max mustermann", "erika mustermann", "ola nordmann",
-    "kari nordmann"})
-"""The names forms and manuals print as the example person ("John Doe", "Max Mustermann"):
-nobody's, so not masked, unless someone introduces themselves by one ("My name is Jane
-Doe"). Common real names used as examples ("Mario Rossi") are not here."""
-
-
 class PersonDetector:
     """Names: after cue words (in several languages) and, with NER, spaCy's PERSON entities.
 
@@ -148,6 +140,8 @@ class PersonDetector:
         r"(?:è|e)|mijn\s+naam\s+is|ik\s+heet|meu\s+nome\s+(?:é|e)|me\s+chamo|chamo-me|"
         r"nazywam\s+się|mam\s+na\s+imię|jag\s+heter|jeg\s+hed(?:d)?er|jeg\s+heter|"
         r"benim\s+adım)\s*[:,]?\s+")
+    _first_person = re.compile(r"(?<![\w'’])(?:i\s+am|i['’]m|je\s+suis|soy|sono|ik\s+ben|"
+                               r"eu\s+sou)\s+$")
     _weak_words = set_of("suis soy sono ben sou")
     _weak_phrases = ("i am", "i'm", "i’m", "this is", "je suis", "soy", "sono", "ik ben", "sou",
                      "it's", "it’s", "its")
@@ -228,6 +222,7 @@ class PersonDetector:
         r"groet(?:en)?|groeten|groetjes|atenciosamente|abraços|cumprimentos|signed|signature|"
         r"sent\s+by|[–—]|--)[ \t]*[,!.:]?[ \t]*(?:\n[ \t]*)?")
     _name = re.compile(_NAME)
+    _particles = re.compile(rf"(?:{_PARTICLE}[ \t]+){{1,2}}(?={UP})")
     _version = re.compile(r"[ \t]+v?\d+\.\d")
     _lower_name = re.compile(rf"[{LOWERS}][{LOWERS}'’-]+(?:[ \t]+[{LOWERS}][{LOWERS}'’-]+){{0,2}}")
     # Where a weak cue's name must end: punctuation, the line's end, or a word that goes on
@@ -254,15 +249,33 @@ class PersonDetector:
                 continue
             found.append((start, end))
         for start, end in found:
-            if (" ".join(text[start:end].split()).casefold() not in PLACEHOLDER_NAMES
-                    or self._introduced(text.lower(), start)):
+            if not self._public(text, start, end) or self._claimed(text, start):
                 yield start, end
 
-    def _introduced(self, low: str, start: int) -> bool:
-        """Whether a self-introduction ends at ``start`` ("my name is …"): a placeholder name
-        someone gives as their own is theirs."""
-        return any(m.end() == start
-                   for m in self._strong.finditer(low, max(0, start - 48), start))
+    _words_before = re.compile(r"(?:\S+[ \t]+){1,3}$")
+    _words_after = re.compile(r"(?:[ \t]+\S+){1,3}")
+
+    def _public(self, text: str, start: int, end: int) -> bool:
+        """Whether the name, or a public name it is part of, is public: "Holmes" in "Sherlock
+        Holmes", "Watson" in "Dr. Watson", "Leonardo" in "Leonardo da Vinci"."""
+        before = self._words_before.search(text, max(0, start - 48), start)
+        after = self._words_after.match(text, end)
+        lead = before.group().split() if before else []
+        tail = after.group().split() if after else []
+        name = text[start:end].split()
+        return any(public(" ".join(lead[i:] + name + tail[:j]))
+                   for i in range(len(lead) + 1) for j in range(len(tail) + 1))
+
+    def _claimed(self, text: str, start: int) -> bool:
+        """Whether the writer gives the name at ``start`` as their own ("my name is …", "I'm
+        …") or as someone's they know ("my colleague …"): a public or placeholder name given
+        so is theirs."""
+        before = text[max(0, start - 48):start]
+        low = before.lower()
+        return (any(m.end() == len(low) for m in self._strong.finditer(low))
+                or self._first_person.search(low) is not None
+                or any(m.end() == len(before) and m.group("relation").lower()
+                       in self._relation_words for m in self._relation.finditer(before)))
 
     def _vetoes(self, e: Entity, start: int, end: int, text: str) -> bool:
         if not (e.start < end and start < e.end):
@@ -325,7 +338,11 @@ class PersonDetector:
         before = text[max(0, m.start() - 40):m.start()]
         if m.group().startswith("Dr") and self._street_before.search(before):
             return
-        span = self._name_at(text, m.end(), min_words=1)
+        # A surname may open with its particles after a title ("Mr. van der Berg").
+        particles = self._particles.match(text, m.end())
+        span = self._name_at(text, particles.end() if particles else m.end(), min_words=1)
+        if span and particles:
+            span = (m.end(), span[1])
         if span and m.group().startswith("Sr") and text[span[0]:span[1]].split()[0].lower(
                 ) in self._roles:
             return

@@ -152,7 +152,8 @@ class _Reading(RunDetector):
 
     kind = "phone"
     # Digits and the separators numbers are printed with ("030/1234567" in Germany).
-    run = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,}\d(?!\w)")
+    # A run of digits ends at a word's character, except an extension's "x" ("…2671x123").
+    run = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,}\d(?!(?!x\d)\w)")
     _cue = re.compile(r"(?i)(?:phone|tel|call|mobile|cell|fax|whatsapp|text|sms|number|reach|"
                       r"contact|dial|telefon|rufnummer|handy|mobil|anrufen|t[ée]l[ée]phone|"
                       r"portable|num[ée]ro|n[úu]mero|appel(?:er|ez)?|tel[ée]fono|m[óo]vil|celular|"

@@ -22,7 +22,7 @@ from ...schema.privacy import Policy, effective_policy
 from ...schema.request import ChatRequest
 from ...schema.response import PrivacyInfo
 from ...schema.texts import map_texts, texts
-from . import name_lists, ner
+from . import name_lists, ner, public_names
 from .redaction import Redactor, Restorer, placeholders_in
 from .scanner import Scanner
 
@@ -42,12 +42,13 @@ class PrivacyGuard:
         return cls(Scanner.from_settings(settings), settings.policy, settings.ner)
 
     def warm_up(self) -> str | None:
-        """Loads the name lists and the entity recognizer behind names and addresses now (a
-        tenth of a second, and a second or two), so the first request does not wait for them;
-        the recognizer's name, or None without one."""
+        """Loads the name lists, the public names and the entity recognizer behind names and
+        addresses now (a tenth of a second, and a second or two), so the first request does not
+        wait for them; the recognizer's name, or None without one."""
         if self.policy is Policy.ALLOW:
             return None
         name_lists.load()
+        public_names.load()
         return ner.warm_up(self.ner_setting)
 
     def screen(self, request: ChatRequest) -> Screening:

@@ -1,0 +1,120 @@
+"""Public people are nobody's personal data; and formats of birth dates, addresses, phone
+extensions and ID numbers the detectors read: a weekday before a date, a cue glued by "_",
+Spanish and Belgian flats, Turkish streets without a neighbourhood, Irish counties, "x123"
+extensions, US driver's licences, medical record, Medicare and tax numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from hybridai.policies.privacy.public_names import fold, load, public
+from hybridai.policies.privacy.scanner import Scanner
+
+
+def found(scanner: Scanner, text: str) -> list[tuple[str, str]]:
+    return [(f.kind, text[f.start:f.end]) for f in scanner.scan(text)]
+
+
+def covered(scanner: Scanner, text: str, value: str) -> bool:
+    start = text.index(value)
+    chars = {i for f in scanner.scan(text) for i in range(f.start, f.end)}
+    return set(range(start, start + len(value))) <= chars
+
+
+@pytest.mark.parametrize("text", [
+    "Explain Albert Einstein's theory of relativity to a child.",
+    "What did Angela Merkel say about refugees in 2015?",
+    "Give me a summary of Gabriel Garcia Marquez's novels.",
+    "Is Harry Potter older than Hermione Granger?",
+    "Why did Napoleon Bonaparte invade Russia?",
+    "What year did Nelson Mandela become president?",
+    "Write a poem in the style of Emily Dickinson.",
+])
+def test_public_people_and_characters_are_nobodys(scanner: Scanner, text: str) -> None:
+    assert [kind for kind, _ in found(scanner, text) if kind == "person"] == []
+
+
+def test_a_public_name_given_as_ones_own_or_someone_known_is_found(scanner: Scanner) -> None:
+    assert ("person", "Taylor Swift") in found(
+        scanner, "My name is Taylor Swift and I need a refund for order 4411.")
+    assert ("person", "Marie Curie") in found(
+        scanner, "my colleague Marie Curie is off sick, write her a card")
+
+
+def test_a_private_name_beside_a_public_one_is_found(scanner: Scanner) -> None:
+    text = "Lukas Novák wants an essay on Albert Einstein by Monday."
+    assert found(scanner, text) == [("person", "Lukas Novák")]
+
+
+def test_names_compare_without_accents_case_titles_or_possessive() -> None:
+    assert fold("Gabriel García Márquez’s") == "gabriel garcia marquez"
+    assert public("President Abraham Lincoln") and public("ALBERT EINSTEIN")
+    assert not public("Lukas Novák") and not public("President Lukas Novák")
+    assert "john doe" in load()  # the placeholders are in the same list
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("I was born on Thursday, March 14, 1985 in a small town.", "Thursday, March 14, 1985"),
+    ("patient_dob=1985-05-14", "1985-05-14"),
+    ("14 Mayıs 1985 tarihinde doğdum.", "14 Mayıs 1985"),
+])
+def test_birth_dates(scanner: Scanner, text: str, value: str) -> None:
+    assert covered(scanner, text, value)
+
+
+def test_a_weekday_alone_does_not_make_a_birth_date(scanner: Scanner) -> None:
+    assert found(scanner, "The meeting moved to Thursday, March 14, 2024.") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Vivo en Calle Mayor 5, 3º izq., 28013 Madrid.", "Calle Mayor 5, 3º izq., 28013 Madrid"),
+    ("Adresse : Rue Neuve 23 bte 3, 1000 Bruxelles", "Rue Neuve 23 bte 3, 1000 Bruxelles"),
+    ("Adres: Atatürk Cad. No:15 D:4, Kadıköy/İstanbul", "Atatürk Cad. No:15 D:4, Kadıköy/İstanbul"),
+    ("The house is at 3 Main Rd, Killarney, Co. Kerry.", "3 Main Rd, Killarney, Co. Kerry"),
+])
+def test_addresses(scanner: Scanner, text: str, value: str) -> None:
+    assert covered(scanner, text, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Call 001-415-555-2671x1234 tomorrow", "001-415-555-2671x1234"),
+    ("my phone (415)555-2671x56789", "(415)555-2671x56789"),
+    ("tel 415.555.2671x1234", "415.555.2671x1234"),
+])
+def test_a_phones_extension_is_part_of_it(scanner: Scanner, text: str, value: str) -> None:
+    assert ("phone", value) in found(scanner, text)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Florida DL S530-460-74-218-0", "S530-460-74-218-0"),
+    ("WA license WDLABCD456DG", "WDLABCD456DG"),
+    ("medical record number: 00482913", "00482913"),
+    ("Patient MRN 00482913 admitted", "00482913"),
+    ("health insurance ID ABC1234567", "ABC1234567"),
+    ("Medicare Beneficiary Identifier 1EG4-TE5-MK73", "1EG4-TE5-MK73"),
+    ("my tax ID is 12-3456789", "12-3456789"),
+])
+def test_id_numbers(scanner: Scanner, text: str, value: str) -> None:
+    assert ("id_number", value) in found(scanner, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Apache License 2.0 covers this file.",
+    "Our license allows 5 seats.",
+    "Tax rate 19 % applies to invoice 2024-118.",
+])
+def test_licences_and_tax_words_without_an_id(scanner: Scanner, text: str) -> None:
+    assert [k for k, _ in found(scanner, text) if k == "id_number"] == []
+
+
+def test_a_title_before_a_surnames_particles(scanner: Scanner) -> None:
+    text = "Dear Mr. van der Berg, your order is ready."
+    assert ("person", "van der Berg") in found(scanner, text)
+    assert ("person", "von Aalen") in found(scanner, "Sehr geehrter Herr von Aalen,")
+
+
+def test_the_public_list_holds_names_not_sentences() -> None:
+    lines = [line for line in load() if line not in ("john doe", "max mustermann")]
+    assert len(lines) > 10_000
+    assert all(1 <= len(line.split()) <= 6 for line in lines)
+    assert not any(line.endswith(("?", "!")) for line in lines)
