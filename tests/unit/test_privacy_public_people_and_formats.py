@@ -118,3 +118,22 @@ def test_the_public_list_holds_names_not_sentences() -> None:
     assert len(lines) > 10_000
     assert all(1 <= len(line.split()) <= 6 for line in lines)
     assert not any(line.endswith(("?", "!")) for line in lines)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("lol jake miller just texted me again", "jake miller"),
+    ("omg rafaela vasconcelos is moving to porto next week", "rafaela vasconcelos"),
+])
+def test_a_lower_case_chat_names_people_in_lower_case(scanner: Scanner, text: str,
+                                                      name: str) -> None:
+    assert ("person", name) in found(scanner, text)
+
+
+@pytest.mark.parametrize("text", [
+    "will power is overrated, grace period ends friday",
+    "lol jake miller just texted me again".title(),  # capitalised prose: the lists' usual rule
+    "is jack daniels a bourbon?",
+])
+def test_lower_case_words_that_are_no_names(scanner: Scanner, text: str) -> None:
+    assert [name for kind, name in found(scanner, text)
+            if kind == "person" and name.islower()] == []

@@ -27,7 +27,7 @@ LISTS = Path(__file__).with_name("data") / "names.txt.gz"
 
 # Given names that are, in an English prompt, more often a word: these begin a name only
 # when a cue says so (the cued detector), never from the lists alone.
-_WORDS_FIRST = set_of("""will mark bill art page grant chase may june august april christian
+WORDS_FIRST = set_of("""will mark bill art page grant chase may june august april christian
 german frank major king prince royal bishop rich guy van hope faith grace joy rose summer
 winter autumn spring star sky river stone dawn eve golden sterling baker miles lane dean
 hunter amber ruby pearl crystal diamond angel honey ginger holly ivy iris violet daisy lily
@@ -149,5 +149,5 @@ def _listed_surname(word: str, surnames: frozenset[str], given: frozenset[str]) 
 
 def _given(word: str, given: frozenset[str], not_names: frozenset[str]) -> bool:
     low = word.lower()
-    return (low in given and low not in _WORDS_FIRST and low not in not_names
+    return (low in given and low not in WORDS_FIRST and low not in not_names
             and not function_word(word))

@@ -19,7 +19,7 @@ from .name_entities import (
     reads_as_english,
     strip_entity,
 )
-from .name_lists import POSSESSIVE, STREET_TYPES_AFTER_NAME, listed_names
+from .name_lists import POSSESSIVE, STREET_TYPES_AFTER_NAME, WORDS_FIRST, listed_names
 from .name_lists import load as load_name_lists
 from .ner import Entity, NamedEntities
 from .public_names import public
@@ -243,6 +243,8 @@ class PersonDetector:
     def find(self, text: str) -> Iterator[Span]:
         found = list(self._entities(text)) if self.entities is not None else []
         found += listed_names(text, NOT_NAMES)
+        if self._title_case.search(text) is None:  # written all in lower case, as in a chat
+            found += self._lower_listed_names(text)
         ents = self.entities(text) if self.entities is not None else ()
         for start, end, weak in self._cued(text, *facts(text)):
             if weak and any(self._vetoes(e, start, end, text) for e in ents):
@@ -403,6 +405,26 @@ class PersonDetector:
                 and opens_sentence(text, e.start) and all(w[:1].isupper() for w in words))
 
     _two_lower = re.compile(rf"([{LOWERS}]+)[ \t]+([{LOWERS}]+(?:-[{LOWERS}]+)?)(?![\w])")
+
+    _title_case = re.compile(rf"{UP}[{LOWERS}]")
+    _lower_pair = re.compile(rf"(?<![\w@#/.-])([{LOWERS}]+)[ \t]+([{LOWERS}]+(?:-[{LOWERS}]+)?)"
+                             rf"(?![\w@-])")
+
+    def _lower_listed_names(self, text: str) -> Iterator[Span]:
+        """In a text typed all in lower case ("lol jake miller just texted me"), a listed given
+        name (not one that is more often an English word: "will", "mark", "rose") and a listed
+        surname, neither a function word."""
+        given, surnames = load_name_lists()
+        at = 0
+        while (m := self._lower_pair.search(text, at)) is not None:
+            first, last = m.groups()
+            if (first in given and first not in WORDS_FIRST and last in surnames
+                    and not any(w in _FUNCTION_WORDS or w in NOT_NAMES or function_word(w)
+                                for w in (first, last))):
+                yield m.span()
+                at = m.end()
+            else:
+                at = m.start(2)
 
     def _listed_lower_name_at(self, text: str, at: int) -> Span | None:
         """After a weak cue, a name typed in lower case only as a listed given name and a
