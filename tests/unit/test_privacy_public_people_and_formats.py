@@ -137,3 +137,28 @@ def test_a_lower_case_chat_names_people_in_lower_case(scanner: Scanner, text: st
 def test_lower_case_words_that_are_no_names(scanner: Scanner, text: str) -> None:
     assert [name for kind, name in found(scanner, text)
             if kind == "person" and name.islower()] == []
+
+
+@pytest.mark.parametrize(("text", "value", "kind"), [
+    ("Put it in a table: Darryl Hunter, May 17 1960, 2967 Powers Ave", "May 17 1960",
+     "date_of_birth"),
+    ("Teilnehmer: Anna Berg (14.05.1985), Jonas Weber (02.02.1990)", "02.02.1990",
+     "date_of_birth"),
+    ("Booking for two, passports C62420492 and 899347915.", "899347915", "id_number"),
+    ("It's LEACH462095CK9MU. Where's the check code?", "LEACH462095CK9MU", "id_number"),
+    ("selling my bike, pick up after 6, text 01217165130", "01217165130", "phone"),
+])
+def test_values_a_record_or_a_list_implies(scanner: Scanner, text: str, value: str,
+                                           kind: str) -> None:
+    assert (kind, value) in found(scanner, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Meeting with Anna Berg, May 17 2024, room 3.",  # too recent to be her birth date
+    "Release notes, March 3 2019, version 2.",
+    "The text 0123456789 is a sample.",
+    "SKU ABCDE123456FG7HI in stock",
+])
+def test_dates_numbers_and_codes_that_are_none_of_these(scanner: Scanner, text: str) -> None:
+    assert [k for k, _ in found(scanner, text) if k in ("date_of_birth", "phone",
+                                                        "id_number")] == []

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from .words import Span, facts, set_of
+from .words import LET, UP, Span, facts, set_of
 
 _MONTHS = {
     # English, German, French, Spanish, Italian, Dutch, Portuguese; abbreviations by prefix.
@@ -160,6 +160,9 @@ class DateOfBirthDetector:
 
     def find(self, text: str) -> Iterator[Span]:
         low, words = facts(text)
+        if _RECORD.search(text):
+            yield from (m.span() for m in DATE.finditer(text)
+                        if _plausible_birth_date(m) and _after_name(text, m))
         if (words.isdisjoint(self._words) and not {"d", "o", "b"} <= words
                 and not any(cue in text for cue in self._unspaced)) or not (
                 _ANY_BIRTH_LOW.search(low)):
@@ -173,6 +176,28 @@ class DateOfBirthDetector:
                 yield start, end
 
 
+# A person's record: a full name, then a comma or a bracket, then the date ("Darryl Hunter,
+# May 17 1960, 2967 Powers Ave…", "Anna Berg (14.05.1985)"); the date closes its field.
+_RECORD = re.compile(rf"{UP}{LET}+(?:[ \t]+{UP}{LET}+){{1,2}}[ \t]*[,(][ \t]*"
+                     rf"(?:\d|{UP}{LET}{{2,8}}\.?[ \t]\d)")
+_NAME_BEFORE = re.compile(rf"(?<![\w])({UP}{LET}+)(?:[ \t]+{UP}{LET}+)?[ \t]+"
+                          rf"({UP}{LET}+)[ \t]*[,(][ \t]*$")
+_FIELD_END = re.compile(r"[ \t]*(?:[,;)\n]|$)")
+
+
+def _after_name(text: str, m: re.Match[str]) -> bool:
+    """Whether the date follows a listed given name and surname as its own field, in a year
+    that makes its bearer at least ten."""
+    from .name_lists import load  # the lists load on first use
+
+    name = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
+    if name is None or not _FIELD_END.match(text, m.end()):
+        return False
+    year = re.findall(r"(?:1[89]|20)\d\d", m.group())
+    if not year or int(year[-1]) > date.today().year - 10:
+        return False
+    given, surnames = load()
+    return name.group(1).lower() in given and name.group(2).lower() in surnames
 def _plausible_birth_date(m: re.Match[str]) -> bool:
     g = m.groupdict()
     today = date.today()

@@ -32,7 +32,19 @@ def _nino(value: str) -> bool:
         :2] not in ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ")
 
 
+def _dvla(value: str) -> bool:
+    """A UK driving licence number: five letters of the surname (9s pad a short one), the
+    birth date's digits (decade, month, plus 5 for a woman, day, year), two initials, a
+    digit and two check letters ("MORGA753116SM9IJ")."""
+    v = re.sub(r"\s", "", value).upper()
+    if not re.fullmatch(r"[A-Z][A-Z9]{4}\d{6}[A-Z9]{2}\d[A-Z]{2}", v):
+        return False
+    month, day = int(v[6:8]), int(v[8:10])
+    return (1 <= month <= 12 or 51 <= month <= 62) and 1 <= day <= 31
+
+
 _VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "gb.dvla": _dvla,
     "es.dni": _stdnum("es.dni"), "es.nie": _stdnum("es.nie"), "fr.nir": _stdnum("fr.nir"),
     "in.aadhaar": _stdnum("in_.aadhaar"), "in.pan": _stdnum("in_.pan"),
     "it.cf": _stdnum("it.codicefiscale"), "nl.bsn": _stdnum("nl.bsn"),
@@ -72,13 +84,15 @@ _STANDALONE = re.compile(
     r"|(?P<se_pnr>\d{6}[-+]\d{4})"
     r"|(?P<be_nn>\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2})"
     r"|(?P<cn_ric>\d{17}[\dX])"
+    r"|(?P<gb_dvla>[A-Z][A-Z9]{4}\d{6}[A-Z9]{2}\d[A-Z]{2})"
     r")(?![\w-]|\.\w)")
 _STANDALONE_SCHEMES = {"es_dni": "es.dni", "es_nie": "es.nie", "it_cf": "it.cf",
                        "fr_nir": "fr.nir", "gb_nino": "gb.nino", "in_pan": "in.pan",
                        "br_cpf": "br.cpf", "mx_curp": "mx.curp", "cl_rut": "cl.rut",
                        "ch_ahv": "ch.ahv", "us_itin": "us.itin", "fi_hetu": "fi.hetu",
                        "pk_cnic": "pk.cnic", "my_nric": "my.nric", "kr_rrn": "kr.rrn",
-                       "se_pnr": "se.pnr", "be_nn": "be.nn", "cn_ric": "cn.ric"}
+                       "se_pnr": "se.pnr", "be_nn": "be.nn", "cn_ric": "cn.ric",
+                       "gb_dvla": "gb.dvla"}
 
 # Cues, each with the schemes it names (their checksums are tried first) and the value's
 # length range; the generic ones ("ID number", "national ID") try every scheme. Words are
@@ -256,22 +270,32 @@ class IdNumberDetector:
                     cues.append(cue)
         for cue in cues:
             span = self._after_cue(text, cue)
-            if span:
+            while span:  # and the values listed after it: "passports C62420492 and 899347915"
                 yield span
+                joined = self._joined.match(text, span[1])
+                span = self._value_at(text, joined.end(), cue) if joined else None
         if not words.isdisjoint(("is", "was", "as")):  # "533380006 is my passport number"
             for m in _NAMED_AFTER.finditer(text):
                 if sum(c.isdigit() for c in m.group("value")) >= 3:
                     yield m.span("value")
 
+    _joined = re.compile(r"[ \t]*(?:,|&|/|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bor\b|"
+                         r"\ben\b|\boch\b|\bog\b)[ \t]*")
+
     def _after_cue(self, text: str, cue: re.Match[str]) -> Span | None:
-        value = _VALUE.match(text, cue.end())
+        _, _, schemes, _ = _CUES[int((cue.lastgroup or "c0")[1:])]
+        if schemes == ("*",) and self._owned.search(text, max(0, cue.start() - 24),
+                                                      cue.start()):
+            return None  # "order ID number", "user ID no.": that thing's number, not a person's
+        return self._value_at(text, cue.end(), cue)
+
+    def _value_at(self, text: str, at: int, cue: re.Match[str]) -> Span | None:
+        """The value at ``at`` that the cue names, checked by its schemes or length."""
+        value = _VALUE.match(text, at)
         if value is None:
             return None
         index = int((cue.lastgroup or "c0")[1:])
         _, _, schemes, lengths = _CUES[index]
-        if schemes == ("*",) and self._owned.search(text, max(0, cue.start() - 24),
-                                                      cue.start()):
-            return None  # "order ID number", "user ID no.": that thing's number, not a person's
         # A passport number may be mostly letters (Germany's "CFGHJ…"); others are digits.
         fewest_digits = 1 if index == 0 else 3
         names = tuple(_VALIDATORS) if schemes == ("*",) else schemes

@@ -227,7 +227,13 @@ class _Reading(RunDetector):
                                                             for region in _COMMON_REGIONS):
             return True
         if not formatted:
-            return False
+            # After a weak cue that is a verb ("text 01217165130"; not "number", which names
+            # accounts too), a national number written as one run: the trunk prefix 0, ten
+            # or eleven digits, valid in a common region's plan.
+            return (cue.group().lower().split()[0].rstrip(".:") in ("text", "reach", "contact")
+                    and piece.startswith("0") and not piece.startswith("00")
+                    and 10 <= len(piece) <= 11 and not _counting(piece)
+                    and any(_valid(piece, region) for region in _COMMON_REGIONS))
         # Right after a phone word ("Tel.:", "phone number:"), a number printed as a phone
         # is one, even when no country's plan validates it: people write their numbers with
         # a digit too many or too few, and under redact it is theirs all the same.
@@ -268,6 +274,12 @@ class _Reading(RunDetector):
         formatted = raw.startswith("+") or any(c in raw for c in " -./()")
         return formatted or cue is not None or bool(
             self._cue_after.match(text, start + len(raw), start + len(raw) + 30))
+
+
+def _counting(digits: str) -> bool:
+    """Digits counting up or down ("0123456789"): a sample, not a number."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    return steps in ({1}, {9})
 
 
 def _valid(candidate: str, region: str) -> bool:
