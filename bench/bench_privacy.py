@@ -56,11 +56,13 @@ from hybridai.schema.request import ChatRequest, Message
 ROOT = Path(__file__).resolve().parents[1]
 SETS = {"own": ROOT / "tests" / "data" / "privacy_cases.jsonl",
         "dev": ROOT / "bench" / "data" / "privacy_dev.jsonl",
+        "dev2": ROOT / "bench" / "data" / "privacy_dev2.jsonl",
         "heldout": ROOT / "bench" / "data" / "privacy_heldout.jsonl",
         "fresh": ROOT / "bench" / "data" / "privacy_fresh.jsonl",
         "fresh2": ROOT / "bench" / "data" / "privacy_fresh2.jsonl"}
-"""``dev``: written apart from the detectors by bench/make_privacy_dev.py (Faker values in
-templates of its own) and then used to tune them: reported, but not held out. ``heldout`` and
+"""``dev`` and ``dev2``: written apart from the detectors by bench/make_privacy_dev.py and
+bench/make_privacy_dev2.py (Faker values in templates of their own; dev2 mostly names,
+addresses, birth dates and IDs) and then used to tune them: reported, but not held out. ``heldout`` and
 ``fresh`` (bench/make_privacy_fresh.py, a fourth writer's) and ``fresh2``
 (bench/make_privacy_fresh2.py, a fifth writer's, scored once after the public-name list and the
 formats of 2026-12-07) are never used to tune them."""
@@ -248,11 +250,11 @@ def latency(call: Callable[[str], object], rounds: int) -> dict[str, float]:
     return quantiles(times)
 
 
-COLORS = {"hybridai": {"own": "#1a4e8a", "dev": "#3182ce", "heldout": "#63b3ed",
-                       "fresh": "#bee3f8", "fresh2": "#ebf8ff"},
-          "regex baseline": {"own": "#2d3748", "dev": "#718096", "heldout": "#a0aec0",
-                             "fresh": "#e2e8f0", "fresh2": "#f7fafc"}}
-LABELS = {"own": "own", "dev": "dev", "heldout": "held-out", "fresh": "fresh",
+COLORS = {"hybridai": {"own": "#1a4e8a", "dev": "#3182ce", "dev2": "#4299e1",
+                       "heldout": "#63b3ed", "fresh": "#bee3f8", "fresh2": "#ebf8ff"},
+          "regex baseline": {"own": "#2d3748", "dev": "#718096", "dev2": "#8a94a6",
+                             "heldout": "#a0aec0", "fresh": "#e2e8f0", "fresh2": "#f7fafc"}}
+LABELS = {"own": "own", "dev": "dev", "dev2": "dev 2", "heldout": "held-out", "fresh": "fresh",
           "fresh2": "fresh 2"}
 
 

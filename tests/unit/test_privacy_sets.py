@@ -1,4 +1,4 @@
-"""The labeled privacy sets bench/bench_privacy.py scores (own, dev, held-out, fresh, fresh2): well
+"""The labeled privacy sets bench/bench_privacy.py scores (own, dev, dev2, held-out, fresh, fresh2): well
 formed, no text in two of them, and the held-out set as large as docs/benchmarks.md says."""
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ HELDOUT = ROOT / "bench" / "data" / "privacy_heldout.jsonl"
 DEV = ROOT / "bench" / "data" / "privacy_dev.jsonl"
 FRESH = ROOT / "bench" / "data" / "privacy_fresh.jsonl"
 FRESH2 = ROOT / "bench" / "data" / "privacy_fresh2.jsonl"
-SETS = {"own": OWN, "dev": DEV, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2}
+DEV2 = ROOT / "bench" / "data" / "privacy_dev2.jsonl"
+SETS = {"own": OWN, "dev": DEV, "dev2": DEV2, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2}
 # Kinds issue 15 adds; the held-out set labels them whether or not they are built in yet.
 NEW_KINDS = {"person", "address", "date_of_birth", "id_number"}
 HELDOUT_KINDS = ("email", "phone", "card", "iban", "ssn", "ip", "secret", "person", "address",
