@@ -62,8 +62,8 @@ SETS = {"own": ROOT / "tests" / "data" / "privacy_cases.jsonl",
         "fresh2": ROOT / "bench" / "data" / "privacy_fresh2.jsonl"}
 """``dev`` and ``dev2``: written apart from the detectors by bench/make_privacy_dev.py and
 bench/make_privacy_dev2.py (Faker values in templates of their own; dev2 mostly names,
-addresses, birth dates and IDs) and then used to tune them: reported, but not held out. ``heldout`` and
-``fresh`` (bench/make_privacy_fresh.py, a fourth writer's) and ``fresh2``
+addresses, birth dates and IDs) and then used to tune them: reported, but not held out.
+``heldout``, ``fresh`` (bench/make_privacy_fresh.py, a fourth writer's) and ``fresh2``
 (bench/make_privacy_fresh2.py, a fifth writer's, scored once after the public-name list and the
 formats of 2026-12-07) are never used to tune them."""
 HELD_OUT = frozenset({"heldout", "fresh", "fresh2"})

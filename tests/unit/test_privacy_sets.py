@@ -1,5 +1,6 @@
-"""The labeled privacy sets bench/bench_privacy.py scores (own, dev, dev2, held-out, fresh, fresh2): well
-formed, no text in two of them, and the held-out set as large as docs/benchmarks.md says."""
+"""The labeled privacy sets bench/bench_privacy.py scores (own, dev, dev2, held-out, fresh,
+fresh2): well formed, no text in two of them, and the held-out set as large as
+docs/benchmarks.md says."""
 
 from __future__ import annotations
 
