@@ -162,3 +162,37 @@ def test_values_a_record_or_a_list_implies(scanner: Scanner, text: str, value: s
 def test_dates_numbers_and_codes_that_are_none_of_these(scanner: Scanner, text: str) -> None:
     assert [k for k, _ in found(scanner, text) if k in ("date_of_birth", "phone",
                                                         "id_number")] == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Domicilio: Calle Colima 105 Int. 11A, Col. Cumbres, C.P. 64391, Monterrey, N.L.",
+     "Calle Colima 105 Int. 11A, Col. Cumbres, C.P. 64391, Monterrey, N.L."),
+    ("Domicilio: Honduras 2413, Piso 7 Dpto. A, S2008RQC Rosario",
+     "Honduras 2413, Piso 7 Dpto. A, S2008RQC Rosario"),
+    ("Property: Apartment 14, Alder Court, 103 Meadow Gardens, Bristol BS3 2BA",
+     "Apartment 14, Alder Court, 103 Meadow Gardens, Bristol BS3 2BA"),
+    ("Unit 39/288 Grange Drive, NEWTOWN NSW 2042", "Unit 39/288 Grange Drive, NEWTOWN NSW 2042"),
+    ("zam. ul. Graniczna 139 lok. 5, 40-475 Katowice", "ul. Graniczna 139 lok. 5, 40-475 Katowice"),
+    ("Lägenhet: Skolgatan 90A lgh 1202, 722 90 Västerås",
+     "Skolgatan 90A lgh 1202, 722 90 Västerås"),
+    ("Unterkunft: Stockerplatz 147/Top 32, 9070 Klagenfurt",
+     "Stockerplatz 147/Top 32, 9070 Klagenfurt"),
+    ("residente na R. Diogo Matias, 201, 2.º Esq., 8076-576 Faro",
+     "R. Diogo Matias, 201, 2.º Esq., 8076-576 Faro"),
+    ("sita na Rua de Guerreiro n.º 178, 2º D, 3075-611 Coimbra",
+     "Rua de Guerreiro n.º 178, 2º D, 3075-611 Coimbra"),
+    ("Residente in Piazza Ruggieri, 63, 40173 Bologna (BO)",
+     "Piazza Ruggieri, 63, 40173 Bologna (BO)"),
+    ("Woonruimte aan de Julielaan 167-II, 6814 AD ARNHEM", "Julielaan 167-II, 6814 AD ARNHEM"),
+    ("Woonruimte aan de Bentestraat 60 bis, 9724 EL Groningen",
+     "Bentestraat 60 bis, 9724 EL Groningen"),
+    ("domiciliată în Str. Avram Iancu nr. 60, bl. C2, sc. 3, ap. 68, 072510 București",
+     "Str. Avram Iancu nr. 60, bl. C2, sc. 3, ap. 68, 072510 București"),
+    ("Lakcím: 1110 Budapest, Szent István körút 5. 2. em. 16",
+     "1110 Budapest, Szent István körút 5. 2. em. 16"),
+    ("residente en la Cl. 55B # 14A-33, Manizales", "Cl. 55B # 14A-33, Manizales"),
+    ("Name;Straße;PLZ Ort\nHenni Niemeier;Gasse 137;60385 Frankfurt am Main",
+     "60385 Frankfurt am Main"),
+])
+def test_addresses_of_many_countries_whole(scanner: Scanner, text: str, value: str) -> None:
+    assert covered(scanner, text, value)

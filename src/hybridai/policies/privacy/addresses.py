@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from .ner import Entity, NamedEntities
 from .words import LET, UP, Span, facts, occurrences, set_of
 
-_NUM = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?){0,2}(?:[ \t](?:bis|ter|quater)\b)?"
+_NUM = (r"\d{1,5}[A-Za-z]?(?:[-/](?:\d{1,4}[A-Za-z]?|[A-Za-z]\b)){0,2}(?:-(?:I{1,3}|IV|"
+        r"i{1,3}|iv)\b)?(?:[ \t](?:bis|ter|quater)\b|[ \t][A-Z](?=,))?")
 _DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
 # Street types written after the street's name (English): the USPS's standard suffixes
 # (Publication 28) and their abbreviations, less the plurals and short forms that are
@@ -49,7 +50,9 @@ _FIRST_TYPES = (r"rue|avenue|av\.?|boulevard|bd|blvd|chemin|allée|allee|impasse
                 r"alameda|estrada|pasaje|intrarea|aleea|bulevardul|calea|șoseaua|soseaua|splaiul")
 # Types that are also everyday words ("via email", "first place", "the route", "largo")
 # count before a name and a number only when capitalised, as in an address.
-_FIRST_TYPES_CAPITAL = r"Via|Place|Route|Passage|Cours|Largo|Plaza|Paseo|Camino|Ronda|Corso"
+_FIRST_TYPES_CAPITAL = (r"Via|Place|Route|Passage|Cours|Largo|Plaza|Paseo|Camino|Ronda|Corso|"
+                        r"R\.|Cl\.|Diagonal|Transversal|Rotonda|Stretto|Contrada|Incrocio|"
+                        r"Borgo|Vicolo|Pasadizo|Callejón|Glorieta|Str\.|Bd\.")
 _FIRST_TYPES_PLAIN = (r"rue|avenue|av\.?|boulevard|bd|blvd|chemin|allée|allee|impasse|quai|"
                       r"faubourg|esplanade|promenade|calle|c/|avenida|avda\.?|carrera|cra\.?|"
                       r"carretera|ctra\.?|travesía|rambla|viale|piazza|piazzale|vicolo|strada|"
@@ -69,12 +72,13 @@ _POSTCODE = (r"(?:(?:[A-Z]{1,2}-)?\d{5}(?:-\d{3,4})?|\d{4}\s?[A-Z]{2}|\d{4}-\d{3
 # The shapes a postcode takes where it stands before the town (Europe's "1051 Budapest",
 # "00-238 Warszawa", "1100-048 Lisboa", "110 00 Praha", "101 Reykjavík").
 _POSTCODE_FIRST = (r"(?:(?:[A-Z]{1,2}-)?\d{4,6}|\d{4}-\d{3}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|"
-                   r"\d{4}[ \t]?[A-Z]{2}|\d{3})")
+                   r"\d{4}[ \t]?[A-Z]{2}|[A-Z]\d{4}[A-Z]{3}|\d{3})")
 _UNIT_WORDS = (r"Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|Appt|Bât|"
                r"Étage|Etage|Whg|Wohnung|Piso|Puerta|Planta|Depto|Dpto|Scala|Interno|Int|"
-               r"Piano|Box|Apto|Bus|Bte|Boîte|Bl|Sc|Ap|Et")
+               r"Piano|Box|Apto|Bus|Bte|Boîte|Bl|Sc|Ap|Et|Lok|Lokal|Lgh|Lägenhet|Top|Stiege|"
+               r"Stg|Tür|Bloco|Casa|Dept|M(?=\.)")
 _FLOOR_WORDS = (r"Bajo|Bajos|Entlo|Entresuelo|Ático|Atico|Esq|Dto|Dir|Frt|Rc|R/c|Izq|Izqda|Izda|"
-                r"Izquierda|Dcha|Drcha|Dch|Der|Derecha|Ctro|Centro|Int")
+                r"Izquierda|Dcha|Drcha|Dch|Der|Derecha|Ctro|Centro|Int|Frente|Trás|Tras")
 # The lower-case words inside streets' names ("Prešernova ulica", "Kossuth Lajos út", "Karl
 # Johans gate", "ul. Tverskaya", "Piazza Trento e Trieste", "Avda. Los llanos").
 _LOWER_STREET_TYPES = ("gate", "gata", "gatan", "vei", "veien", "vegen", "veg", "vej", "gade",
@@ -84,7 +88,7 @@ prospekt"): words of the name to both street readers below."""
 _STREET_PART_WORDS = ("|".join(map(re.escape, _LOWER_STREET_TYPES))
                       + r"|ulica|ulice|utca|út|tér|trg|cesta|ul\.|al\.|os\.|pl\.|tie|katu|"
                         r"sura|sut|de|la|las|los|del|du|des|di|da|do|dos|das|dei|della|e|y|et|"
-                        r"und|van|von|der|den|het|c/")
+                        r"und|van|von|der|den|het|c/|am|an|im|ob|sur|upon")
 # What says an address follows: a field ("Address:", "street_address =", "Anschrift:",
 # "Dirección:", "address is") or a sentence ("I live at", "wohne in der", "j'habite au",
 # "vivo en la", "woon aan de", "bor på").
@@ -94,6 +98,9 @@ _ADDRESS_CUE = (
     r"|addr|street|adresse|anschrift|wohnort|straße|strasse|dirección|direccion|domicilio|"
     r"indirizzo|endereço|endereco|morada|adres|adress|osoite|adresa|cím|lakcím)"
     r"[\"']?[ \t]*(?:[:=]|is|was|ist|lautet|est|es|è|é)[ \t]*[\"']?[ \t]*"
+    r"|(?:plz[ \t]*/?[ \t]*ort|postleitzahl[ \t]+(?:und[ \t]+)?ort|cp[ \t]+ville|"
+    r"code[ \t]+postal[ \t]+(?:et[ \t]+)?ville|cap[ \t]+(?:e[ \t]+)?citt[àa]|"
+    r"postcode[ \t]+(?:en[ \t]+)?(?:woonplaats|plaats))[ \t]*:[ \t]*"
     r"|(?:i[ \t]+(?:now[ \t]+)?live|i['’]m[ \t]+living|living|lives|(?:i[ \t]+)?reside|resides|"
     r"residing|(?:we|they)[ \t]+live)[ \t]+(?:at|on|in)(?:[ \t]+the)?[ \t]+"
     r"|(?:ich[ \t]+)?wohne[ \t]+(?:in[ \t]+der|im|am|in)[ \t]+"
@@ -116,11 +123,17 @@ _POSTCODE_TOWN = rf"{_POSTCODE_FIRST}[ \t]+{_CITY}"
 _LETTERED_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]\d[A-Z]\d)"
 # A unit after the street, on its line or the next ("\nApt. 18"): a unit word and its number,
 # "# 12", "3º B", or a floor as Germans and Danes write it ("2. OG", "1. tv", "st. th.").
-_UNIT = (rf"(?:(?:,?[ \t]*|[ \t]*,?[ \t]*\r?\n[ \t]*)(?i:{_UNIT_WORDS})\.?[ \t]*#?[ \t]*"
-         r"[\w-]{1,5}\b|,?[ \t]*#[ \t]*\d{1,5}[A-Za-z]?\b|"
+_UNIT = (rf"(?:(?:,?[ \t]*|[ \t]*,?[ \t]*\r?\n[ \t]*|[ \t]*/[ \t]*|[ \t]+[-–][ \t]+)"
+         rf"(?i:{_UNIT_WORDS})(?![^\W\d_])\.?[ \t]*:?[ \t]*#?[ \t]*[\w-]{{1,5}}\b|"
+         r",?[ \t]*#[ \t]*\d{1,5}[A-Za-z]?\b|"
          rf",?[ \t]*\d{{1,2}}\.?[ \t]?[º°ª]\.?[ \t]?(?:(?i:{_FLOOR_WORDS})\b\.?|[A-Za-z]\b)?|"
-         rf",[ \t]*(?i:{_FLOOR_WORDS})\b\.?|"
-         r",[ \t]*(?:\d{1,2}\.|st\.)[ \t]?(?:OG|UG|EG|DG|Stock|Etage|tv|th|mf|sal)\b\.?)")
+         rf",[ \t]*(?i:{_FLOOR_WORDS})\b\.?(?:[ \t][A-Z]\b)?|"
+         rf",[ \t]*r/c(?:[ \t]+(?i:{_FLOOR_WORDS})\.?)?|"
+         r",[ \t]*(?:\d{1,2}\.|st\.)[ \t]?(?:OG|UG|EG|DG|Stock|Etage|tv|th|mf|sal)\b\.?"
+         r"(?:[ \t]+(?:links|rechts|Mitte|li|re)\b\.?)?|"
+         # Swedish "1 tr" (the floor), Hungarian "2. em. 16" (floor and door), Norwegian "H0203"
+         r",?[ \t]+\d{1,2}[ \t]tr\b|\.?[ \t]+\d{1,2}\.[ \t]?em\.(?:[ \t]*\d{1,3}\.?)?|"
+         r",[ \t]*H\d{4}\b)")
 
 
 class AddressDetector:
@@ -152,12 +165,13 @@ class AddressDetector:
         rf"(?:{_STREET_WORD}|\d{{1,3}}[A-Z]?)(?:[ \t]+{_LINK}*{_STREET_WORD}){{0,4}}"
         rf"|(?:(?i:{_FIRST_TYPES_PLAIN})|{_FIRST_TYPES_CAPITAL})[ \t]+\d{{1,3}}[A-Z]?"
         rf"(?:[ \t]+(?:Sur|Norte|Este|Oeste|Bis))?)"
-        rf",?[ \t]+(?:(?:n[º°o]\.?|#|No\.?|nº|nr\.?|Nr\.?)[ \t]*)?\d{{1,5}}[A-Za-z]?"
-        rf"(?:[ \t]*[-–][ \t]*\d{{1,4}})?(?![\d.,]\d)")
+        rf",?[ \t]+(?:(?:n[º°o]\.?|n\.[ \t]?º|#|No\.?|nº|nr\.?|Nr\.?)[ \t]*)?\d{{1,5}}[A-Za-z]?"
+        rf"(?:[ \t]*[-–#/][ \t]*\d{{1,4}}[A-Za-z]?(?:-\d{{1,4}})?)?(?![\d.,]\d)")
     _compound = re.compile(
         rf"(?<![\w-])(?:(?:{UP}{LET}*[ \t]+){{1,2}}(?i:{_SUFFIXES})|{LET}{{2,}}(?:-{LET}+)*"
-        rf"-?(?i:{_SUFFIXES}))[ \t]+\d{{1,4}}[ \t]?[a-zA-Z]?(?:[ \t]?[-/][ \t]?\d{{1,4}}"
-        rf"[a-zA-Z]?){{0,2}}(?![\w.,]\w)")
+        rf"-?(?i:{_SUFFIXES}))[ \t]+\d{{1,4}}[ \t]?[a-zA-Z]?(?:[ \t]?[-/][ \t]?(?:\d{{1,4}}"
+        rf"[a-zA-Z]?|[a-zA-Z]\b)){{0,2}}(?:-(?:I{{1,3}}|IV|i{{1,3}}|iv)\b)?"
+        rf"(?:[ \t](?:bis|ter)\b)?(?![\w.,]\w)")
     # Japan, romanised: block numbers, the district, the ward or city ("3-17-1 Shinjuku,
     # Shinjuku-ku, Tokyo 160-0022"), with the ward's line on its own too.
     _japanese = re.compile(
@@ -171,9 +185,15 @@ class AddressDetector:
         rf"(?<![\w])(?:(?:{UP}{LET}*[ \t]+){{1,3}}(?:Mah\.|Mahallesi|Mh\.)[ \t]+)?"
         rf"(?:{UP}{LET}*[ \t]+){{1,3}}(?:Cad\.|Caddesi|Cd\.|Sok\.|Sokak|Sokağı|Sk\.|Bulvarı|"
         rf"Blv\.)[ \t]*(?:No[:.]?[ \t]*\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?)"
-        rf"(?:[ \t]*(?:D|Daire|Kat)[:.]?[ \t]*\d{{1,3}})?"
+        rf"(?:[ \t]*(?:D|Daire|Kat)[:.]?[ \t]*\d{{1,3}}){{0,2}}"
         rf"(?:,?[ \t]*\r?\n?[ \t]*\d{{5}}[ \t]+{UP}{LET}+(?:/{UP}{LET}+)?"
         rf"|,[ \t]*{UP}{LET}+/{UP}{LET}+)?")
+    # Hungary, the town first: "1110 Budapest, Szent István körút 5. 2. em. 16" (postcode,
+    # town, the street's name and type, the house, then floor and door).
+    _hungarian = re.compile(
+        rf"(?<![\w-])\d{{4}}[ \t]+{UP}{LET}+,[ \t]+(?:{UP}{LET}*\.?[ \t]+){{1,3}}(?:utca|u\.|"
+        rf"út|körút|krt\.|tér|sor|köz|fasor|sétány|rakpart|útja)[ \t]+\d{{1,4}}(?:/[A-Za-z])?\.?"
+        rf"(?:[ \t]*\d{{1,2}}\.[ \t]?em\.(?:[ \t]*\d{{1,3}}\.?)?)?")
     # Russian and Ukrainian, in Cyrillic: the street's type first, the house ("д."), the
     # flat ("кв."), then the postcode and the town ("ул. Пушкина, д. 9, кв. 9, 420163, г.
     # Казань").
@@ -196,10 +216,14 @@ class AddressDetector:
     _unit = re.compile(_UNIT)
     # What follows a street: ", 75002 Paris", ", Springfield, IL 62704", "\nLondon NW1 6XE".
     _tail_same = re.compile(
-        rf"(?:,[ \t]*|[ \t]+[-–][ \t]+)(?:{_POSTCODE_TOWN}(?:,[ \t]*{UP}{LET}{{1,4}}\.)?|"
+        rf"(?:,[ \t]*|[ \t]+[-–][ \t]+)(?:{_POSTCODE_TOWN}(?:,[ \t]*{UP}{LET}{{1,4}}\.|"
+        # a province in brackets ("(BO)"), a state's initials or short form ("N.L.", "Qro.")
+        rf"[ \t]+\([A-Z]{{2}}\))?|(?:{UP}\.){{1,3}}(?![\w])|"
+        rf"{UP}{LET}{{1,3}}\.(?=[ \t]*(?:$|[\n,;]))|"
         rf"(?:Col\.|Colonia|Bairro|Barrio)[ \t]+{_CITY}|"
         rf"{_CITY}(?:/[A-Z]{{2}}\b)?(?:,?[ \t]+(?:[A-Z]{{2,3}}"
-        rf"(?:[ \t]+{_POSTCODE})?|{_POSTCODE})(?![\w]))?|(?:CEP|CP|PLZ)?[ \t]*{_POSTCODE}(?![\w]))"
+        rf"(?:[ \t]+{_POSTCODE})?|{_POSTCODE})(?![\w]))?|"
+        rf"(?:CEP|CP|C\.P\.|PLZ)?[ \t]*{_POSTCODE}(?![\w]))"
         rf"|[ \t]+{_POSTCODE}(?![\w])(?:[ \t]+{_CITY})?")
     _tail_next = re.compile(
         rf"[ \t]*,?[ \t]*\r?\n[ \t]*(?:{_POSTCODE_TOWN}(?:,[ \t]*{UP}{LET}{{1,4}}\.)?|"
@@ -219,7 +243,8 @@ class AddressDetector:
         rf"(?:{_POSTCODE_TOWN}|{_CITY}[ \t]+(?:\d{{6}}|\d{{3}}[ \t]\d{{2}})(?![\w]))")
     _street_word = re.compile(rf"{UP}{LET}*(?:['’.-]{LET}*)*\.?")
     _cue = re.compile(_ADDRESS_CUE)
-    _cue_words = ("addr", "street", "adres", "anschrift", "wohn", "straße", "strasse",
+    _cue_words = ("addr", "street", "adres", "anschrift", "wohn", "straße", "strasse", "plz",
+                  "postleitzahl", "ville", "città", "citta", "plaats",
                   "direcc", "domicilio", "indirizzo", "endere", "morada", "osoite", "adresa",
                   "cím", "live", "living", "resid", "habite", "vivo", "abito", "moro", "woon",
                   "bor ", "ship", "deliver", "parcel", "package", "letter", "box", "gift",
@@ -242,11 +267,16 @@ class AddressDetector:
     # looks behind only after it: several times faster than the other way round.)
     _house_number = re.compile(r"[0-9](?<![\w.,/:-][0-9])[0-9]{0,4}(?:[A-Za-z](?![A-Za-z]))?"
                                r"(?![0-9]|[.,:][0-9])")
-    _unit_before = re.compile(r"(?:Flat|Apt|Unit|Suite|No)\.?[ \t]*\w{1,5},?[ \t]+$")
-    _unit_word_before = re.compile(r"(?<![\w])(?:Flat|Apt|Apartment|Unit|Suite)\.?[ \t]*#?[ \t]*$")
+    # A unit before the house number, perhaps with its building's name between: "Flat 3, 45
+    # Queen's Road", "Apartment 14, Alder Court, 103 Meadow Gardens", "Unit 39/288 Grange Dr".
+    _unit_before = re.compile(rf"(?<![\w])(?:Flat|Apt|Apartment|Appt|Unit|Suite|Level|Floor|No)"
+                              rf"\.?[ \t]*[\w/]{{1,5}},?[ \t]+(?:(?:{UP}{LET}+[ \t]+){{0,3}}"
+                              rf"{UP}{LET}+,[ \t]+)?$")
+    _unit_word_before = re.compile(r"(?<![\w])(?:Flat|Apt|Apartment|Unit|Suite|Level)\.?[ \t]*#?"
+                                   r"[ \t]*$")
     _word = re.compile(r"[^\s(\"']+")
-    _first_words = frozenset(re.sub(r"\\\.|\?", "", _FIRST_TYPES).split("|")
-                             + _FIRST_TYPES_CAPITAL.lower().split("|"))
+    _first_words = frozenset(re.sub(r"\\\.|\?", "", _FIRST_TYPES + "|"
+                                    + _FIRST_TYPES_CAPITAL.lower()).split("|"))
     _box_words = ("p.o.", "po ", "p.o ", "p. o.", "post", "boîte", "apartado", "apdo",
                   "casilla", "casella", "postbus", "caixa", "postfach")
     _box_names = set_of("postfach boîte apartado apdo casilla casella postbus caixa")
@@ -266,7 +296,8 @@ class AddressDetector:
             for pattern in (self._number_first, self._lower):
                 m = pattern.match(text, at)
                 if m and (pattern is self._number_first or not _lower_prose(m.group(1))):
-                    unit = self._unit_before.search(text, max(0, at - 20), at)
+                    unit = (self._unit_before.search(text, max(0, at - 60), at)
+                            or self._unit_word_before.search(text, max(0, at - 14), at))
                     spans.append((unit.start() if unit else at, m.end()))
                     numbered = True
                     break
@@ -291,6 +322,8 @@ class AddressDetector:
         if any(word in low for word in ("ул", "вул", "пр", "пер", "б-р", "бульвар", "ш.",
                                         "шоссе", "наб", "пл.", "площадь", "мкр")):
             spans += [m.span() for m in self._cyrillic.finditer(text)]
+        if any(word in low for word in ("utca", "út ", "körút", "krt.", "tér ", "u. ")):
+            spans += [m.span() for m in self._hungarian.finditer(text)]
         if any(word in low for word in ("mah", "cad", "cd.", "sok", "sk.", "bulvar", "blv")):
             spans += [m.span() for m in self._turkish.finditer(text)]
         places = ([e for e in self.entities(text) if e.label in self._places]
