@@ -39,7 +39,7 @@ VALUES = {
     "card": "4539 1488 0343 6467",
     "iban": "GB82 WEST 1234 5698 7654 32",
     "ssn": "536-22-1234",
-    "ip": "203.0.113.42",
+    "ip": "81.2.69.142",
     "secret": "sk-ant-api03-Q3x9TbL2mN8vR4kZ7yW1aH6cP0sD",
     "private_key": PRIVATE_KEY,
     "employee_id": "EMP-123456",   # the owner's own pattern

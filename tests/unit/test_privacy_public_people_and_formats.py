@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from hybridai.config import PrivacySettings
 from hybridai.policies.privacy.public_names import fold, load, public
 from hybridai.policies.privacy.scanner import Scanner
 
@@ -196,3 +197,22 @@ def test_dates_numbers_and_codes_that_are_none_of_these(scanner: Scanner, text: 
 ])
 def test_addresses_of_many_countries_whole(scanner: Scanner, text: str, value: str) -> None:
     assert covered(scanner, text, value)
+
+
+@pytest.mark.parametrize("address", ["192.168.208.98", "10.35.206.42", "172.27.25.1",
+                                     "2001:db8::c75", "203.0.113.27", "100.122.83.15",
+                                     "fe80::b738:8abd", "::ffff:192.0.2.128", "127.0.0.1"])
+def test_addresses_no_one_outside_their_network_has(scanner: Scanner, address: str) -> None:
+    text = f"[12:02:11] connect {address} timeout, why?"
+    assert found(scanner, text) == []
+    everything = Scanner.from_settings(PrivacySettings(ner="off", ip_addresses="all"))
+    assert found(everything, text) == [("ip", address)]
+
+
+def test_a_public_address_is_found_either_way(scanner: Scanner) -> None:
+    assert found(scanner, "ssh admin@81.2.69.142 fails") == [("ip", "81.2.69.142")]
+
+
+def test_the_ip_setting_names_what_it_takes() -> None:
+    with pytest.raises(ValueError, match="ip_addresses"):
+        PrivacySettings(ip_addresses="private")  # type: ignore[arg-type]

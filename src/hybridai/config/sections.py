@@ -150,6 +150,10 @@ class PrivacySettings(BaseModel):
     ner: str = Field(default="auto", description="spaCy pipeline behind names and addresses: "
                      "auto (the first installed of en_core_web_sm/md/lg/trf), a package name, "
                      "or off (cue words and patterns only)")
+    ip_addresses: Literal["public", "all"] = Field(
+        default="public", description="which IP addresses are personal data: public (those "
+        "routed on the internet; private, loopback, link-local, shared and documentation "
+        "ranges name no one outside their network) or all")
 
     @field_validator("detect")
     @classmethod

@@ -7,6 +7,7 @@ regex are kept only when a validator agrees (Luhn, IBAN mod-97, SSN rules, ``ipa
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable, Iterator
 from typing import Protocol
@@ -212,11 +213,18 @@ class IbanDetector(RunDetector):
 
 
 class IpDetector:
+    """IPv4 and IPv6 addresses; by default only those routed on the internet: a private
+    (10.0.0.0/8, 192.168.0.0/16, fc00::/7), loopback, link-local, shared (100.64.0.0/10) or
+    documentation (192.0.2.0/24, 2001:db8::/32) address names no one outside its network."""
+
     kind = "ip"
     hint = r"[\d:]"
+
+    def __init__(self, *, public_only: bool = True) -> None:
+        self.public_only = public_only
     _v4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
     _v6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
-                     r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])")
+                     r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)")
     # "version 1.2.3.4", "v10.0.19045.3803", "Chrome/120.0.6099.109", "pkg==1.2.3.4" name a
     # release, not a host; so does a four-part number on a line about versions, unless the
     # line also speaks of hosts.
@@ -240,12 +248,20 @@ class IpDetector:
 
     def find(self, text: str) -> Iterator[Span]:
         for match in self._v4.finditer(text):
-            if validators.is_ipv4(match.group()) and not self._names_a_version(
-                    text, match.start()):
+            if validators.is_ipv4(match.group()) and self._counts(match.group()) and not (
+                    self._names_a_version(text, match.start())):
                 yield match.span()
         for match in self._v6.finditer(text):
-            if validators.is_ipv6(match.group()):
+            if validators.is_ipv6(match.group()) and self._counts(match.group()):
                 yield match.span()
+
+    def _counts(self, address: str) -> bool:
+        if not self.public_only:
+            return True
+        parsed = ipaddress.ip_address(address)
+        if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+            parsed = parsed.ipv4_mapped  # "::ffff:192.0.2.128"
+        return parsed.is_global
 
     def _names_a_version(self, text: str, start: int) -> bool:
         before = line_before(text, start, 60)

@@ -55,7 +55,8 @@ class Scanner:
                                      for name, pattern in settings.patterns.items()]
         if settings.keywords:
             detectors.append(KeywordDetector(settings.keywords))
-        detectors += [builtin_detector(kind, phone_region=settings.phone_region, ner=settings.ner)
+        detectors += [builtin_detector(kind, phone_region=settings.phone_region, ner=settings.ner,
+                                       ip_addresses=settings.ip_addresses)
                       for kind in settings.ordered_kinds()]
         return cls(detectors)
 
