@@ -30,8 +30,8 @@ def with_iban_check(country: str, bban: str) -> str:
 
 CARD = with_check_digit("453914880343646")          # Visa, 16 digits
 AMEX = with_check_digit("37912345678901")           # 15 digits (not a test number)
-IBAN_DE = with_iban_check("DE", "370400440532013000")
-IBAN_GB = with_iban_check("GB", "WEST12345698765432")
+IBAN_DE = with_iban_check("DE", "370400440532013100")
+IBAN_GB = with_iban_check("GB", "WEST12345698765431")
 SSN = "536-22-1234"
 assert luhn.is_valid(CARD) and luhn.is_valid(AMEX) and iban.is_valid(IBAN_DE)
 assert iban.is_valid(IBAN_GB) and ssn.is_valid(SSN)

@@ -216,3 +216,41 @@ def test_a_public_address_is_found_either_way(scanner: Scanner) -> None:
 def test_the_ip_setting_names_what_it_takes() -> None:
     with pytest.raises(ValueError, match="ip_addresses"):
         PrivacySettings(ip_addresses="private")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", [
+    "Write a regex that detects AWS keys like AKIAXXXXXXXXXXXXXXXX in commits.",
+    "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+    "token ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx here",
+    "api_key: sk-...redacted... shows up in our Sentry breadcrumbs",
+    "The API docs use DE89 3704 0044 0532 0130 00 as the example IBAN.",
+    "Dans la documentation on voit l'IBAN d'exemple NL91ABNA0417164300.",
+    "Charakterisiere Winnetou und JSON in fünf Sätzen.",
+    "Riformula: 'Gentile XXXXX, la sua pratica n. XXXXX è stata chiusa.'",
+    "Rewrite this: Rechnungsdatum: 13.04.2024, Rechnungsnummer 2024-118",
+])
+def test_placeholders_examples_and_masked_values_are_no_ones(scanner_with_ner: Scanner,
+                                                             text: str) -> None:
+    assert found(scanner_with_ner, text) == []
+
+
+def test_a_real_looking_key_and_iban_are_still_found(scanner: Scanner) -> None:
+    assert found(scanner, "key AKIA4NQRZ7XW2Y6LPF3K leaked") == [
+        ("secret", "AKIA4NQRZ7XW2Y6LPF3K")]
+    assert found(scanner, "IBAN DE08 3704 0044 0532 0131 00 please") == [
+        ("iban", "DE08 3704 0044 0532 0131 00")]
+
+
+@pytest.mark.parametrize("text", [
+    "Nel modulo di esempio c'è scritto Mario Rossi: devo lasciarlo?",
+    "In het voorbeeldformulier staat Jan Jansen; vervang dat door {naam}.",
+    "Ve vzoru žádosti je uveden Jan Novák. Mám to přepsat?",
+])
+def test_a_countrys_example_person_where_the_text_says_example(scanner: Scanner,
+                                                               text: str) -> None:
+    assert found(scanner, text) == []
+
+
+def test_the_same_name_elsewhere_is_someones(scanner: Scanner) -> None:
+    assert found(scanner, "Mario Rossi ha la febbre alta da tre giorni.") == [
+        ("person", "Mario Rossi")]

@@ -21,7 +21,7 @@ from tests.unit.builders import DEVICE, available_report, unavailable_report
 
 VALUES = {
     "email": "jane.doe@example.org", "phone": "(415) 555-0132", "card": "4539 1488 0343 6467",
-    "iban": "GB82 WEST 1234 5698 7654 32", "ssn": "536-22-1234", "ip": "81.2.69.142",
+    "iban": "GB12 WEST 1234 5698 7654 31", "ssn": "536-22-1234", "ip": "81.2.69.142",
     "secret": "sk-proj-Q3x9TbL2mN8vR4kZ7yW1aH6c",
 }
 SCANNER = Scanner.from_settings(PrivacySettings())

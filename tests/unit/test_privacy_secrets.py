@@ -55,7 +55,7 @@ def jwt() -> str:
 
 # -- what must be found, and exactly where -----------------------------------------------------
 
-SLACK_HOOK = "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"  # made-up, well-formed
+SLACK_HOOK = "T04BZ3KQ1/B06F2LM8X9R/q2Wm7Xc9LpT4Rz8Yb3Nv6Hd1"  # made-up, well-formed
 GITHUB = "ghp_" + rand(ALNUM, 36)
 FOUND: list[tuple[str, list[str]]] = [
     # the leaks
@@ -151,7 +151,7 @@ FOUND: list[tuple[str, list[str]]] = [
     ("密码是abc12345", ["abc12345"]),
     ("パスワードは abc12345 です", ["abc12345"]),
     # vendor keys and tokens: the whole token is the secret
-    ("aws AKIAIOSFODNN7EXAMPLE key", ["AKIAIOSFODNN7EXAMPLE"]),
+    ("aws AKIA4NQRZ7XW2Y6LPF3K key", ["AKIA4NQRZ7XW2Y6LPF3K"]),
     ('aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
      ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]),
     (f"token {GITHUB} leaked", [GITHUB]),

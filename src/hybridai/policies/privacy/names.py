@@ -22,7 +22,7 @@ from .name_entities import (
 from .name_lists import POSSESSIVE, STREET_TYPES_AFTER_NAME, WORDS_FIRST, listed_names
 from .name_lists import load as load_name_lists
 from .ner import Entity, NamedEntities
-from .public_names import public
+from .public_names import public, sample_name
 from .words import LET, LOWERS, UP, Span, facts, occurrences, set_of
 
 # A name word: capitalised, with apostrophes and hyphens inside (O'Connor, Jean-Luc), or an
@@ -62,7 +62,14 @@ _PLACEHOLDER = re.compile(r"(?i)^(?:(?:your|my|first|last|full|user|customer)\s*
 # Words of streets, places and documents that a recognizer's PERSON may swallow.
 _PLACE_WORDS = set_of("""avenida avenue av calle rua rue via strada straße strasse gate gata
 gade vej plaza praça piazza platz ciudad cidade città ville stadt hbf bahnhof station airport
-aeropuerto aéroport flughafen nr no rechnung factura facture invoice""")
+aeropuerto aéroport flughafen nr no rechnung factura facture invoice caddesi cadde sokak
+sokağı bulvarı mahallesi meydanı""")
+# German compounds of forms and documents ("Rechnungsnummer", "Geburtsdatum"): no names.
+_DOCUMENT_NOUN = re.compile(r"(?i)\w{3,}(?:nummer|datum|adresse|zahl|konto|betrag|straße|"
+                            r"ung|heit|keit|schaft)$")
+# A masked value ("XXXXX", "xxxx") or an acronym in capitals ("JSON") is no one's name.
+_MASKED = re.compile(r"(?<![^\W\d_])(?:[Xx]{3,}|\*{3,})(?![^\W\d_])")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
 def _everyday_word(word: str) -> bool:
@@ -251,7 +258,10 @@ class PersonDetector:
                 continue
             found.append((start, end))
         for start, end in found:
-            if not self._public(text, start, end) or self._claimed(text, start):
+            if _MASKED.search(text, start, end):
+                continue  # "Gentile XXXXX": a value masked already
+            if not (self._public(text, start, end) or sample_name(text[start:end], text)
+                    ) or self._claimed(text, start):
                 yield start, end
 
     _words_before = re.compile(r"(?:\S+[ \t]+){1,3}$")
@@ -267,6 +277,13 @@ class PersonDetector:
         name = text[start:end].split()
         return any(public(" ".join(lead[i:] + name + tail[:j]))
                    for i in range(len(lead) + 1) for j in range(len(tail) + 1))
+
+    @staticmethod
+    def _listed_word(words: list[str]) -> bool:
+        """Whether one of the words is a given name or a surname the lists hold."""
+        given, surnames = load_name_lists()
+        return any((low := POSSESSIVE.sub("", w).lower()) in given or low in surnames
+                   for w in words)
 
     def _claimed(self, text: str, start: int) -> bool:
         """Whether the writer gives the name at ``start`` as their own ("my name is …", "I'm
@@ -461,8 +478,9 @@ class PersonDetector:
             words = _name_words(text[start:end])
             if not words or not plausible_name(text[start:end]):
                 continue
-            if any(not (w[0].isupper() or re.fullmatch(_PARTICLE, w)) for w in words):
-                continue  # "jane", "the Smiths' house"… and code
+            if any(not (w[0].isupper() or re.fullmatch(_PARTICLE, w)) for w in words) or (
+                    re.fullmatch(_PARTICLE, words[-1])):
+                continue  # "jane", "the Smiths' house", "Résume la"… and code
             if re.search(r"[\d@_/\\=<>{}\[\]#|:;]|\w\.\w{2}", text[start:end]):
                 continue  # code, paths, file and host names ("Makefile.in")
             if opens_sentence(text, start) and words[0].lower() in IMPERATIVES:
@@ -483,9 +501,14 @@ class PersonDetector:
                 continue  # "Avenida Paulista", "Ciudad de México", "Karl Johans gate"
             if self._glued.match(text, end) or self._glued_before.search(text, 0, start):
                 continue  # "BA758", "2024-CV-94355": part of a code, not a name
+            if len(words) == 1 and (_ACRONYM.fullmatch(words[0])
+                                    or _DOCUMENT_NOUN.fullmatch(words[0])):
+                continue  # "JSON", "XXXXX", "Rechnungsnummer"
+            if english is None:
+                english = reads_as_english(text)
+            if len(words) > 1 and not english and not self._listed_word(words):
+                continue  # the English model on other languages: "Antalya'dan Berlin'e"
             if len(words) == 1:
-                if english is None:
-                    english = reads_as_english(text)
                 # The English model's single-word guesses in other languages are mostly
                 # capitalised nouns and sentence openers ("Necesito", "Grüßen").
                 if not english:

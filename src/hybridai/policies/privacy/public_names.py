@@ -29,8 +29,23 @@ PLACEHOLDER_NAMES = frozenset({
     "john doe", "jane doe", "john q. public", "john q public", "joe bloggs", "jane bloggs",
     "joe public", "richard roe", "max mustermann", "erika mustermann", "ola nordmann",
     "kari nordmann"})
-"""The names forms and manuals print as the example person ("John Doe", "Max Mustermann").
-Common real names used as examples ("Mario Rossi") are not here."""
+"""The names forms and manuals print as the example person ("John Doe", "Max Mustermann")."""
+
+SAMPLE_NAMES = frozenset({
+    "mario rossi", "maria rossi", "jan jansen", "piet jansen", "jan janssen", "sven svensson",
+    "anna svensson", "matti meikäläinen", "maija meikäläinen", "jan novák", "jana nováková",
+    "jan kowalski", "anna kowalska", "juan pérez", "juan perez", "jean dupont", "marie dupont",
+    "hans muster", "fulano de tal", "joão da silva", "jens hansen", "ola normann",
+    "mustafa yılmaz", "ahmet yılmaz", "john smith", "jane smith", "kovács jános",
+    "jón jónsson", "giovanni bianchi", "pierre martin"})
+"""Real names that forms of a country print as their example person ("Mario Rossi", "Jan
+Jansen", "Sven Svensson", "Jan Novák"): nobody's where the text says they are the example
+("im Formular steht …", "nel modulo di esempio …"), anyone's elsewhere."""
+SAMPLE_WORDS = re.compile(
+    r"(?i)\b(?:example|sample|placeholder|template|dummy|fictitious|e\.g\.|beispiel\w*|muster\w*|"
+    r"vorlage|platzhalter|esempio|modulo\s+di\s+esempio|segnaposto|voorbeeld\w*|sjabloon|"
+    r"exempel\w*|mall|vzor\w*|esimerk\w*|malli|przykład\w*|wzór|wzorze|ejemplo|plantilla|"
+    r"exemple|modèle|fictif|exemplo|modelo|örnek|eksempel\w*)\b")
 
 # Words before a public name that are not part of it: "President Lincoln", "Saint Francis".
 _TITLES = set_of("""president prime minister chancellor king queen prince princess emperor
@@ -55,6 +70,12 @@ def load() -> frozenset[str]:
     with LIST.open(encoding="utf-8") as lines:
         names = {fold(line) for line in lines if line.strip() and not line.startswith("#")}
     return frozenset(names) | PLACEHOLDER_NAMES
+
+
+def sample_name(name: str, text: str) -> bool:
+    """Whether ``name`` is a country's example person and ``text`` says it is an example."""
+    return (" ".join(name.split()).casefold() in SAMPLE_NAMES
+            and SAMPLE_WORDS.search(text) is not None)
 
 
 def public(name: str) -> bool:

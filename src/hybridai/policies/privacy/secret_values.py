@@ -38,9 +38,10 @@ _INSTRUCTION = re.compile(  # "your_api_key", "<enter password>", "PASTE-TOKEN-H
 # ${VAR}, $(cmd), {{ var }}, {token}, <password>, (…), [[…]], %(name)s, #{x}, %s, $VAR, YAML's
 # !vault tag: templates, format fields and expressions, not values
 _TEMPLATE = re.compile(r"^(?:\$[({]|[{(\[<]|%[({]|#\{|@\{|%[sdr]$|\$\w+$|![a-z])")
-# "********", "xxxx", "aaaaaaaa", and elided examples: "hf_***", "sk-...", "eyJhbGc…"
+# "********", "xxxx", "aaaaaaaa", and elided values: "hf_***", "sk-...", "eyJhbGc…",
+# "sk-...redacted", a dashboard's "sk-...Xb4Q" (its last characters only)
 _MASK = re.compile(r"^(?:(.)\1*|[xX*•#.…]+|(?:[A-Za-z0-9]{1,8}[_-])?[xX*•.…]{3,}"
-                   r"|.*(?:\.\.\.|…|\*\*\*))$")
+                   r"|.*(?:\.\.\.|…|\*\*\*).*)$")
 _DOTTED = re.compile(r"^[A-Za-z_$][A-Za-z_$]*\d{0,2}(?:\.[A-Za-z_$][A-Za-z_$]*\d{0,2})+$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CODE_STYLE = re.compile(r"^(?:[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|[A-Z]+(?:_[A-Z]+)+)$")

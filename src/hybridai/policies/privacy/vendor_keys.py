@@ -137,10 +137,16 @@ def library_plugins() -> tuple[tuple[tuple[str, ...], int, tuple[re.Pattern[str]
                  for plugin in plugins)
 
 
+# A key's shape filled with a placeholder: its random part one character repeated
+# ("AKIAXXXXXXXXXXXXXXXX", "sk-xxxxxxxxxxxxxxxxxxxxxxxx", "ghp_000000…") or ending in
+# EXAMPLE, as vendors' documentation prints them ("AKIAIOSFODNN7EXAMPLE").
+_PLACEHOLDER_KEY = re.compile(r"([Xx*0])\1{7,}$|EXAMPLE(?:KEY)?$")
+
+
 class VendorKeys:
-    """Spans of vendor-shaped keys. A value in a vendor's shape is a finding whatever its
-    letters (``AKIAIOSFODNN7EXAMPLE``, a webhook with ``XXXX…``): a documented example can't
-    be told from a live key by its shape, and masking one costs the cloud only a placeholder."""
+    """Spans of vendor-shaped keys, whatever their letters, but for placeholders: a key
+    whose random part is one character repeated ("AKIAXXXXXXXXXXXXXXXX") or that ends in
+    EXAMPLE as vendors' documentation prints them ("AKIAIOSFODNN7EXAMPLE") holds no secret."""
 
     def __init__(self) -> None:
         from detect_secrets.plugins.jwt import JwtTokenDetector
@@ -150,6 +156,12 @@ class VendorKeys:
         self._valid_jwt = JwtTokenDetector.is_formally_valid
 
     def find(self, text: str, lowered: str, lines: Lines, longest_word: int) -> Iterator[Span]:
+        for start, end in self._shaped(text, lowered, lines, longest_word):
+            if not _PLACEHOLDER_KEY.search(text[start:end]):
+                yield start, end
+
+    def _shaped(self, text: str, lowered: str, lines: Lines, longest_word: int
+                ) -> Iterator[Span]:
         """``lowered`` is the text in lowercase, ``longest_word`` its longest run without
         whitespace: every key here has at least 15 characters, a library plugin's 20. Each
         pattern runs on the lines that hold its plugin's cue, not over the whole text."""
