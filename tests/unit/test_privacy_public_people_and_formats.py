@@ -254,3 +254,34 @@ def test_a_countrys_example_person_where_the_text_says_example(scanner: Scanner,
 def test_the_same_name_elsewhere_is_someones(scanner: Scanner) -> None:
     assert found(scanner, "Mario Rossi ha la febbre alta da tre giorni.") == [
         ("person", "Mario Rossi")]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Sehr geehrte Frau Kollegin Dr. Kolm,", "Dr. Kolm"),
+    ("I have known Mr Stewart for six years.", "Mr Stewart"),
+    ("Hello Pim van den Pol, welcome.", "Pim van den Pol"),
+    ("wir berichten über Ihren Patienten Philippe Lange, geb.", "Philippe Lange"),
+    ("148 i brandväggens vitlista. Hälsningar Per Ljungqvist", "Per Ljungqvist"),
+    ("How do I file jointly with my spouse Sara Ashley?", "Sara Ashley"),
+    ("born 1st April 2017, proud parents of Amy-Leigh Mannion", "Amy-Leigh Mannion"),
+    ("Mietvertrag zwischen Vinko zu Gotthard und", "Vinko zu Gotthard"),
+    ("Corrige les fautes :\n\nBOUSQUET Michel\n12 rue des Lilas", "BOUSQUET Michel"),
+    ("Corrige les fautes :\n\nLE ROUX Auguste\n", "LE ROUX Auguste"),
+    ("Paziente: CENDRON Rodolfo, 54 anni", "CENDRON Rodolfo"),
+    ("Fordítsd le angolra:\nNév: Szabó Ferenc\n", "Szabó Ferenc"),
+    ("corrige esto porfa: 'buenas, soy thiago benjamin garcia blanco'",
+     "thiago benjamin garcia blanco"),
+    ("oi! aqui é rodrigo barbosa sousa, tudo bem?", "rodrigo barbosa sousa"),
+])
+def test_names_as_forms_letters_and_chats_write_them(scanner: Scanner, text: str,
+                                                     name: str) -> None:
+    assert covered(scanner, text, name)
+
+
+@pytest.mark.parametrize("text", [
+    "Use the AWS Console to rotate the key.",
+    "Ella dijo que no vendría.",
+    "Per favore chiama domani.",
+])
+def test_capitals_and_stop_words_that_open_no_name(scanner: Scanner, text: str) -> None:
+    assert [k for k, _ in found(scanner, text) if k == "person"] == []

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .name_entities import function_word
-from .words import LET, UP, Span, set_of
+from .name_entities import function_word, opens_sentence
+from .words import LET, LOWERS, UP, UPPERS, Span, set_of
 
 LISTS = Path(__file__).with_name("data") / "names.txt.gz"
 
@@ -44,9 +44,10 @@ university bank hotel garden gardens tower castle palace museum library airport 
 river lake bay beach island valley mountain field fields wood woods forest green grove
 cross gate market mall benz motor motors airlines group""")
 
-_RUN = re.compile(rf"(?<![\w@#/.-]){UP}{LET}+(?:-{UP}{LET}+)?(?:[ \t]+(?:{UP}{LET}+"
-                  rf"(?:['’-]{UP}?{LET}+)*|(?:van|von|de|da|di|del|der|den|du|le|la|al|bin|"
-                  rf"ibn|ter|ten)(?=[ \t]+{UP}))){{1,3}}(?![\w@])")
+_RUN = re.compile(rf"(?<![\w@#/.-]){UP}{LET}+(?:-{UP}{LET}+){{0,2}}(?:[ \t]+(?:{UP}{LET}+"
+                  rf"(?:['’-]{UP}?{LET}+)*|(?:van|von|zu|de|da|di|del|della|der|den|du|dos|das|"
+                  rf"do|le|la|al|bin|ibn|ter|ten)(?:[ \t]+(?:der|den|de|la|le|los|las))?"
+                  rf"(?=[ \t]+{UP}))){{1,3}}(?![\w@])")
 
 
 # Given names that are also places, which "Town, State" would put after a surname-shaped town
@@ -56,6 +57,8 @@ alberta regina victoria adelaide florence sydney austin dallas houston orlando p
 savannah charlotte madison chelsea brooklyn india china jordan israel kenya chad paris london
 lincoln denver tyrone""")
 POSSESSIVE = re.compile(r"['’]s?$")
+_PARTICLE_WORD = re.compile(r"van|von|zu|de|da|di|del|della|der|den|du|dos|das|do|le|la|al|bin|"
+                            r"ibn|ter|ten|los|las")
 """A possessive's ending ("Lukas Novák's"), which is not part of the name."""
 STREET_TYPES_AFTER_NAME = r"gate|gata|gatan|gade|vej|veien|vei|straße|strasse|allee|plads"
 """Street types written in lower case after the name a street honours ("Karl Johans gate")."""
@@ -65,6 +68,13 @@ _HALF_LISTED = re.compile(rf"(?<![\w@#/.-])(?<!{UP}{LET}[ \t])({UP}{LET}{{2,}})[
                           rf"({UP}{LET}+(?:['’]s)?)(?![\w@-]|[ \t]+{UP})")
 _WORD_ZIPF = 2.0  # under once in 10 million words: no word, in the languages below
 _WORD_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt")
+# A surname in capitals before the given name, as French, Japanese and Turkish forms write
+# it: "BOUSQUET Michel", "DE LA VIDAL Michèle", "GÉRARD-PONS Grégoire", "SHIMIZU Mituru".
+_CAPS = f"[{UPPERS}]"
+_CAPITAL_SURNAME_FIRST = re.compile(
+    rf"(?<![\w@#/.-])((?:(?:DE|DA|DI|DEL|DELLA|DU|LE|LA|VAN|VON|DER|DEN|DOS|DAS)[ \t]+){{0,2}}"
+    rf"{_CAPS}{{2,}}(?:-{_CAPS}{{2,}})?)[ \t]+({UP}[{LOWERS}]+(?:-{UP}[{LOWERS}]+)?)"
+    rf"(?![\w@-]|[ \t]+{_CAPS}{{2,}})")
 _SURNAME_FIRST = re.compile(rf"(?<![\w@#/.-])({UP}{LET}+(?:-{UP}{LET}+)?),[ \t]+({UP}{LET}+)"
                             rf"(?![\w@-]|[ \t]+{UP})")
 
@@ -93,12 +103,13 @@ def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
         words = [(run.start() + w.start(), w.group()) for w in re.finditer(r"\S+", run.group())]
         # A run may open with words that are not part of the name ("Customer Lukas Novák"):
         # the name starts at its first listed given name.
-        first = next((k for k, (_, word) in enumerate(words[:-1]) if _given(word, given,
-                                                                         not_names)), None)
+        first = next((k for k, (at, word) in enumerate(words[:-1]) if _given(
+            word, given, not_names, mid_sentence=not opens_sentence(text, at))), None)
         if first is None:
             continue
         name = words[first:]
-        while len(name) > 1 and (name[-1][1].lower() in not_names or function_word(name[-1][1])):
+        while len(name) > 1 and (name[-1][1].lower() in not_names or (
+                function_word(name[-1][1]) and name[-1][1].lower() not in surnames)):
             name.pop()
         if len(name) < 2 or any(w.lower() in not_names for _, w in name[1:]):
             continue
@@ -108,7 +119,8 @@ def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
             continue  # "Karl Johans gate", "Thorvald Meyers gate": a street named after one
         if _listed_surname(last.lower(), surnames, given):
             yield name[0][0], at + len(last)
-        elif len(name) == 2 and _unknown_word(last, given, surnames, not_names):
+        elif sum(not _PARTICLE_WORD.fullmatch(w) for _, w in name) == 2 and _unknown_word(
+                last, given, surnames, not_names):
             yield name[0][0], at + len(last)  # "Eleni Papadopoulou", "Sigríður Jónsdóttir"
     for m in _HALF_LISTED.finditer(text):  # "Olumide Adeyemi": a surname the lists know
         first_name, surname = m.group(1), POSSESSIVE.sub("", m.group(2))
@@ -116,6 +128,15 @@ def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
                 and surname.lower() in surnames and surname.lower() not in not_names
                 and surname.lower() not in _PLACES_LAST):
             yield m.start(), m.start(2) + len(surname)
+    for m in _CAPITAL_SURNAME_FIRST.finditer(text):  # "BOUSQUET Michel", "LE ROUX Auguste"
+        surname, first_name = m.group(1), m.group(2)
+        words = surname.replace("-", " ").split()
+        core = words[-1].lower()
+        if len(core) >= 3 and not function_word(core) and core not in not_names and (
+                (_given(first_name, given, not_names) and (core in surnames or _unknown_word(
+                    words[-1].capitalize(), given, surnames, not_names)))
+                or (core in surnames and first_name.lower() in given)):
+            yield m.span()
     for m in _SURNAME_FIRST.finditer(text):  # "Berg, Anna" in a list or a record
         surname, first_name = m.group(1), m.group(2)
         if (_listed_surname(surname.lower(), surnames, frozenset())
@@ -147,7 +168,13 @@ def _listed_surname(word: str, surnames: frozenset[str], given: frozenset[str]) 
         part in surnames for part in word.split("-")))
 
 
-def _given(word: str, given: frozenset[str], not_names: frozenset[str]) -> bool:
+def _given(word: str, given: frozenset[str], not_names: frozenset[str], *,
+           mid_sentence: bool = False) -> bool:
+    """A listed given name, or a hyphenated one of listed parts ("Amy-Leigh"). One that is
+    also a stop word ("Ella", "Per", "Sara") counts only inside a sentence, where a stop word
+    is not capitalised."""
     low = word.lower()
+    if "-" in low and all(part in given for part in low.split("-")):
+        return low not in not_names
     return (low in given and low not in WORDS_FIRST and low not in not_names
-            and not function_word(word))
+            and (mid_sentence or not function_word(word)))

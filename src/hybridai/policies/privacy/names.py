@@ -149,14 +149,17 @@ class PersonDetector:
         r"benim\s+adım)\s*[:,]?\s+")
     _first_person = re.compile(r"(?<![\w'’])(?:i\s+am|i['’]m|je\s+suis|soy|sono|ik\s+ben|"
                                r"eu\s+sou)\s+$")
-    _weak_words = set_of("suis soy sono ben sou")
+    _weak_words = set_of("suis soy sono ben sou aqui aquí c'est c’est hier sign")
     _weak_phrases = ("i am", "i'm", "i’m", "this is", "je suis", "soy", "sono", "ik ben", "sou",
+                     "aqui é", "aquí", "c'est", "c’est", "hier ist", "sign it from",
                      "it's", "it’s", "its")
     _weak = re.compile(r"(?<![\w'’])(?:i\s+am|i['’]m|this\s+is|je\s+suis|soy|sono|ik\s+ben|"
-                       r"eu\s+sou|sou|it['’]?s)\s+")
+                       r"eu\s+sou|sou|it['’]?s|aqui\s+é|aquí\s+(?:es|está)|c['’]est|"
+                       r"hier\s+ist|sign\s+it\s+from)\s+")
     # A person named by their relation to the writer: "my landlord Christian Ellis", "our
     # neighbour Jo Lind", "mein Kollege Lukas Novák", "mon voisin Paul Martin".
-    _relation_words = set_of("""friend colleague coworker co-worker boss manager landlord
+    _relation_words = set_of("""spouse patienten patientin friend colleague coworker co-worker boss
+    manager landlord
     landlady neighbour neighbor husband wife son daughter brother sister mother father mom mum
     dad partner boyfriend girlfriend fiancé fiancée doctor teacher client patient tenant
     lawyer roommate flatmate cousin uncle aunt nephew niece grandmother grandfather grandson
@@ -187,7 +190,13 @@ class PersonDetector:
     recipient name|sender name|billing name|shipping name|student name|member name|
     candidate name|driver name|owner name|buyer name|seller name|firstname|lastname|fullname|
     givenname|vorname|nachname|familienname|prénom|prenom|nom de famille|apellido|apellidos|
-    nombre completo|nome completo|cognome|voornaam|achternaam|sobrenome|nazwisko|imię"""
+    nombre completo|nome completo|cognome|voornaam|achternaam|sobrenome|nazwisko|imię|
+    név|ad soyad|adı soyadı|nome e cognome|cognome e nome|apellido y nombre|apellidos y nombre|
+    nom et prénom|nom prénom|navn|namn|nimi|imię i nazwisko|jméno|jméno a příjmení|příjmení|
+    holder|account holder name|titular|driver|lejer|udlejer|hyresgäst|hyresvärd|huurder|
+    verhuurder|mieter|mieterin|vermieter|vermieterin|inquilino|arrendatario|arrendador|
+    locataire|bailleur|inquilino|conduttore|locatore|outorgante|primeiro outorgante|
+    segundo outorgante|beneficiary|policyholder|insured|emergency contact|next of kin"""
                                  .replace("\n", "").replace("    ", "").split("|"))
     _generic_fields = frozenset({"name", "nom", "nombre", "nome", "naam", "from", "to", "cc",
                                  "reply to", "attn", "attention"})
@@ -362,6 +371,8 @@ class PersonDetector:
         span = self._name_at(text, particles.end() if particles else m.end(), min_words=1)
         if span and particles:
             span = (m.end(), span[1])
+        if span and len(text[span[0]:span[1]].split()) == 1:
+            span = (m.start(), span[1])  # "Dr. Kolm", "Frau Berg": the title and the surname
         if span and m.group().startswith("Sr") and text[span[0]:span[1]].split()[0].lower(
                 ) in self._roles:
             return
@@ -431,28 +442,60 @@ class PersonDetector:
         """In a text typed all in lower case ("lol jake miller just texted me"), a listed given
         name (not one that is more often an English word: "will", "mark", "rose") and a listed
         surname, neither a function word."""
-        given, surnames = load_name_lists()
         at = 0
         while (m := self._lower_pair.search(text, at)) is not None:
-            first, last = m.groups()
-            if (first in given and first not in WORDS_FIRST and last in surnames
-                    and not any(w in _FUNCTION_WORDS or w in NOT_NAMES or function_word(w)
-                                for w in (first, last))):
-                yield m.span()
-                at = m.end()
+            span = self._lower_run(text, m.start())
+            if span is not None:
+                yield span
+                at = span[1]
             else:
                 at = m.start(2)
 
     def _listed_lower_name_at(self, text: str, at: int) -> Span | None:
         """After a weak cue, a name typed in lower case only as a listed given name and a
-        listed surname ("hey its amber hayes from the shop"), neither a function word."""
-        m = self._two_lower.match(text, at)
-        if m is None or any(w in _FUNCTION_WORDS or w in NOT_NAMES for w in m.groups()):
+        listed surname ("hey its amber hayes from the shop", "soy ignacio molina martinez"),
+        none of them a function word."""
+        span = self._lower_run(text, at, cued=True)
+        if span is None:
             return None
+        last = text[span[0]:span[1]].split()[-1]
+        return None if _everyday_word(last) else span
+
+    _lower_word = re.compile(rf"[{LOWERS}]+(?:-[{LOWERS}]+)?(?![\w@])")
+
+    def _lower_run(self, text: str, at: int, *, cued: bool = False) -> Span | None:
+        """A listed given name in lower case at ``at``, then up to three more given names,
+        surnames or particles ("thiago benjamin garcia blanco", "arie van arkel"), ending on
+        a surname; none of them a function word or a word never taken for a name, nor (but
+        after a cue) a given name more often an English word ("will", "amber")."""
         given, surnames = load_name_lists()
-        if m.group(1) in given and m.group(2) in surnames and not _everyday_word(m.group(2)):
-            return m.span()
-        return None
+        first = self._lower_word.match(text, at)
+        if first is None or not (self._lower_name_word(first.group(), given, frozenset())
+                                 or (cued and first.group() in WORDS_FIRST
+                                     and first.group() in given)):
+            return None
+        end, surname_end, pos = first.end(), None, first.end()
+        for _ in range(3):
+            gap = re.match(r"[ \t]+", text[pos:pos + 4])
+            word = self._lower_word.match(text, pos + gap.end()) if gap else None
+            if word is None:
+                break
+            w = word.group()
+            if re.fullmatch(_PARTICLE, w):
+                pos = word.end()
+                continue
+            if not self._lower_name_word(w, given, surnames):
+                break
+            pos = end = word.end()
+            if w in surnames:
+                surname_end = end
+        return (at, surname_end) if surname_end is not None else None
+
+    @staticmethod
+    def _lower_name_word(word: str, given: frozenset[str], surnames: frozenset[str]) -> bool:
+        return ((word in given or word in surnames) and word not in WORDS_FIRST
+                and word not in _FUNCTION_WORDS and word not in NOT_NAMES
+                and not function_word(word))
 
     def _lower_name_at(self, text: str, at: int) -> Span | None:
         """A name typed in lower case after an introduction ("my name is tomás garcía"): up
