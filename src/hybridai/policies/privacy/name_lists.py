@@ -130,11 +130,11 @@ def listed_names(text: str, not_names: frozenset[str]) -> Iterator[Span]:
             yield m.start(), m.start(2) + len(surname)
     for m in _CAPITAL_SURNAME_FIRST.finditer(text):  # "BOUSQUET Michel", "LE ROUX Auguste"
         surname, first_name = m.group(1), m.group(2)
-        words = surname.replace("-", " ").split()
-        core = words[-1].lower()
+        parts = surname.replace("-", " ").split()
+        core = parts[-1].lower()
         if len(core) >= 3 and not function_word(core) and core not in not_names and (
                 (_given(first_name, given, not_names) and (core in surnames or _unknown_word(
-                    words[-1].capitalize(), given, surnames, not_names)))
+                    parts[-1].capitalize(), given, surnames, not_names)))
                 or (core in surnames and first_name.lower() in given)):
             yield m.span()
     for m in _SURNAME_FIRST.finditer(text):  # "Berg, Anna" in a list or a record
