@@ -285,3 +285,26 @@ def test_names_as_forms_letters_and_chats_write_them(scanner: Scanner, text: str
 ])
 def test_capitals_and_stop_words_that_open_no_name(scanner: Scanner, text: str) -> None:
     assert [k for k, _ in found(scanner, text) if k == "person"] == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("legitymującą się dowodem osobistym nr DBH531675, zwaną", "DBH531675"),
+    ("portadora do Cartão de Cidadão n.º 40199620 7 AK6, residente", "40199620 7 AK6"),
+    ("navn\tcpr\tfødselsdato\nJørgen Schultz\t1107971536\t11.07.1997", "1107971536"),
+    ("Růžena Marešová, nar. 03.11.1979, r. č. 796103/3586", "796103/3586"),
+    ("CPF: 331.944.274-07\nRG: 44.644.891-X\n", "44.644.891-X"),
+    ("Ad Soyad: Özakan Tevetoğlu\nT.C. Kimlik No: 25511323776", "25511323776"),
+    ("Peter Schottin, geb. 07.01.1956, KVNR D200257814", "D200257814"),
+    ('{"patient_id": "MRN-3980891", "insurance_no": "E899910565"}', "MRN-3980891"),
+    ('{"patient_id": "MRN-3980891", "insurance_no": "E899910565"}', "E899910565"),
+    ("Personalausweisnummer MJCZRRV9R7", "MJCZRRV9R7"),
+    ("My license number is WDLH5WSIMRMW, can you help?", "WDLH5WSIMRMW"),
+    ("Linnea Buchner, geb. 01.04.2000, SV-Nr. 6087010400", "6087010400"),
+])
+def test_id_numbers_of_more_countries_and_records(scanner: Scanner, text: str,
+                                                  value: str) -> None:
+    assert covered(scanner, text, value)
+
+
+def test_cpr_the_first_aid_is_no_number(scanner: Scanner) -> None:
+    assert found(scanner, "We did CPR training in 2024 for 30 staff.") == []

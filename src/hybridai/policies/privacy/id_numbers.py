@@ -43,8 +43,20 @@ def _dvla(value: str) -> bool:
     return (1 <= month <= 12 or 51 <= month <= 62) and 1 <= day <= 31
 
 
+def _de_id_card(value: str) -> bool:
+    """A German identity card's number: nine letters (no vowels but none of B, D, Q, S) and
+    digits, then an ICAO 9303 check digit (weights 7, 3, 1)."""
+    v = value.upper()
+    if not re.fullmatch(r"[CFGHJKLMNPRTVWXYZ0-9]{9}\d", v) or sum(c.isdigit() for c in v) < 2:
+        return False
+    weights = (7, 3, 1)
+    total = sum((int(c) if c.isdigit() else ord(c) - 55) * weights[i % 3]
+                for i, c in enumerate(v[:9]))
+    return total % 10 == int(v[9])
+
+
 _VALIDATORS: dict[str, Callable[[str], bool]] = {
-    "gb.dvla": _dvla,
+    "gb.dvla": _dvla, "de.id": _de_id_card, "cz.rc": _stdnum("cz.rc"),
     "es.dni": _stdnum("es.dni"), "es.nie": _stdnum("es.nie"), "fr.nir": _stdnum("fr.nir"),
     "in.aadhaar": _stdnum("in_.aadhaar"), "in.pan": _stdnum("in_.pan"),
     "it.cf": _stdnum("it.codicefiscale"), "nl.bsn": _stdnum("nl.bsn"),
@@ -100,7 +112,8 @@ _STANDALONE_SCHEMES = {"es_dni": "es.dni", "es_nie": "es.nie", "it_cf": "it.cf",
 # words ("PAN", "SIN", "RUN", "NIE").
 _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
     (r"passports?|reisepass|pass(?=[ \t-]*(?:nr|nummer|no)\b)|passeport|pasaporte|passaporto|"
-     r"paspoort|passaporte|paszport|pasaport|pass(?:nummer|-nr\.?)", "", (), (6, 10)),
+     r"paspoort|passaporte|paszport|pasaport|pass(?:nummer|-nr\.?)|documentnummer|"
+     r"dokumentnummer", "", (), (6, 10)),
     (r"driver['’]?s?[ \t]+licen[cs]e|driving[ \t]+licen[cs]e|licen[cs]e[ \t]+(?:number|no\.?|#)|"
      r"führerschein(?:nummer)?|permis[ \t]+de[ \t]+conduire|licencia[ \t]+de[ \t]+conduc(?:ir|"
      r"ción)|carn[eé]t?[ \t]+de[ \t]+conducir|patente[ \t]+di[ \t]+guida|rijbewijs(?:nummer)?|"
@@ -126,7 +139,8 @@ _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
     (r"personnummer|personnr", "", ("se.pnr", "no.fnr"), (10, 13)),
     (r"curp", "", ("mx.curp",), (18, 18)),
     ("", r"RUT|RUN", ("cl.rut",), (8, 12)),
-    (r"cpr-?nummer", r"CPR", ("dk.cpr",), (10, 11)),
+    (r"cpr(?:-?nummer)?", r"CPR", ("dk.cpr",), (10, 11)),
+    (r"rodné[ \t]+číslo|r\.[ \t]?č\.", "", ("cz.rc",), (9, 11)),
     (r"hetu|henkilötunnus", "", ("fi.hetu",), (11, 11)),
     (r"resident[ \t]+registration", r"RRN", ("kr.rrn",), (13, 14)),
     ("", r"AHV|AVS", ("ch.ahv",), (13, 16)),
@@ -138,7 +152,7 @@ _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
     (r"personal[ \t]+public[ \t]+service", r"PPSN?", ("ie.pps",), (8, 9)),
     (r"tax[ \t]+file", r"TFN", ("au.tfn",), (8, 11)),
     ("", r"CNP", ("ro.cnp",), (13, 13)),
-    (r"t\.?c\.?[ \t]+kimlik", r"TCKN", ("tr.tc",), (11, 11)),
+    (r"(?:t\.?c\.?[ \t]+)?kimlik", r"TCKN", ("tr.tc",), (11, 11)),
     (r"teudat[ \t]+zehut", "", ("il.id",), (8, 9)),
     ("", r"CNIC", ("pk.cnic",), (13, 15)),
     (r"mykad", r"NRIC", ("my.nric",), (12, 14)),
@@ -150,13 +164,13 @@ _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
     (r"amka|αμκα", r"AMKA|ΑΜΚΑ", ("gr.amka",), (11, 11)),
     (r"num[ée]ro[ \t]+fiscal|num[ée]ro[ \t]+d['’]identification[ \t]+fiscale", "",
      ("fr.nif",), (13, 13)),
-    (r"(?:renten|sozial)?versicherungsnummer|rvnr", r"SVNR|RVNR", (), (12, 16)),
+    (r"(?:renten|sozial)?versicherungsnummer|rvnr", r"SVNR|RVNR|SV-?Nr", (), (10, 16)),
     (r"medicare(?:[ \t]+(?:card|number|beneficiary[ \t]+identifier))?", r"MBI", (), (10, 12)),
     # Health and medical records: a patient's record number, an insurance member's number.
-    (r"medical[ \t]+record(?:[ \t]+(?:number|no\.?|#))?|patient[ \t]+(?:id|number|no\.?)|"
-     r"health[ \t]+(?:insurance|card|plan)[ \t]+(?:id|number|no\.?|#)|insurance[ \t]+(?:id|"
-     r"member[ \t]+id)|krankenversicherungsnummer|versichertennummer|carte[ \t]+vitale|"
-     r"tarjeta[ \t]+sanitaria|tessera[ \t]+sanitaria", r"MRN", (), (5, 16)),
+    (r"medical[ \t_]+record(?:[ \t_]+(?:number|no\.?|#))?|patient[ \t_]+(?:id|number|no\.?)|"
+     r"health[ \t_]+(?:insurance|card|plan)[ \t_]+(?:id|number|no\.?|#)|insurance[ \t_]+(?:id|"
+     r"no|number|member[ \t_]+id)|krankenversicherungsnummer|versichertennummer|carte[ \t]+"
+     r"vitale|tarjeta[ \t]+sanitaria|tessera[ \t]+sanitaria", r"MRN|KVNR", (), (5, 16)),
     # Tax numbers where no scheme is named ("tax ID", "TIN", a sole trader's "EIN").
     (r"tax[ \t]+(?:id(?:entification)?|identification[ \t]+number)|taxpayer[ \t]+(?:id|"
      r"number)", r"TIN|EIN", (), (8, 15)),
@@ -166,7 +180,8 @@ _CUES: list[tuple[str, str, tuple[str, ...], tuple[int, int]]] = [
      r"personalausweis(?:nummer)?|ausweis(?:nummer|-?nr\.?)?|carte[ \t]+d['’]identit[ée]|"
      r"num[ée]ro[ \t]+d['’]identit[ée]|documento[ \t]+de[ \t]+identidad|c[ée]dula(?:[ \t]+de"
      r"[ \t]+(?:identidad|ciudadan[ií]a))?|carta[ \t]+d['’]identit[àa]|identiteitskaart|"
-     r"identiteitsbewijs|bilhete[ \t]+de[ \t]+identidade|dow[óo]d(?:u)?[ \t]+osobist(?:y|ego)",
+     r"identiteitsbewijs|bilhete[ \t]+de[ \t]+identidade|dow[óo]d\w*[ \t]+osobist\w*|"
+     r"perso(?:nummer)?",
      r"CNI|RG|NIN|ID(?=[ \t]*(?:[Nn]umber|[Nn]o\b|#|[Cc]ard))", ("*",), (6, 20)),
 ]
 # Words one of the cue words holds (text split at punctuation, "_" and "-"): without any,
@@ -185,15 +200,16 @@ ausweisnummer carte identité cédula cedula carta identità identiteitskaart id
 bilhete dowód dowodu id idnumber tc инн amka αμκα fiscal registre versicherungsnummer
 rentenversicherungsnummer sozialversicherungsnummer rvnr medicare dvla social state medical
 patient health krankenversicherungsnummer versichertennummer vitale tarjeta tessera
-taxpayer""")
+taxpayer cpr rodné kimlik perso documentnummer dokumentnummer r dowodem dowodzie osobistym
+osobisty osobistego""")
 # The acronyms in lower case: where one is a word of the text, the acronyms are looked for.
 _ACRONYM_GATE = set_of("""dl cnh nif nie nir insee uidai pan c idnr nhs ni sin rut run cpr rrn
 ahv avs itin pps ppsn tfn cnp tckn cnic nric nik cni rg nin id nas nip rfc amka svnr rvnr mbi
-mrn tin ein""")
+mrn tin ein kvnr sv""")
 _BETWEEN = (r"(?:[ \t_-]?(?:numbers?|nummer|num[ée]ro|numero|num|nr|no|id)\b\.?)?(?![^\W\d_])"
             # what stands between a cue and its value: "is", "no.", "n°", ":", quotes, "#"…
-            r"(?:[ \t:#=()\[\]\"'’_.\-–]|\b(?:n[°ºo]|n(?![\w])|nr|no|num(?:ber|[ée]ro|ero)?|"
-            r"is|was|ist|"
+            r"(?:[ \t:#=()\[\]\"'’_.\-–]|\b(?:n[°ºo]|n\.[ \t]?º|n(?![\w])|nr|no|"
+            r"num(?:ber|[ée]ro|ero)?|is|was|ist|"
             r"est|es|è|é|är|er|jest|este|je|lautet|de|del|di|du|to|as|are|sind|sont|son|"
             r"mon|ma|mi|mein|meine|μου|είναι|"
             r"mój|moje)(?![^\W\d_])){0,8}(?=[A-Za-z0-9])")
@@ -296,11 +312,16 @@ class IdNumberDetector:
             return None
         index = int((cue.lastgroup or "c0")[1:])
         _, _, schemes, lengths = _CUES[index]
-        # A passport number may be mostly letters (Germany's "CFGHJ…"); others are digits.
-        fewest_digits = 1 if index == 0 else 3
+        # A passport's or a licence's number may be mostly letters (Germany's "CFGHJ…", a
+        # Washington licence's "WDLH5WSIMRMW"); others are digits.
+        fewest_digits = 1 if index in (0, 1) else 3
         names = tuple(_VALIDATORS) if schemes == ("*",) else schemes
         raw = value.group()
         cuts = [len(raw)] + [i for i in range(len(raw) - 1, 0, -1) if raw[i] in " .-/"]
+        if schemes == ("*",) and self._fits(raw, lengths, fewest_digits):
+            # No scheme named: the whole value when its length fits, rather than the prefix
+            # some country's checksum happens to accept ("RG: 44.644.891-X").
+            cuts = [len(raw)]
         for cut in cuts:  # the longest prefix that a named scheme's checksum accepts
             piece = raw[:cut].rstrip(" .-/")
             if any(_VALIDATORS[n](candidate) for n in names
@@ -308,8 +329,12 @@ class IdNumberDetector:
                 return value.start(), value.start() + len(piece)
         for cut in cuts:
             piece = raw[:cut].rstrip(" .-/")
-            compact = re.sub(r"[ .\-/]", "", piece)
-            if (lengths[0] <= len(compact) <= lengths[1] and sum(c.isdigit() for c in compact)
-                    >= min(fewest_digits, len(compact) // 2) and not DATE.fullmatch(piece)):
+            if self._fits(piece, lengths, fewest_digits):
                 return value.start(), value.start() + len(piece)
         return None
+
+    @staticmethod
+    def _fits(piece: str, lengths: tuple[int, int], fewest_digits: int) -> bool:
+        compact = re.sub(r"[ .\-/]", "", piece)
+        return (lengths[0] <= len(compact) <= lengths[1] and sum(c.isdigit() for c in compact)
+                >= min(fewest_digits, len(compact) // 2) and not DATE.fullmatch(piece))
