@@ -308,3 +308,29 @@ def test_id_numbers_of_more_countries_and_records(scanner: Scanner, text: str,
 
 def test_cpr_the_first_aid_is_no_number(scanner: Scanner) -> None:
     assert found(scanner, "We did CPR training in 2024 for 30 staff.") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Maak een briefje voor de oppas: alarmcode 9784, wifi staat op de router", "9784"),
+    ("wiadomość do syna: kod PIN do karty to 5172", "5172"),
+    ("Escreve um recado: a senha do cartão é 7611", "7611"),
+    ("note to self (don't share): bank app pin 6910", "6910"),
+    ("The house: Key safe code 3156 by the door.", "3156"),
+    ("lapp till barnvakten: larmkoden är 4373 och wifi-lösenordet maple_rocket_quartz63",
+     "4373"),
+    ("lapp till barnvakten: larmkoden är 4373 och wifi-lösenordet maple_rocket_quartz63",
+     "maple_rocket_quartz63"),
+    ("Kardeşime mesaj yaz: kartın şifresi 9106, modemin şifresi correct-velvet-ember14",
+     "correct-velvet-ember14"),
+    ("db:\n  user: billing\n  password: velvet.correct.ember49\n", "velvet.correct.ember49"),
+])
+def test_codes_and_passwords_in_more_languages(scanner: Scanner, text: str, value: str) -> None:
+    assert ("secret", value) in found(scanner, text)
+
+
+@pytest.mark.parametrize("text", [
+    "db:\n  password: config.db.password\n",
+    "Connect pin 13 to the LED and the app pin header to 5V.",
+])
+def test_references_and_connector_pins_are_no_secrets(scanner: Scanner, text: str) -> None:
+    assert [k for k, _ in found(scanner, text) if k == "secret"] == []

@@ -28,17 +28,27 @@ _NAMES = (
     r"verification code|confirmation code|one[- ]time (?:code|password|pin)|2fa codes?|"
     r"mfa codes?|otp code|sms code|geheimzahl|türcode|tuercode|zugangscode|sicherheitscode|"
     r"code pin|code d['’]accès|code de la porte|code secret|código pin|código de acceso|"
-    r"código de seguridad|codice pin|codice di accesso|pincode|toegangscode)))(?![\w-])")
+    r"código de seguridad|codice pin|codice di accesso|pincode|toegangscode|alarmcode|"
+    r"alarmcodes|alarm(?:anlagen)?code|larmkod(?:en)?|alarmkode(?:n)?|hälytyskoodi|"
+    r"kod alarmu|kod do alarmu|code (?:de l['’])?alarme|código de (?:la )?alarma|"
+    r"codice (?:dell['’])?allarme|key ?safe code|lock ?box code|safe code|lock code|"
+    r"kod pin|kod dostępu|(?:app|card|bank|sim|phone|debit|credit|atm|my) pin|"
+    r"senha do (?:cartão|cartao|banco)|kart(?:ın|in)? şifresi|kart(?:ın|in)? sifresi|"
+    r"pin (?:do|de|der|for|of|für) (?:karty|cartão|tarjeta|card|karte|carte))))(?![\w-])")
 _VALUE = r"(?:\d(?:[ -]?\d){2,11}[#*]?|[A-Z0-9]{4}(?:-[A-Z0-9]{4}){1,5})(?![\w-])"
 _CODE = re.compile(
     rf"{_NAMES}[ \t]*(?:\((?:[^)\n]{{0,30}})\)[ \t]*)?"
-    r"(?:(?:is|was|ist|lautet|est|es|è|é|:|=|-)[ \t]*)?(?:(?:now|the)[ \t]+)?"
+    # what the code is for ("kod PIN do karty", "PIN for the card"), then "is" in a language
+    r"(?:(?:do|de|der|for|of|für|pour|para|till|til|voor)[ \t]+(?:the[ \t]+)?[^\W\d]{2,20}"
+    r"[ \t]+)?(?:(?:is|was|ist|lautet|est|es|è|é|är|er|er|to|jest|je|:|=|-)[ \t]*)?"
+    r"(?:(?:now|the)[ \t]+)?"
     rf"(?P<value>{_VALUE}(?:[ \t]*[,;/]?[ \t]+{_VALUE}){{0,15}})")
 # "a 4-digit PIN", "PIN of 6 digits", "PIN 1234 times"? Counts, not values.
 _COUNT_AFTER = re.compile(r"[ \t]*(?:-?digits?|-?stellig|chiffres|cifras|cifre|characters|"
                           r"chars|times|tries|attempts|mal|versuche|essais|intentos)\b",
                           re.IGNORECASE)
-_HINT = re.compile(r"PIN|TAN|OTP|(?i:code|geheimzahl|passcode|pincode)")
+_HINT = re.compile(r"PIN|TAN|OTP|(?i:code|geheimzahl|passcode|pincode|kod|pin|senha|şifresi|"
+                   r"sifresi|koodi)")
 
 
 def codes(text: str) -> Iterator[Span]:

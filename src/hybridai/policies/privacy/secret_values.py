@@ -43,6 +43,24 @@ _TEMPLATE = re.compile(r"^(?:\$[({]|[{(\[<]|%[({]|#\{|@\{|%[sdr]$|\$\w+$|![a-z])
 _MASK = re.compile(r"^(?:(.)\1*|[xX*•#.…]+|(?:[A-Za-z0-9]{1,8}[_-])?[xX*•.…]{3,}"
                    r"|.*(?:\.\.\.|…|\*\*\*).*)$")
 _DOTTED = re.compile(r"^[A-Za-z_$][A-Za-z_$]*\d{0,2}(?:\.[A-Za-z_$][A-Za-z_$]*\d{0,2})+$")
+# The roots a dotted reference starts from; a dotted value of plain lower-case words and a
+# number ("velvet.correct.ember49") is a passphrase, not a reference.
+_REFERENCE_ROOTS = frozenset("""self this cls os env environ process config conf cfg settings
+secrets secret vault app ctx context params param args kwargs request req vars var values
+props options opts creds credentials keys key data obj object window document global globals
+module exports import meta inputs input steps needs github matrix runner job jobs""".split())
+
+
+def _reference(value: str) -> bool:
+    """A dotted name that reads as a reference to where a value is kept ("config.secret",
+    "os.environ", "Settings.DB_PASSWORD"), not a passphrase of dotted words."""
+    if _DOTTED.match(value) is None:
+        return False
+    parts = value.split(".")
+    return (parts[0].lower() in _REFERENCE_ROOTS or any(not p.islower() for p in parts)
+            or not any(c.isdigit() for c in value))
+
+
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CODE_STYLE = re.compile(r"^(?:[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|[A-Z]+(?:_[A-Z]+)+)$")
 _TYPE_NAME = re.compile(r"^[A-Z][A-Za-z]*(?:\[.*)?$")
@@ -181,7 +199,7 @@ class SecretValues:
             return True  # password=user_password, "api_key": "OPENAI_API_KEY" (the variable)
         if quoted and not code:
             return False
-        return (_DOTTED.match(value) is not None                  # self.token, config.secret
+        return (_reference(value)                                 # self.token, config.secret
                 or "(" in value or "[" in value                   # get_secret(), environ[…]
                 or (_IDENTIFIER.match(value) is not None and after[:1] in (",", ")")))
 
