@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 
 from . import validators
+from .words import set_of
 
 # Values that stand for a value: what documentation, templates and empty configs hold, and
 # what people give a local server that wants a key but checks none ("unused"). A
@@ -45,7 +46,10 @@ _MASK = re.compile(r"^(?:(.)\1*|[xX*•#.…]+|(?:[A-Za-z0-9]{1,8}[_-])?[xX*•.
 _DOTTED = re.compile(r"^[A-Za-z_$][A-Za-z_$]*\d{0,2}(?:\.[A-Za-z_$][A-Za-z_$]*\d{0,2})+$")
 # The roots a dotted reference starts from; a dotted value of plain lower-case words and a
 # number ("velvet.correct.ember49") is a passphrase, not a reference.
-_REFERENCE_ROOTS = frozenset(["self", "this", "cls", "os", "env", "environ", "process", "config", "conf", "cfg", "settings", "secrets", "secret", "vault", "app", "ctx", "context", "params", "param", "args", "kwargs", "request", "req", "vars", "var", "values", "props", "options", "opts", "creds", "credentials", "keys", "key", "data", "obj", "object", "window", "document", "global", "globals", "module", "exports", "import", "meta", "inputs", "input", "steps", "needs", "github", "matrix", "runner", "job", "jobs"])
+_REFERENCE_ROOTS = set_of("""self this cls os env environ process config conf cfg settings
+secrets secret vault app ctx context params param args kwargs request req vars var values props
+options opts creds credentials keys key data obj object window document global globals module
+exports import meta inputs input steps needs github matrix runner job jobs""")
 
 
 def _reference(value: str) -> bool:
