@@ -334,3 +334,13 @@ def test_codes_and_passwords_in_more_languages(scanner: Scanner, text: str, valu
 ])
 def test_references_and_connector_pins_are_no_secrets(scanner: Scanner, text: str) -> None:
     assert [k for k, _ in found(scanner, text) if k == "secret"] == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Güemes 3074, CABA. mi cel es 011 15-2412-3681, escribime", "011 15-2412-3681"),
+    ("Zaragoza. mi cel es 695 86 85 90, gracias", "695 86 85 90"),
+    ("Διεύθυνση: Τσιμισκή 71, 268 09 Πάτρα\nΤηλέφωνο: 695 540 3357", "695 540 3357"),
+    ("Cartão 4266 4910 5772 2968, ligar de volta para 21 821 3039", "21 821 3039"),
+])
+def test_phone_words_of_more_languages(scanner: Scanner, text: str, value: str) -> None:
+    assert covered(scanner, text, value)

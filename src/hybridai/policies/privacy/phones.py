@@ -159,7 +159,8 @@ class _Reading(RunDetector):
                       r"portable|num[ée]ro|n[úu]mero|appel(?:er|ez)?|tel[ée]fono|m[óo]vil|celular|"
                       r"llam(?:ar|e)|telefone|cellulare|chiam(?:are|a)|nummer|bellen|"
                       r"puh|puhelin|tlf|mob|gsm|s[íi]mi|telefonsz[áa]m|numer|[čc][íi]slo|"
-                      r"broj|ph|bel|appelle|suna[țt]i|suna|ring|calls|kontakt|m(?=:))\b\.?"
+                      r"broj|ph|bel|appelle|suna[țt]i|suna|ring|calls|kontakt|cel|cell?ulare?|"
+                      r"lig(?:ar|ue|a)|τηλέφωνο|τηλ|κινητό|телефон|тел|m(?=:))\b\.?"
                       # "call me on", "ruf mich an:", "appelez-moi au": a few short words
                       r"(?:\W{1,3}[^\W\d_]{1,6}){0,3}\W{0,30}$")
     # "number", "contact", "reach" and "text" also precede order and tracking numbers.
