@@ -344,3 +344,7 @@ def test_references_and_connector_pins_are_no_secrets(scanner: Scanner, text: st
 ])
 def test_phone_words_of_more_languages(scanner: Scanner, text: str, value: str) -> None:
     assert covered(scanner, text, value)
+
+
+def test_loopback_with_a_port_is_no_address_to_mask(scanner: Scanner) -> None:
+    assert found(scanner, "[12:03:11] connect ::1:5432 timeout") == []

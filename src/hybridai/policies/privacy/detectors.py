@@ -220,6 +220,8 @@ class IpDetector:
     kind = "ip"
     hint = r"[\d:]"
 
+    _loopback_port = re.compile(r"::1:\d{1,5}")
+
     def __init__(self, *, public_only: bool = True) -> None:
         self.public_only = public_only
     _v4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
@@ -252,6 +254,10 @@ class IpDetector:
                     self._names_a_version(text, match.start())):
                 yield match.span()
         for match in self._v6.finditer(text):
+            if self._loopback_port.fullmatch(match.group()):
+                if not self.public_only:
+                    yield match.start(), match.start() + 3  # "::1:5432": loopback, a port
+                continue
             if validators.is_ipv6(match.group()) and self._counts(match.group()):
                 yield match.span()
 
