@@ -250,10 +250,10 @@ def latency(call: Callable[[str], object], rounds: int) -> dict[str, float]:
     return quantiles(times)
 
 
-COLORS = {"hybridai": {"own": "#1a4e8a", "dev": "#3182ce", "dev2": "#4299e1",
-                       "heldout": "#63b3ed", "fresh": "#bee3f8", "fresh2": "#ebf8ff"},
-          "regex baseline": {"own": "#2d3748", "dev": "#718096", "dev2": "#8a94a6",
-                             "heldout": "#a0aec0", "fresh": "#e2e8f0", "fresh2": "#f7fafc"}}
+COLORS = {"hybridai": {"own": "#1a4e8a", "dev": "#2b6cb0", "dev2": "#3182ce",
+                       "heldout": "#4299e1", "fresh": "#63b3ed", "fresh2": "#90cdf4"},
+          "regex baseline": {"own": "#1a202c", "dev": "#2d3748", "dev2": "#4a5568",
+                             "heldout": "#718096", "fresh": "#a0aec0", "fresh2": "#cbd5e0"}}
 LABELS = {"own": "own", "dev": "dev", "dev2": "dev 2", "heldout": "held-out", "fresh": "fresh",
           "fresh2": "fresh 2"}
 
