@@ -348,3 +348,14 @@ def test_phone_words_of_more_languages(scanner: Scanner, text: str, value: str) 
 
 def test_loopback_with_a_port_is_no_address_to_mask(scanner: Scanner) -> None:
     assert found(scanner, "[12:03:11] connect ::1:5432 timeout") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Név: Szabó Ferenc\nSzületési idő: 2005. 10. 13\n", "2005. 10. 13"),
+    ("Nájemce: paní Martina Štěpánková, nar. 15. 1. 1975, bytem", "15. 1. 1975"),
+    ("Nájemce: pan Arnošt Němeček, nar. 1. března 1953", "1. března 1953"),
+    ("Όνομα: Γαβριήλ Λουλάκης\nΗμερομηνία γέννησης: 8 Απριλίου 1957", "8 Απριλίου 1957"),
+    ("subsemnata Mara Popescu, născută la data de 14 ianuarie 1942", "14 ianuarie 1942"),
+])
+def test_birth_dates_in_more_languages(scanner: Scanner, text: str, value: str) -> None:
+    assert ("date_of_birth", value) in found(scanner, text)

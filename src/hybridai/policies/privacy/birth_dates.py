@@ -56,6 +56,16 @@ _MONTHS = {
     **dict.fromkeys(["nóvember", "listopadu", "studenoga", "marraskuuta"], 11),
     **dict.fromkeys(["desember", "detsember", "grudnia", "prosince", "prosinca",
                      "joulukuuta", "desember"], 12),
+    # Greek (the genitive a date takes) and Romanian
+    **dict.fromkeys(["ιανουαρίου", "ianuarie"], 1), **dict.fromkeys(["φεβρουαρίου",
+                                                                     "februarie"], 2),
+    **dict.fromkeys(["μαρτίου", "martie"], 3), **dict.fromkeys(["απριλίου", "aprilie"], 4),
+    **dict.fromkeys(["μαΐου", "μαίου"], 5), **dict.fromkeys(["ιουνίου", "iunie"], 6),
+    **dict.fromkeys(["ιουλίου", "iulie"], 7), **dict.fromkeys(["αυγούστου"], 8),
+    **dict.fromkeys(["σεπτεμβρίου", "septembrie"], 9),
+    **dict.fromkeys(["οκτωβρίου", "octombrie"], 10),
+    **dict.fromkeys(["νοεμβρίου", "noiembrie"], 11),
+    **dict.fromkeys(["δεκεμβρίου", "decembrie"], 12),
     # Turkish
     **dict.fromkeys(["ocak"], 1), **dict.fromkeys(["şubat", "subat"], 2),
     **dict.fromkeys(["mart"], 3), **dict.fromkeys(["nisan"], 4),
@@ -82,6 +92,7 @@ DATE = re.compile(
     rf"(?:[ \t]+(?:de[ \t]+|del[ \t]+)?(?P<dy>{_YEAR}))?"
     rf"|(?P<mm>{_MONTH})[ \t]+(?:the[ \t]+)?(?P<md>{_DAY})(?:,?[ \t]+(?P<my>{_YEAR}))?"
     rf"|(?P<hy>{_YEAR})\.?[ \t]+(?P<hm>{_MONTH})[ \t]+(?P<hd>{_DAY})"  # 1985. március 14.
+    rf"|(?P<ny>{_YEAR})\.[ \t]?(?P<nm>\d{{1,2}})\.[ \t]?(?P<nd>\d{{1,2}})\.?"  # 1985. 03. 14.
     rf"|(?P<ym>{_MONTH})[ \t]+(?:de[ \t]+)?(?P<yy>{_YEAR})"
     rf"|(?P<xd>{_DAY})[-/](?P<xm>{_MONTH})[-/](?P<xy>{_YEAR}|\d\d)"  # 14-Mar-1985
     rf"|(?P<ym2>{_MONTH})[-/](?P<yd>{_DAY})[-/](?P<yy2>{_YEAR})"  # Mar-14-1985
@@ -103,7 +114,8 @@ _BIRTH = (r"(?:date[ \t_-]?of[ \t_-]?birth|dateofbirth|birth[ \t_-]?date|birthda
           r"fødselsdag|födelsedag|fecha[ \t]+(?:de[ \t]+)?nac\.?|nascimento|"
           r"syntymäaika|syntymäpäivä|syntynyt|syntyi|fæðingardagur|fæddur|fædd|fødd|"
           r"sünniaeg|sünnipäev|sündinud|születési[ \t]+(?:dátum|idő)|született|"
-          r"datum[ \t]+narození|narozen[aý]?|narodil[ai]?|dátum[ \t]+narodenia|narodený|narodená|"
+          r"datum[ \t]+narození|narozen[aý]?|nar\.|narodil[ai]?|dátum[ \t]+narodenia|"
+          r"narodený|narodená|"
           r"datum[ \t]+rođenja|rođen[ao]?|datum[ \t]+rojstva|rojen[ao]?|"
           r"tanggal[ \t]+lahir|tarikh[ \t]+lahir|lahir|"
           # Romanian, Lithuanian, Latvian, Greek, Russian, Ukrainian, Bulgarian
@@ -152,7 +164,7 @@ class DateOfBirthDetector:
     narodila födelsedatum född fødselsdato født doğum
     dateofbirth birthdate birthday datum syntymäaika syntymäpäivä syntynyt syntyi
     fødselsdag födelsedag fecha nascimento fæðingardagur fæddur fædd fødd sünniaeg sünnipäev
-    sündinud születési született narození
+    sündinud születési született narození nar
     narozen narozena narozený narodenia narodený narodená rođenja rođen rođena rođeno rojstva
     rojen rojena rojeno lahir nașterii naşterii născut născută nascut gimimo dzimšanas
     γέννησης γεννήθηκα γεννήθηκε рождения родился родилась народження народився народилася
@@ -222,6 +234,8 @@ def _plausible_birth_date(m: re.Match[str]) -> bool:
         return _valid(y if y >= 100 else 1900 + y, _month(g["xm"]), day)
     if g["hy"]:
         return _valid(int(g["hy"]), _month(g["hm"]), int(re.sub(r"\D", "", g["hd"])))
+    if g["ny"]:
+        return _valid(int(g["ny"]), int(g["nm"]), int(g["nd"]))
     if g["ym2"]:
         return _valid(int(g["yy2"]), _month(g["ym2"]), int(re.sub(r"\D", "", g["yd"])))
     return 1900 <= int(g["yy"]) <= today.year
