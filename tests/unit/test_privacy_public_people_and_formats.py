@@ -359,3 +359,31 @@ def test_loopback_with_a_port_is_no_address_to_mask(scanner: Scanner) -> None:
 ])
 def test_birth_dates_in_more_languages(scanner: Scanner, text: str, value: str) -> None:
     assert ("date_of_birth", value) in found(scanner, text)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("hi, abby here, i moved to 33 high close, waterford, x91 0pdd",
+     "33 high close, waterford, x91 0pdd"),
+    ("bel maar als je bij stensteeg 168, 6507 kj nijmegen bent", "stensteeg 168, 6507 kj nijmegen"),
+    ("sign it from ben, 25 meadow way, cardiff cf11 2bf", "25 meadow way, cardiff cf11 2bf"),
+])
+def test_addresses_in_a_chat_typed_in_lower_case(scanner: Scanner, text: str,
+                                                 value: str) -> None:
+    assert covered(scanner, text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "i walked 5 miles down the road today",
+    "we need 2 boxes for the main street office",
+    "order 4411 shipped to main street yesterday",
+])
+def test_lower_case_prose_with_a_number_is_no_address(scanner: Scanner, text: str) -> None:
+    assert [k for k, _ in found(scanner, text) if k == "address"] == []
+
+
+def test_the_capitalised_copy_keeps_every_offset() -> None:
+    from hybridai.policies.privacy.addresses import capitalised
+
+    text = "ich wohne in der hans-jochen-jäkel-allee 69, 12742 berlin, straße ß"
+    assert len(capitalised(text)) == len(text)
+    assert capitalised("6507 kj nijmegen") == "6507 KJ Nijmegen"

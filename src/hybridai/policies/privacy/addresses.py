@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from .ner import Entity, NamedEntities
-from .words import LET, UP, Span, facts, occurrences, set_of
+from .words import LET, LOWERS, UP, Span, facts, occurrences, set_of
 
 _NUM = (r"\d{1,5}[A-Za-z]?(?:[-/](?:\d{1,4}[A-Za-z]?|[A-Za-z]\b)){0,2}(?:-(?:I{1,3}|IV|"
         r"i{1,3}|iv)\b)?(?:[ \t](?:bis|ter|quater)\b|[ \t][A-Z](?=,))?")
@@ -282,7 +282,19 @@ class AddressDetector:
     _box_names = set_of("postfach boîte apartado apdo casilla casella postbus caixa")
     _suffix_words = tuple(re.sub(r"\\", "", _SUFFIXES).split("|"))
 
+    _title_case = re.compile(rf"{UP}[{LOWERS}]")
+
     def find(self, text: str) -> Iterator[Span]:
+        yield from self._find(text)
+        if self._title_case.search(text) is None and any(c.isdigit() for c in text):
+            # A chat typed all in lower case ("i live at 12 oak street, cardiff cf11 2bf"):
+            # the same patterns on a capitalised copy of the same length, less prose.
+            for start, end in self._find(capitalised(text)):
+                street = text[start:end].split(",")[0].lower().split()
+                if not any(w in _PROSE for w in street if not any(c.isdigit() for c in w)):
+                    yield start, end
+
+    def _find(self, text: str) -> Iterator[Span]:
         spans: list[Span] = []
         low, words = facts(text)
         before: bool | None = None  # whether the text has a type or box word to begin one
@@ -462,6 +474,28 @@ dollars pounds kilometres kilometers miles""")
 def _not_a_town(tail: str) -> bool:
     words = tail.split()
     return bool(words) and words[-1].lower() in _NOT_TOWNS
+
+
+def capitalised(text: str) -> str:
+    """``text`` with each word capitalised, codes of letters and digits and short words
+    beside a number in capitals ("6507 kj" -> "6507 KJ", "g41 1nl" -> "G41 1NL"), at the
+    same length and offsets."""
+    tokens = re.split(r"(\s+)", text)
+    out = []
+    for k, token in enumerate(tokens):
+        if not token or token.isspace():
+            out.append(token)
+            continue
+        near = [tokens[j] for j in (k - 2, k + 2) if 0 <= j < len(tokens)]
+        letters = sum(c.isalpha() for c in token)
+        if letters and (any(c.isdigit() for c in token) or (
+                letters <= 3 and token.isalpha() and any(any(c.isdigit() for c in n)
+                                                          for n in near))):
+            new = token.upper()
+        else:
+            new = token[:1].upper() + token[1:]
+        out.append(new if len(new) == len(token) else token)
+    return "".join(out)
 
 
 def _lower_prose(words: str) -> bool:
