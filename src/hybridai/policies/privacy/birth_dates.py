@@ -210,6 +210,8 @@ def _after_name(text: str, m: re.Match[str]) -> bool:
         return False
     given, surnames = load()
     return name.group(1).lower() in given and name.group(2).lower() in surnames
+
+
 def _plausible_birth_date(m: re.Match[str]) -> bool:
     g = m.groupdict()
     today = date.today()

@@ -35,7 +35,7 @@ _WORDS = {
         passphrase|passcode|kennwort|wachtwoord|contraseña|contrasena|senha|lösenord|losenord|
         passord|adgangskode|salasana|hasło|haslo|heslo|jelszó|jelszo|parolă|şifre|sifre|
         lösenordet|losenordet|passordet|adgangskoden|salasanani|salasanasi|hasła|hasla|hasłem|
-        hesla|heslem|jelszava|jelszavam|şifresi|sifresi|şifrem|sifrem|şifreniz|parola|parolei|
+        hesla|heslem|jelszava|jelszavam|şifresi|sifresi|şifrem|sifrem|şifreniz|parolei|
         zugangscode|пароль|密码|密碼|口令|パスワード|비밀번호|pwd|pass|pw|mdp""",
     "token": "token|jeton|токен|令牌|トークン|토큰",
     "secret": "secret|密钥|秘密鍵",

@@ -219,11 +219,6 @@ class IpDetector:
 
     kind = "ip"
     hint = r"[\d:]"
-
-    _loopback_port = re.compile(r"::1:\d{1,5}")
-
-    def __init__(self, *, public_only: bool = True) -> None:
-        self.public_only = public_only
     _v4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
     _v6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
                      r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)")
@@ -247,6 +242,11 @@ class IpDetector:
                             r"article|art|rule|step|item|figure|fig|table|appendix|annex|"
                             r"abschnitt|kapitel|artikel|absatz|punkt|chapitre|artículo|"
                             r"apartado|capítulo|sezione|articolo|capitolo)\.?|§)\W{0,3}$")
+
+    _loopback_port = re.compile(r"::1:\d{1,5}")  # "::1:5432": loopback, then a port
+
+    def __init__(self, *, public_only: bool = True) -> None:
+        self.public_only = public_only
 
     def find(self, text: str) -> Iterator[Span]:
         for match in self._v4.finditer(text):

@@ -221,6 +221,11 @@ _CUE_ACRONYMS = re.compile(
                                         if a) + ")" + "(?i:" + _BETWEEN + ")")
 
 
+def _cue_index(cue: re.Match[str]) -> int:
+    """Which of ``_CUES`` a cue match is (its group ``c<index>``)."""
+    return int((cue.lastgroup or "c0")[1:])
+
+
 def cue_before(text: str, at: int) -> bool:
     """Whether an ID number's cue ("NAS", "passport no.", "Steuer-ID:") ends right at
     ``at``: what follows is that ID, whatever else its digits could be."""
@@ -299,7 +304,7 @@ class IdNumberDetector:
                          r"\ben\b|\boch\b|\bog\b)[ \t]*")
 
     def _after_cue(self, text: str, cue: re.Match[str]) -> Span | None:
-        _, _, schemes, _ = _CUES[int((cue.lastgroup or "c0")[1:])]
+        _, _, schemes, _ = _CUES[_cue_index(cue)]
         if schemes == ("*",) and self._owned.search(text, max(0, cue.start() - 24),
                                                       cue.start()):
             return None  # "order ID number", "user ID no.": that thing's number, not a person's
@@ -310,7 +315,7 @@ class IdNumberDetector:
         value = _VALUE.match(text, at)
         if value is None:
             return None
-        index = int((cue.lastgroup or "c0")[1:])
+        index = _cue_index(cue)
         _, _, schemes, lengths = _CUES[index]
         # A passport's or a licence's number may be mostly letters (Germany's "CFGHJ…", a
         # Washington licence's "WDLH5WSIMRMW"); others are digits.

@@ -44,10 +44,14 @@ university bank hotel garden gardens tower castle palace museum library airport 
 river lake bay beach island valley mountain field fields wood woods forest green grove
 cross gate market mall benz motor motors airlines group""")
 
+# The particles a surname may open with in a run ("van den Broek", "zu Gotthard"): one, then
+# perhaps a second.
+_RUN_PARTICLE = r"van|von|zu|de|da|di|del|della|der|den|du|dos|das|do|le|la|al|bin|ibn|ter|ten"
+_SECOND_PARTICLE = r"der|den|de|la|le|los|las"
 _RUN = re.compile(rf"(?<![\w@#/.-]){UP}{LET}+(?:-{UP}{LET}+){{0,2}}(?:[ \t]+(?:{UP}{LET}+"
-                  rf"(?:['’-]{UP}?{LET}+)*|(?:van|von|zu|de|da|di|del|della|der|den|du|dos|das|"
-                  rf"do|le|la|al|bin|ibn|ter|ten)(?:[ \t]+(?:der|den|de|la|le|los|las))?"
+                  rf"(?:['’-]{UP}?{LET}+)*|(?:{_RUN_PARTICLE})(?:[ \t]+(?:{_SECOND_PARTICLE}))?"
                   rf"(?=[ \t]+{UP}))){{1,3}}(?![\w@])")
+_PARTICLE_WORD = re.compile(rf"{_RUN_PARTICLE}|{_SECOND_PARTICLE}")
 
 
 # Given names that are also places, which "Town, State" would put after a surname-shaped town
@@ -57,8 +61,6 @@ alberta regina victoria adelaide florence sydney austin dallas houston orlando p
 savannah charlotte madison chelsea brooklyn india china jordan israel kenya chad paris london
 lincoln denver tyrone""")
 POSSESSIVE = re.compile(r"['’]s?$")
-_PARTICLE_WORD = re.compile(r"van|von|zu|de|da|di|del|della|der|den|du|dos|das|do|le|la|al|bin|"
-                            r"ibn|ter|ten|los|las")
 """A possessive's ending ("Lukas Novák's"), which is not part of the name."""
 STREET_TYPES_AFTER_NAME = r"gate|gata|gatan|gade|vej|veien|vei|straße|strasse|allee|plads"
 """Street types written in lower case after the name a street honours ("Karl Johans gate")."""

@@ -158,13 +158,13 @@ class PersonDetector:
                        r"hier\s+ist|sign\s+it\s+from)\s+")
     # A person named by their relation to the writer: "my landlord Christian Ellis", "our
     # neighbour Jo Lind", "mein Kollege Lukas Novák", "mon voisin Paul Martin".
-    _relation_words = set_of("""spouse patienten patientin friend colleague coworker co-worker boss
-    manager landlord
-    landlady neighbour neighbor husband wife son daughter brother sister mother father mom mum
-    dad partner boyfriend girlfriend fiancé fiancée doctor teacher client patient tenant
-    lawyer roommate flatmate cousin uncle aunt nephew niece grandmother grandfather grandson
-    granddaughter kollege kollegin chef chefin vermieter vermieterin nachbar nachbarin mann
-    frau sohn tochter bruder schwester mutter vater freund freundin collègue voisin voisine
+    _relation_words = set_of("""friend colleague coworker co-worker boss manager landlord
+    landlady neighbour neighbor husband wife spouse son daughter brother sister mother father
+    mom mum dad partner boyfriend girlfriend fiancé fiancée doctor teacher client patient
+    patienten patientin tenant lawyer roommate flatmate cousin uncle aunt nephew niece
+    grandmother grandfather grandson granddaughter kollege kollegin chef chefin vermieter
+    vermieterin nachbar nachbarin mann frau sohn tochter bruder schwester mutter vater freund
+    freundin collègue voisin voisine
     mari femme fils fille frère sœur mère père ami amie compañero compañera jefe jefa vecino
     vecina marido esposa hijo hija hermano hermana madre padre amigo amiga collega vicino
     vicina marito moglie figlio figlia fratello sorella""")
@@ -431,8 +431,6 @@ class PersonDetector:
         words = text[e.start:e.end].split()
         return (2 <= len(words) <= 4 and words[0].lower() in PERSON_VERBS
                 and opens_sentence(text, e.start) and all(w[:1].isupper() for w in words))
-
-    _two_lower = re.compile(rf"([{LOWERS}]+)[ \t]+([{LOWERS}]+(?:-[{LOWERS}]+)?)(?![\w])")
 
     _title_case = re.compile(rf"{UP}[{LOWERS}]")
     _lower_pair = re.compile(rf"(?<![\w@#/.-])([{LOWERS}]+)[ \t]+([{LOWERS}]+(?:-[{LOWERS}]+)?)"

@@ -40,15 +40,15 @@ _CODE = re.compile(
     rf"{_NAMES}[ \t]*(?:\((?:[^)\n]{{0,30}})\)[ \t]*)?"
     # what the code is for ("kod PIN do karty", "PIN for the card"), then "is" in a language
     r"(?:(?:do|de|der|for|of|für|pour|para|till|til|voor)[ \t]+(?:the[ \t]+)?[^\W\d]{2,20}"
-    r"[ \t]+)?(?:(?:is|was|ist|lautet|est|es|è|é|är|er|er|to|jest|je|:|=|-)[ \t]*)?"
+    r"[ \t]+)?(?:(?:is|was|ist|lautet|est|es|è|é|är|er|to|jest|je|:|=|-)[ \t]*)?"
     r"(?:(?:now|the)[ \t]+)?"
     rf"(?P<value>{_VALUE}(?:[ \t]*[,;/]?[ \t]+{_VALUE}){{0,15}})")
 # "a 4-digit PIN", "PIN of 6 digits", "PIN 1234 times"? Counts, not values.
 _COUNT_AFTER = re.compile(r"[ \t]*(?:-?digits?|-?stellig|chiffres|cifras|cifre|characters|"
                           r"chars|times|tries|attempts|mal|versuche|essais|intentos)\b",
                           re.IGNORECASE)
-_HINT = re.compile(r"PIN|TAN|OTP|(?i:code|geheimzahl|passcode|pincode|kod|pin|senha|şifresi|"
-                   r"sifresi|koodi)")
+_HINT = re.compile(r"PIN|TAN|OTP|(?i:code|geheimzahl|passcode|pincode|kod|\bpin\b|senha|"
+                   r"şifresi|sifresi|koodi)")
 
 
 def codes(text: str) -> Iterator[Span]:
